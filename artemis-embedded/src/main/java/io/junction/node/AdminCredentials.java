@@ -1,0 +1,75 @@
+package io.junction.node;
+
+import io.junction.security.PasswordHash;
+import io.junction.security.UserStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import io.junction.config.PropertiesFile;
+
+/**
+ * The node's first administrator. On the first start (an empty user store) a random password is created, stored
+ * hashed in the user store, and written in clear only to {@code admin.credentials}, readable by the owner alone,
+ * which the CLI reads by default on this machine.
+ */
+public record AdminCredentials(String url, String user, String password) {
+    public static final String FILE_NAME = "admin.credentials";
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_ROLE = "admin";
+
+    /** Creates the admin user if the store has no users; returns the new credentials only when it did. */
+    static Optional<AdminCredentials> bootstrap(UserStore users, Path dataDir, String url) {
+        if (!users.isEmpty()) {
+            return Optional.empty();
+        }
+        String password = PasswordHash.randomPassword(20);
+        users.put(ADMIN_USER, Set.of(ADMIN_ROLE), password.toCharArray());
+        AdminCredentials created = new AdminCredentials(url, ADMIN_USER, password);
+        created.write(dataDir.resolve(FILE_NAME));
+        return Optional.of(created);
+    }
+
+    /** Keeps the URL in the credentials file in step with the node's configured main acceptor. */
+    static void refreshUrl(Path dataDir, String url) {
+        Path file = dataDir.resolve(FILE_NAME);
+        if (Files.exists(file)) {
+            AdminCredentials old = read(file);
+            if (!old.url().equals(url)) {
+                new AdminCredentials(url, old.user(), old.password()).write(file);
+            }
+        }
+    }
+
+    public static AdminCredentials read(Path file) {
+        Map<String, String> values = PropertiesFile.read(file);
+        String user = values.get("user");
+        String password = values.get("password");
+        if (user == null || password == null) {
+            throw new io.junction.config.ConfigException("Credentials file " + file + " lacks a user or password entry");
+        }
+        return new AdminCredentials(values.getOrDefault("url", "tcp://127.0.0.1:61616"), user, password);
+    }
+
+    void write(Path file) {
+        try {
+            Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                out.write("# Junction admin credentials for this node, used by the junction CLI on this machine.\n");
+                out.write("url=" + url + "\nuser=" + user + "\npassword=" + password + "\n");
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+}

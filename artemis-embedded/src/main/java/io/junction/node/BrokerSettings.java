@@ -1,0 +1,73 @@
+package io.junction.node;
+
+import io.junction.config.Config;
+import java.nio.file.Path;
+import java.util.Set;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.utils.critical.CriticalAnalyzerPolicy;
+
+/** Turns a validated node configuration into the Artemis broker configuration, built in code (no broker.xml). */
+final class BrokerSettings {
+    static final String DEAD_LETTER_QUEUE = "DLQ";
+    static final String EXPIRY_QUEUE = "ExpiryQueue";
+
+    private BrokerSettings() {
+    }
+
+    static Configuration build(Config config, Path dataDir, JournalType journalType) throws Exception {
+        int bufferTimeoutNanos = (int) config.get(NodeConfig.JOURNAL_BUFFER_TIMEOUT).toNanos();
+        boolean sync = config.get(NodeConfig.JOURNAL_SYNC);
+        ConfigurationImpl c = new ConfigurationImpl();
+        c.setName(config.get(NodeConfig.NAME))
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(true)
+                .setJMXManagementEnabled(false)
+                .setJournalDirectory(dataDir.resolve("journal").toString())
+                .setBindingsDirectory(dataDir.resolve("bindings").toString())
+                .setPagingDirectory(dataDir.resolve("paging").toString())
+                .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
+                .setJournalType(journalType)
+                .setJournalBufferTimeout_AIO(bufferTimeoutNanos)
+                .setJournalBufferTimeout_NIO(bufferTimeoutNanos)
+                .setJournalSyncTransactional(sync)
+                .setJournalSyncNonTransactional(sync)
+                .setJournalDatasync(true)
+                .setJournalFileSize((int) (long) config.get(NodeConfig.JOURNAL_FILE_SIZE))
+                .setGlobalMaxSize(config.get(NodeConfig.GLOBAL_MAX_SIZE))
+                .setMaxDiskUsage(config.get(NodeConfig.DISK_MAX_USAGE));
+        c.setNodeManagerLockDirectory(dataDir.resolve("journal").toString());
+        // A stalled disk should be logged, not halt the JVM: a node process may host more than one broker.
+        c.setCriticalAnalyzerPolicy(CriticalAnalyzerPolicy.LOG);
+
+        for (String name : config.get(NodeConfig.ACCEPTORS)) {
+            Acceptor acceptor = Acceptor.named(name);
+            c.addAcceptorConfiguration(acceptor.configName(), acceptor.uri(config));
+        }
+
+        c.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_QUEUE))
+                .setExpiryAddress(SimpleString.of(EXPIRY_QUEUE))
+                .setMaxDeliveryAttempts(config.get(NodeConfig.MAX_DELIVERY_ATTEMPTS))
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setAutoCreateAddresses(true)
+                .setAutoCreateQueues(true));
+        c.addQueueConfiguration(QueueConfiguration.of(DEAD_LETTER_QUEUE).setRoutingType(RoutingType.ANYCAST));
+        c.addQueueConfiguration(QueueConfiguration.of(EXPIRY_QUEUE).setRoutingType(RoutingType.ANYCAST));
+
+        // Until tenants arrive, only the node administrator may do anything; everyone else is refused at login.
+        c.putSecurityRoles("#", Set.of(allPermissions(AdminCredentials.ADMIN_ROLE)));
+        return c;
+    }
+
+    private static Role allPermissions(String roleName) {
+        return new Role(roleName, true, true, true, true, true, true, true, true, true, true, true, true);
+    }
+}

@@ -1,0 +1,146 @@
+package io.junction.node;
+
+import io.junction.config.Config;
+import io.junction.security.JunctionSecurityManager;
+import io.junction.security.UserStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node running one embedded Artemis broker. {@link #create} validates everything (data directory, ports,
+ * memory, journal) before anything starts; {@link #close} stops the broker cleanly, finishing in-flight work and
+ * closing the journal.
+ */
+public final class JunctionNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JunctionNode.class);
+
+    private final Config config;
+    private final Path dataDir;
+    private final JournalChoice journal;
+    private final UserStore users;
+    private EmbeddedActiveMQ embedded;
+    private AdminCredentials createdAdmin;
+
+    private JunctionNode(Config config, Path dataDir, JournalChoice journal, UserStore users) {
+        this.config = config;
+        this.dataDir = dataDir;
+        this.journal = journal;
+        this.users = users;
+    }
+
+    /** Validates the configuration against this machine; throws {@code ConfigException} naming the key at fault. */
+    public static JunctionNode create(Config config) {
+        Path dataDir = StartupChecks.dataDirectory(config);
+        StartupChecks.memory(config, Runtime.getRuntime().maxMemory());
+        StartupChecks.ports(config);
+        Path journalDir = dataDir.resolve("journal");
+        try {
+            Files.createDirectories(journalDir);
+        } catch (IOException e) {
+            throw config.invalid(NodeConfig.DATA_DIR, "cannot create " + journalDir + " (" + e.getMessage() + ")");
+        }
+        JournalChoice journal = JournalChoice.resolve(config, journalDir);
+        UserStore users = UserStore.open(dataDir.resolve("security").resolve("users.properties"));
+        return new JunctionNode(config, dataDir, journal, users);
+    }
+
+    public synchronized JunctionNode start() throws Exception {
+        if (embedded != null) {
+            throw new IllegalStateException("node " + name() + " is already started");
+        }
+        createdAdmin = AdminCredentials.bootstrap(users, dataDir, connectUrl()).orElse(null);
+        AdminCredentials.refreshUrl(dataDir, connectUrl());
+        EmbeddedActiveMQ broker = new EmbeddedActiveMQ()
+                .setConfiguration(BrokerSettings.build(config, dataDir, journal.type()))
+                .setSecurityManager(new JunctionSecurityManager(users));
+        broker.start();
+        ActiveMQServer server = broker.getActiveMQServer();
+        if (!server.waitForActivation(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            broker.stop();
+            throw new IllegalStateException("broker of node " + name() + " did not become active within 60s");
+        }
+        embedded = broker;
+        LOG.info("Node {} active: journal {}, data {}, listening on {}", name(), journal.describe(), dataDir, acceptorUrls());
+        return this;
+    }
+
+    /** Stops the broker; safe to call more than once. */
+    @Override
+    public synchronized void close() throws Exception {
+        if (embedded != null) {
+            LOG.info("Node {} stopping", name());
+            embedded.stop();
+            embedded = null;
+            LOG.info("Node {} stopped", name());
+        }
+    }
+
+    public String name() {
+        return config.get(NodeConfig.NAME);
+    }
+
+    public Path dataDirectory() {
+        return dataDir;
+    }
+
+    public String journalDescription() {
+        return journal.describe();
+    }
+
+    public boolean usesAio() {
+        return journal.type() == org.apache.activemq.artemis.core.server.JournalType.ASYNCIO;
+    }
+
+    /** The admin credentials created by this start, present only on a node's very first start. */
+    public Optional<AdminCredentials> createdAdmin() {
+        return Optional.ofNullable(createdAdmin);
+    }
+
+    public Path credentialsFile() {
+        return dataDir.resolve(AdminCredentials.FILE_NAME);
+    }
+
+    /** The URL clients on this machine use to reach the main acceptor. */
+    public String connectUrl() {
+        return "tcp://" + clientHost() + ":" + config.get(NodeConfig.MAIN_PORT);
+    }
+
+    public List<String> acceptorUrls() {
+        List<String> urls = new ArrayList<>();
+        for (String name : config.get(NodeConfig.ACCEPTORS)) {
+            Acceptor a = Acceptor.named(name);
+            urls.add(name + "=tcp://" + config.get(NodeConfig.BIND_ADDRESS) + ":" + config.get(a.portKey()));
+        }
+        return urls;
+    }
+
+    /** The running broker, for management reads inside this process. */
+    public ActiveMQServer broker() {
+        if (embedded == null) {
+            throw new IllegalStateException("node " + name() + " is not started");
+        }
+        return embedded.getActiveMQServer();
+    }
+
+    private String clientHost() {
+        String bind = config.get(NodeConfig.BIND_ADDRESS);
+        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+    }
+
+    static void ensureDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.junction.node;
+
+import io.junction.config.Config;
+import io.junction.config.ConfigDef;
+import io.junction.config.ConfigKey;
+import io.junction.config.ConfigType;
+import io.junction.config.PropertiesFile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every key of a node's configuration file, declared once. {@code etc/node.properties} is generated from these
+ * declarations ({@code junction node config-template}) and a test keeps the two in step.
+ */
+public final class NodeConfig {
+    public static final ConfigKey<String> NAME = ConfigKey.of("node.name", ConfigType.STRING, "junction-1",
+            "Name of this node, shown in logs, status and the broker's identity.")
+            .require(s -> s.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}"), "use 1-63 letters, digits, '.', '_' or '-'");
+    public static final ConfigKey<String> BIND_ADDRESS = ConfigKey.of("bind.address", ConfigType.STRING, "127.0.0.1",
+            "Address every acceptor listens on. The default listens on loopback only;\n"
+                    + "use 0.0.0.0 or a host address to accept remote clients.");
+    public static final ConfigKey<String> DATA_DIR = ConfigKey.of("data.dir", ConfigType.STRING, "./data",
+            "Directory for the journal, bindings, paging, large messages and the user store.\n"
+                    + "A relative path is resolved against the working directory.");
+    public static final ConfigKey<Set<String>> ACCEPTORS = ConfigKey.of("acceptors",
+            ConfigType.setOf("main", "amqp", "mqtt", "stomp"), "main,amqp,mqtt,stomp",
+            "Acceptors to open. 'main' speaks every protocol (CORE/JMS, AMQP, MQTT, STOMP) on one port;\n"
+                    + "the others speak only their own protocol on its usual port.")
+            .require(s -> s.contains("main"), "the main acceptor is required: the junction CLI connects through it");
+    public static final ConfigKey<Integer> MAIN_PORT = ConfigKey.of("acceptor.main.port", ConfigType.PORT, "61616",
+            "Port of the main acceptor (CORE/JMS, AMQP, MQTT and STOMP).");
+    public static final ConfigKey<Integer> AMQP_PORT = ConfigKey.of("acceptor.amqp.port", ConfigType.PORT, "5672",
+            "Port of the AMQP 1.0 acceptor.");
+    public static final ConfigKey<Integer> MQTT_PORT = ConfigKey.of("acceptor.mqtt.port", ConfigType.PORT, "1883",
+            "Port of the MQTT 3.1.1 and 5 acceptor.");
+    public static final ConfigKey<Integer> STOMP_PORT = ConfigKey.of("acceptor.stomp.port", ConfigType.PORT, "61613",
+            "Port of the STOMP acceptor.");
+    public static final ConfigKey<String> JOURNAL_TYPE = ConfigKey.of("journal.type", ConfigType.oneOf("auto", "aio", "nio"), "auto",
+            "Journal implementation. 'auto' uses AIO (Linux libaio, package libaio1) when it is available\n"
+                    + "and the data directory supports direct I/O, and NIO otherwise. 'aio' refuses to start without it.");
+    public static final ConfigKey<Duration> JOURNAL_BUFFER_TIMEOUT = ConfigKey.of("journal.buffer-timeout", ConfigType.DURATION, "100us",
+            "Longest time the journal waits to gather writes into one disk sync. Shorter favours the latency of\n"
+                    + "a lone durable send; longer favours throughput under many concurrent senders. The default\n"
+                    + "was chosen from bench/node on a disk doing about 4,000 fsyncs/s (docs/benchmarks.md).")
+            .require(d -> d.toNanos() >= 1_000 && d.toMillis() <= 100, "must be between 1us and 100ms");
+    public static final ConfigKey<Boolean> JOURNAL_SYNC = ConfigKey.of("journal.sync", ConfigType.BOOLEAN, "true",
+            "Sync the journal to disk before a durable send or a commit is acknowledged. Turning this off\n"
+                    + "trades the loss of recently acknowledged messages on a crash for speed.");
+    public static final ConfigKey<Long> JOURNAL_FILE_SIZE = ConfigKey.of("journal.file-size", ConfigType.SIZE, "10MiB",
+            "Size of each journal file.")
+            .require(n -> n >= (1 << 20) && n <= (1L << 30), "must be between 1MiB and 1GiB");
+    public static final ConfigKey<Long> GLOBAL_MAX_SIZE = ConfigKey.of("memory.global-max-size", ConfigType.SIZE, "256MiB",
+            "Memory all addresses together may hold before new messages are paged to disk.\n"
+                    + "Must be below the JVM heap (JUNCTION_HEAP in bin/junction).")
+            .require(n -> n >= (1 << 20), "must be at least 1MiB");
+    public static final ConfigKey<Integer> DISK_MAX_USAGE = ConfigKey.of("disk.max-usage", ConfigType.INT, "90",
+            "Percentage of the data disk in use at which producers are blocked.")
+            .require(n -> n >= 1 && n <= 100, "must be a percentage between 1 and 100");
+    public static final ConfigKey<Integer> MAX_DELIVERY_ATTEMPTS = ConfigKey.of("delivery.max-attempts", ConfigType.INT, "10",
+            "Deliveries of one message before it is moved to the dead-letter queue DLQ.")
+            .require(n -> n >= 1, "must be at least 1");
+
+    static final ConfigDef DEF = new ConfigDef()
+            .define(NAME).define(BIND_ADDRESS).define(DATA_DIR).define(ACCEPTORS)
+            .define(MAIN_PORT).define(AMQP_PORT).define(MQTT_PORT).define(STOMP_PORT)
+            .define(JOURNAL_TYPE).define(JOURNAL_BUFFER_TIMEOUT).define(JOURNAL_SYNC).define(JOURNAL_FILE_SIZE)
+            .define(GLOBAL_MAX_SIZE).define(DISK_MAX_USAGE).define(MAX_DELIVERY_ATTEMPTS);
+
+    private NodeConfig() {
+    }
+
+    /** Reads and validates a node file. */
+    public static Config load(Path file) {
+        return DEF.parse(PropertiesFile.read(file), file.toString());
+    }
+
+    /** The built-in configuration used when no file is given, with optional overrides. */
+    public static Config defaults(Map<String, String> overrides) {
+        return DEF.parse(overrides, "the built-in node defaults");
+    }
+
+    public static Config parse(Map<String, String> values, String source) {
+        return DEF.parse(values, source);
+    }
+
+    /** The commented file in etc/. */
+    public static String template() {
+        return DEF.toPropertiesTemplate("""
+                Junction node configuration: one file per node, read by `junction node start --config FILE`.
+                Every key is optional; the commented value is the default. Unknown keys stop start-up.
+                Generated from the key declarations (junction node config-template); keep them in step.""");
+    }
+}

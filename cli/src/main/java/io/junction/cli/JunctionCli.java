@@ -1,0 +1,79 @@
+package io.junction.cli;
+
+import io.junction.config.ConfigException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The {@code junction} command: the root of every subcommand, and the one factory that wires error handling. */
+@Command(name = "junction", mixinStandardHelpOptions = true, versionProvider = JunctionCli.Version.class,
+        header = "Junction: a replicated, multi-tenant message bus for network monitoring.",
+        subcommands = {NodeCommand.class, SendCommand.class, ReceiveCommand.class, QueuesCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:failure (connection, login, configuration, timeout)", "2:usage error (bad option or value)"})
+public final class JunctionCli implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-x", "--stacktrace"}, scope = ScopeType.INHERIT, description = "Print stack traces of failures.")
+    boolean stacktrace;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
+    }
+
+    /** The configured command line, also used by tests to run commands in-process. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new JunctionCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean trace = parseResult.matchedOption("-x") != null || hasStacktraceFlag(parseResult);
+            PrintWriter e = commandLine.getErr();
+            if (trace) {
+                ex.printStackTrace(e);
+            }
+            int code;
+            if (ex instanceof CliFailure failure) {
+                e.println("junction: " + failure.getMessage());
+                code = failure.exitCode();
+            } else if (ex instanceof ConfigException config) {
+                e.println("junction: " + config.getMessage());
+                code = CliFailure.FAILURE;
+            } else {
+                e.println("junction: " + ex.getClass().getSimpleName() + ": " + ClientOptions.rootMessage(ex)
+                        + (trace ? "" : " (run with -x for the stack trace)"));
+                code = CliFailure.FAILURE;
+            }
+            e.flush();
+            return code;
+        });
+        return cli;
+    }
+
+    private static boolean hasStacktraceFlag(CommandLine.ParseResult result) {
+        for (CommandLine.ParseResult r = result; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption("--stacktrace")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"junction " + VersionCommand.junctionVersion()};
+        }
+    }
+}

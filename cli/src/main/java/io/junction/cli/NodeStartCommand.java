@@ -1,0 +1,64 @@
+package io.junction.cli;
+
+import io.junction.config.Config;
+import io.junction.node.AdminCredentials;
+import io.junction.node.JunctionNode;
+import io.junction.node.NodeConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "start", mixinStandardHelpOptions = true, header = "Start a node in the foreground; Ctrl-C or SIGTERM stops it cleanly.",
+        description = {"Without --config the node uses the built-in defaults: data under ./data, listening on 127.0.0.1 only.",
+                "On the first start it creates the admin user, prints its password once and saves it to DATA/admin.credentials."},
+        footer = {"", "Examples:", "  junction node start", "  junction node start --config etc/node.properties"})
+final class NodeStartCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Node configuration file (see etc/node.properties).")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        Config settings = config == null ? NodeConfig.defaults(Map.of()) : NodeConfig.load(config);
+        JunctionNode node = JunctionNode.create(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        node.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                node.close();
+            } catch (Exception e) {
+                System.err.println("junction: error while stopping node " + node.name() + ": " + e.getMessage());
+            } finally {
+                stopped.countDown();
+                Logging.shutdown();
+            }
+        }, "junction-node-shutdown"));
+        banner(node, spec.commandLine().getOut());
+        stopped.await();
+        return 0;
+    }
+
+    private static void banner(JunctionNode node, PrintWriter out) {
+        out.println("Junction node " + node.name() + " is running.");
+        out.println("  journal: " + node.journalDescription());
+        out.println("  data:    " + node.dataDirectory());
+        node.acceptorUrls().forEach(a -> out.println("  " + a.replaceFirst("=", ": ")));
+        out.println("  connect: " + node.connectUrl());
+        node.createdAdmin().ifPresent((AdminCredentials admin) -> {
+            out.println();
+            out.println("Created the admin user '" + admin.user() + "' with password: " + admin.password());
+            out.println("This is shown once. It is saved in " + node.credentialsFile()
+                    + " (readable only by you), which the junction CLI uses by default.");
+        });
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+    }
+}

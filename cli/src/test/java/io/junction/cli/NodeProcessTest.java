@@ -1,0 +1,147 @@
+package io.junction.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.junction.node.AdminCredentials;
+import io.junction.node.RunningNode;
+import io.junction.testing.ChildJvm;
+import io.junction.testing.Waits;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The node as its own process, started by the real main: kill -9, SIGTERM, and a bad configuration. */
+class NodeProcessTest {
+    private static final String MAIN = JunctionCli.class.getName();
+
+    @TempDir
+    Path dir;
+
+    private Path writeConfig(Map<String, String> settings) throws Exception {
+        Path file = dir.resolve("node.properties");
+        Files.writeString(file, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")));
+        return file;
+    }
+
+    private ChildJvm startNode(Path config, String logName) {
+        ChildJvm node = ChildJvm.start(dir.resolve(logName), List.of(), MAIN, "node", "start", "--config", config.toString());
+        Waits.until(Duration.ofSeconds(60), "node to start (log " + dir.resolve(logName) + ")",
+                () -> node.output().contains("Press Ctrl-C to stop.") || !node.isAlive());
+        assertTrue(node.isAlive(), node.output());
+        return node;
+    }
+
+    @Test
+    void killDashNineLosesNoAcknowledgedMessage() throws Exception {
+        Map<String, String> settings = RunningNode.freePortSettings(dir.resolve("data"));
+        Path config = writeConfig(settings);
+        String url = "tcp://127.0.0.1:" + settings.get("acceptor.main.port") + "?reconnectAttempts=0";
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicReference<Exception> sendFailure = new AtomicReference<>();
+
+        try (ChildJvm node = startNode(config, "node-1.log")) {
+            AdminCredentials admin = AdminCredentials.read(dir.resolve("data").resolve(AdminCredentials.FILE_NAME));
+            Thread producer = new Thread(() -> {
+                try (Connection c = new ActiveMQConnectionFactory(url).createConnection(admin.user(), admin.password())) {
+                    Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    MessageProducer p = session.createProducer(session.createQueue("crash.q"));
+                    p.setDeliveryMode(DeliveryMode.PERSISTENT);
+                    for (int i = 0; i < 100_000; i++) {
+                        Message m = session.createTextMessage("m" + i);
+                        m.setStringProperty("seq", "m" + i);
+                        p.send(m); // blocks until the broker has the message on disk
+                        acknowledged.add("m" + i);
+                    }
+                } catch (Exception e) {
+                    sendFailure.set(e);
+                }
+            }, "crash-producer");
+            producer.start();
+            Waits.until(Duration.ofSeconds(60), "300 acknowledged sends", () -> acknowledged.size() >= 300);
+            node.killHard();
+            producer.join(30_000);
+            assertTrue(sendFailure.get() != null, "the producer must have seen the node die");
+        }
+
+        try (ChildJvm node = startNode(config, "node-2.log")) {
+            AdminCredentials admin = AdminCredentials.read(dir.resolve("data").resolve(AdminCredentials.FILE_NAME));
+            Set<String> received = new HashSet<>();
+            int duplicates = 0;
+            try (Connection c = new ActiveMQConnectionFactory(url).createConnection(admin.user(), admin.password())) {
+                c.start();
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageConsumer consumer = session.createConsumer(session.createQueue("crash.q"));
+                for (Message m = consumer.receive(5_000); m != null; m = consumer.receive(2_000)) {
+                    if (!received.add(m.getStringProperty("seq"))) {
+                        duplicates++;
+                    }
+                }
+            }
+            Set<String> lost = new HashSet<>(acknowledged);
+            lost.removeAll(received);
+            assertEquals(Set.of(), lost, "acknowledged messages lost by kill -9 (" + acknowledged.size() + " acknowledged)");
+            assertEquals(0, duplicates, "a message stored once was delivered twice");
+            assertTrue(received.size() <= acknowledged.size() + 1, "at most the one in-flight send may be stored unacknowledged");
+            assertEquals(0, node.terminate(Duration.ofSeconds(30)) & ~0x80 & ~0x0F, "unexpected exit on SIGTERM");
+        }
+    }
+
+    @Test
+    void sigtermStopsTheNodeCleanly() throws Exception {
+        Path config = writeConfig(RunningNode.freePortSettings(dir.resolve("data")));
+        try (ChildJvm node = startNode(config, "node.log")) {
+            int exit = node.terminate(Duration.ofSeconds(30));
+            assertEquals(143, exit, "a JVM ended by SIGTERM exits 128+15");
+            String log = node.output();
+            assertTrue(log.contains("Node junction-1 stopping") && log.contains("Node junction-1 stopped"), log);
+            assertTrue(!log.contains("Exception"), log);
+        }
+    }
+
+    @Test
+    void badConfigurationGivesOneLineAndExitCodeOne() throws Exception {
+        Path config = dir.resolve("bad.properties");
+        Files.writeString(config, "acceptor.main.prot=61616\n");
+        try (ChildJvm node = ChildJvm.start(dir.resolve("bad.log"), List.of(), MAIN, "node", "start", "--config", config.toString())) {
+            assertEquals(1, node.waitFor(Duration.ofSeconds(60)));
+            assertEquals("junction: Unknown configuration key acceptor.main.prot in " + config + ": did you mean acceptor.main.port?",
+                    node.output().strip());
+        }
+    }
+
+    @Test
+    void badValuesAndMissingFilesAreOneLineFailures() throws Exception {
+        Path config = dir.resolve("n.properties");
+        Files.writeString(config, "acceptor.amqp.port=99999\n");
+        CliRun badPort = CliRun.of("node", "start", "--config", config.toString());
+        assertEquals(1, badPort.exitCode());
+        assertEquals("junction: Invalid value 99999 for configuration acceptor.amqp.port in " + config
+                + ": a port must be between 1 and 65535", badPort.errorLine());
+
+        Files.writeString(config, "journal.buffer-timeout=500\n");
+        assertEquals("junction: Invalid value 500 for configuration journal.buffer-timeout in " + config
+                + ": expected a number with a unit: ns, us, ms, s, m or h (e.g. 200us, 30s)",
+                CliRun.of("node", "start", "--config", config.toString()).errorLine());
+
+        CliRun missing = CliRun.of("node", "start", "--config", dir.resolve("absent.properties").toString());
+        assertEquals(1, missing.exitCode());
+        assertEquals("junction: Configuration file " + dir.resolve("absent.properties") + " does not exist", missing.errorLine());
+    }
+}

@@ -1,0 +1,48 @@
+package io.junction.config;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Parsed, validated values of one source, read through their declared keys. */
+public final class Config {
+    private final String source;
+    private final Map<ConfigKey<?>, Object> values;
+    private final Map<String, String> explicit;
+
+    Config(String source, Map<ConfigKey<?>, Object> values, Map<String, String> explicit) {
+        this.source = source;
+        this.values = values;
+        this.explicit = explicit;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey<T> key) {
+        if (!values.containsKey(key)) {
+            throw new IllegalArgumentException("Configuration key " + key.name() + " is not declared for " + source);
+        }
+        return (T) values.get(key);
+    }
+
+    /** Whether the user wrote the key, as opposed to taking its default. */
+    public boolean isSet(ConfigKey<?> key) {
+        return explicit.containsKey(key.name());
+    }
+
+    /** The file (or other source) these values came from, for error messages. */
+    public String source() {
+        return source;
+    }
+
+    /** A value problem found after parsing, e.g. a port already in use, reported like a parse error. */
+    public ConfigException invalid(ConfigKey<?> key, String reason) {
+        String shown = explicit.containsKey(key.name()) ? explicit.get(key.name()) : String.valueOf(key.defaultValue());
+        return ConfigException.invalid(source, key.name(), shown, reason);
+    }
+
+    /** Every resolved value, sorted by key, for a start-up log line. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> out.put(k.name(), String.valueOf(v)));
+        return out;
+    }
+}
