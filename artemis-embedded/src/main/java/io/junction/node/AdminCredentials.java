@@ -1,5 +1,7 @@
 package io.junction.node;
 
+import io.junction.config.ConfigException;
+import io.junction.config.PropertiesFile;
 import io.junction.security.PasswordHash;
 import io.junction.security.UserStore;
 import java.io.IOException;
@@ -13,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import io.junction.config.PropertiesFile;
 
 /**
  * The node's first administrator. On the first start (an empty user store) a random password is created, stored
@@ -53,7 +54,7 @@ public record AdminCredentials(String url, String user, String password) {
         String user = values.get("user");
         String password = values.get("password");
         if (user == null || password == null) {
-            throw new io.junction.config.ConfigException("Credentials file " + file + " lacks a user or password entry");
+            throw new ConfigException("Credentials file " + file + " lacks a user or password entry");
         }
         return new AdminCredentials(values.getOrDefault("url", "tcp://127.0.0.1:61616"), user, password);
     }

@@ -4,12 +4,12 @@ import io.junction.config.Config;
 import io.junction.security.JunctionSecurityManager;
 import io.junction.security.UserStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.slf4j.Logger;
@@ -57,6 +57,7 @@ public final class JunctionNode implements AutoCloseable {
         if (embedded != null) {
             throw new IllegalStateException("node " + name() + " is already started");
         }
+        LOG.info("Node {} configuration from {}: {}", name(), config.source(), config.describe());
         createdAdmin = AdminCredentials.bootstrap(users, dataDir, connectUrl()).orElse(null);
         AdminCredentials.refreshUrl(dataDir, connectUrl());
         EmbeddedActiveMQ broker = new EmbeddedActiveMQ()
@@ -64,7 +65,7 @@ public final class JunctionNode implements AutoCloseable {
                 .setSecurityManager(new JunctionSecurityManager(users));
         broker.start();
         ActiveMQServer server = broker.getActiveMQServer();
-        if (!server.waitForActivation(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!server.waitForActivation(60, TimeUnit.SECONDS)) {
             broker.stop();
             throw new IllegalStateException("broker of node " + name() + " did not become active within 60s");
         }
@@ -96,10 +97,6 @@ public final class JunctionNode implements AutoCloseable {
         return journal.describe();
     }
 
-    public boolean usesAio() {
-        return journal.type() == org.apache.activemq.artemis.core.server.JournalType.ASYNCIO;
-    }
-
     /** The admin credentials created by this start, present only on a node's very first start. */
     public Optional<AdminCredentials> createdAdmin() {
         return Optional.ofNullable(createdAdmin);
@@ -123,24 +120,8 @@ public final class JunctionNode implements AutoCloseable {
         return urls;
     }
 
-    /** The running broker, for management reads inside this process. */
-    public ActiveMQServer broker() {
-        if (embedded == null) {
-            throw new IllegalStateException("node " + name() + " is not started");
-        }
-        return embedded.getActiveMQServer();
-    }
-
     private String clientHost() {
         String bind = config.get(NodeConfig.BIND_ADDRESS);
         return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
-    }
-
-    static void ensureDirectory(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

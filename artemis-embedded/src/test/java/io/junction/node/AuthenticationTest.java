@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -21,25 +20,19 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** No protocol lets in an anonymous client or a wrong password; the right password works on each. */
 class AuthenticationTest {
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final NodeExtension NODE = new NodeExtension();
     static RunningNode node;
 
     @BeforeAll
-    static void start() throws Exception {
-        node = RunningNode.start(dir.resolve("data"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        node.close();
+    static void node() {
+        node = NODE.node();
     }
 
     String user() {

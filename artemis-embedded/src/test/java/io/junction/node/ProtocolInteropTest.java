@@ -15,7 +15,6 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,25 +23,19 @@ import org.apache.qpid.jms.JmsConnectionFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** One node, three protocols: what one protocol's client sends, another protocol's client receives. */
 class ProtocolInteropTest {
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final NodeExtension NODE = new NodeExtension();
     static RunningNode node;
 
     @BeforeAll
-    static void start() throws Exception {
-        node = RunningNode.start(dir.resolve("data"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        node.close();
+    static void node() {
+        node = NODE.node();
     }
 
     @Test

@@ -48,10 +48,10 @@ final class NodeStartCommand implements Callable<Integer> {
 
     private static void banner(JunctionNode node, PrintWriter out) {
         out.println("Junction node " + node.name() + " is running.");
-        out.println("  journal: " + node.journalDescription());
-        out.println("  data:    " + node.dataDirectory());
-        node.acceptorUrls().forEach(a -> out.println("  " + a.replaceFirst("=", ": ")));
-        out.println("  connect: " + node.connectUrl());
+        out.printf("  %-9s%s%n", "journal:", node.journalDescription());
+        out.printf("  %-9s%s%n", "data:", node.dataDirectory());
+        node.acceptorUrls().forEach(a -> out.printf("  %-9s%s%n", a.substring(0, a.indexOf('=')) + ":", a.substring(a.indexOf('=') + 1)));
+        out.printf("  %-9s%s%n", "connect:", node.connectUrl());
         node.createdAdmin().ifPresent((AdminCredentials admin) -> {
             out.println();
             out.println("Created the admin user '" + admin.user() + "' with password: " + admin.password());

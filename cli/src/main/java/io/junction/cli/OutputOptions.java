@@ -2,6 +2,7 @@ package io.junction.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +32,7 @@ final class OutputOptions {
         if (json) {
             List<Map<String, Object>> objects = new ArrayList<>();
             for (List<Object> row : rows) {
-                Map<String, Object> o = new java.util.LinkedHashMap<>();
+                Map<String, Object> o = new LinkedHashMap<>();
                 for (int i = 0; i < keys.size(); i++) {
                     o.put(keys.get(i), row.get(i));
                 }

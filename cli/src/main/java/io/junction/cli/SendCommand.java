@@ -84,8 +84,9 @@ final class SendCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         progress.done();
-        output.result(String.format("Sent %d %s message%s to %s in %.2f s (%.0f msg/s)", count, persistent ? "durable" : "non-durable",
-                count == 1 ? "" : "s", to, seconds, count / seconds),
+        String rate = count >= 100 ? String.format(" (%.0f msg/s)", count / seconds) : "";
+        output.result(String.format("Sent %d %s message%s to %s in %.2f s%s", count, persistent ? "durable" : "non-durable",
+                count == 1 ? "" : "s", to, seconds, rate),
                 Map.of("sent", count, "address", to, "persistent", persistent, "seconds", round(seconds)));
         return 0;
     }

@@ -3,30 +3,24 @@ package io.junction.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junction.node.NodeExtension;
 import io.junction.node.RunningNode;
 import io.junction.testing.FreePorts;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every client command, end to end against a running node, as a script would use it. */
 class CliCommandsTest {
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final NodeExtension NODE = new NodeExtension();
     static RunningNode node;
 
     @BeforeAll
-    static void start() throws Exception {
-        node = RunningNode.start(dir.resolve("data"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        node.close();
+    static void node() {
+        node = NODE.node();
     }
 
     /** The command with the node's credentials file, as an operator on the node's machine would run it. */

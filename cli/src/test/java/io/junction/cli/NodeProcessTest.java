@@ -13,9 +13,12 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +110,9 @@ class NodeProcessTest {
     void sigtermStopsTheNodeCleanly() throws Exception {
         Path config = writeConfig(RunningNode.freePortSettings(dir.resolve("data")));
         try (ChildJvm node = startNode(config, "node.log")) {
+            boolean libaio = Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libaio.so.1")) || Files.exists(Path.of("/lib/x86_64-linux-gnu/libaio.so.1"));
+            assertTrue(node.output().contains(libaio ? "journal: AIO (libaio available)" : "journal: NIO (libaio is not available"),
+                    "the node must say which journal it runs:\n" + node.output());
             int exit = node.terminate(Duration.ofSeconds(30));
             assertEquals(143, exit, "a JVM ended by SIGTERM exits 128+15");
             String log = node.output();
@@ -127,7 +133,7 @@ class NodeProcessTest {
     }
 
     @Test
-    void badValuesAndMissingFilesAreOneLineFailures() throws Exception {
+    void badValuesPortsInUseUnwritableDataAndMissingFilesAreOneLineFailures() throws Exception {
         Path config = dir.resolve("n.properties");
         Files.writeString(config, "acceptor.amqp.port=99999\n");
         CliRun badPort = CliRun.of("node", "start", "--config", config.toString());
@@ -139,6 +145,23 @@ class NodeProcessTest {
         assertEquals("junction: Invalid value 500 for configuration journal.buffer-timeout in " + config
                 + ": expected a number with a unit: ns, us, ms, s, m or h (e.g. 200us, 30s)",
                 CliRun.of("node", "start", "--config", config.toString()).errorLine());
+
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Map<String, String> settings = new HashMap<>(RunningNode.freePortSettings(dir.resolve("data")));
+            settings.put("acceptor.main.port", String.valueOf(taken.getLocalPort()));
+            CliRun inUse = CliRun.of("node", "start", "--config", writeConfig(settings).toString());
+            assertEquals(1, inUse.exitCode());
+            assertTrue(inUse.errorLine().startsWith("junction: Invalid value " + taken.getLocalPort()
+                    + " for configuration acceptor.main.port in " + dir.resolve("node.properties") + ": port " + taken.getLocalPort()
+                    + " on 127.0.0.1 is in use"), inUse.err());
+        }
+
+        Path aFile = Files.writeString(dir.resolve("a-file"), "");
+        CliRun unwritable = CliRun.of("node", "start", "--config",
+                writeConfig(RunningNode.freePortSettings(aFile.resolve("data"))).toString());
+        assertEquals(1, unwritable.exitCode());
+        assertTrue(unwritable.errorLine().startsWith("junction: Invalid value " + aFile.resolve("data") + " for configuration data.dir in "
+                + dir.resolve("node.properties") + ": directory " + aFile.resolve("data") + " is not writable"), unwritable.err());
 
         CliRun missing = CliRun.of("node", "start", "--config", dir.resolve("absent.properties").toString());
         assertEquals(1, missing.exitCode());

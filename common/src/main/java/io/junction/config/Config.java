@@ -8,11 +8,13 @@ public final class Config {
     private final String source;
     private final Map<ConfigKey<?>, Object> values;
     private final Map<String, String> explicit;
+    private final Map<String, String> resolved;
 
-    Config(String source, Map<ConfigKey<?>, Object> values, Map<String, String> explicit) {
+    Config(String source, Map<ConfigKey<?>, Object> values, Map<String, String> explicit, Map<String, String> resolved) {
         this.source = source;
         this.values = values;
         this.explicit = explicit;
+        this.resolved = resolved;
     }
 
     @SuppressWarnings("unchecked")
@@ -39,10 +41,8 @@ public final class Config {
         return ConfigException.invalid(source, key.name(), shown, reason);
     }
 
-    /** Every resolved value, sorted by key, for a start-up log line. */
+    /** Every value as written or defaulted, sorted by key, for a start-up log line. */
     public Map<String, String> describe() {
-        Map<String, String> out = new TreeMap<>();
-        values.forEach((k, v) -> out.put(k.name(), String.valueOf(v)));
-        return out;
+        return new TreeMap<>(resolved);
     }
 }

@@ -34,6 +34,7 @@ public final class ConfigDef {
             }
         }
         Map<ConfigKey<?>, Object> values = new LinkedHashMap<>();
+        Map<String, String> resolved = new LinkedHashMap<>();
         for (ConfigKey<?> key : keys.values()) {
             String text = raw.get(key.name());
             if (text == null || text.isBlank()) {
@@ -43,8 +44,9 @@ public final class ConfigDef {
                 text = key.defaultValue();
             }
             values.put(key, key.parse(text, source));
+            resolved.put(key.name(), text.trim());
         }
-        return new Config(source, values, Map.copyOf(raw));
+        return new Config(source, values, Map.copyOf(raw), resolved);
     }
 
     /** A properties file documenting every key, with its default commented out, for {@code etc/}. */

@@ -30,6 +30,7 @@ class ConfigDefTest {
         assertEquals(Set.of("core", "amqp"), config.get(PROTOCOLS));
         assertFalse(config.isSet(PORT));
         assertTrue(config.isSet(NAME));
+        assertEquals("{acceptor.port=61616, memory.max=256MiB, name=n1, protocols=core,amqp, timeout=200us}", config.describe().toString());
     }
 
     @Test
