@@ -15,14 +15,14 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.utils.critical.CriticalAnalyzerPolicy;
 
 /** Turns a validated node configuration into the Artemis broker configuration, built in code (no broker.xml). */
-final class BrokerSettings {
+public final class BrokerSettings {
     static final String DEAD_LETTER_QUEUE = "DLQ";
     static final String EXPIRY_QUEUE = "ExpiryQueue";
 
     private BrokerSettings() {
     }
 
-    static Configuration build(Config config, Path dataDir, JournalType journalType) throws Exception {
+    public static Configuration build(Config config, Path dataDir, JournalType journalType) throws Exception {
         int bufferTimeoutNanos = (int) config.get(NodeConfig.JOURNAL_BUFFER_TIMEOUT).toNanos();
         boolean sync = config.get(NodeConfig.JOURNAL_SYNC);
         ConfigurationImpl c = new ConfigurationImpl();

@@ -1,0 +1,113 @@
+package io.junction.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.junction.node.BrokerSettings;
+import io.junction.node.NodeConfig;
+import io.junction.node.RunningNode;
+import io.junction.security.JunctionSecurityManager;
+import io.junction.security.UserStore;
+import io.junction.testing.FreePorts;
+import io.junction.testing.Waits;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ZooKeeper lock manager published as 2.43.0 drives a 2.44.0 primary/backup pair: the backup replicates, takes
+ * over when the primary goes, and serves every durable message the primary acknowledged.
+ */
+class LockManagerPairTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void backupTakesOverWithEveryAcknowledgedMessage() throws Exception {
+        UserStore users = UserStore.open(dir.resolve("users.properties"));
+        users.put("app", Set.of("admin"), "app-password".toCharArray());
+
+        try (ZooKeeperMember zk = ZooKeeperMember.standalone(dir.resolve("zk"), "127.0.0.1", FreePorts.next(), Duration.ofMillis(500))) {
+            Map<String, String> primaryPorts = RunningNode.freePortSettings(dir.resolve("primary"));
+            Map<String, String> backupPorts = RunningNode.freePortSettings(dir.resolve("backup"));
+            String primaryUrl = "tcp://127.0.0.1:" + primaryPorts.get(NodeConfig.MAIN_PORT.name());
+            String backupUrl = "tcp://127.0.0.1:" + backupPorts.get(NodeConfig.MAIN_PORT.name());
+
+            EmbeddedActiveMQ primary = start(broker(primaryPorts, "primary",
+                    new GroupSettings("g1", GroupSettings.Role.PRIMARY, primaryUrl, List.of(backupUrl), zk.connectString(),
+                            Duration.ofSeconds(6), "cluster", "cluster-secret")), users);
+            assertTrue(primary.getActiveMQServer().waitForActivation(60, TimeUnit.SECONDS), "primary never activated");
+
+            EmbeddedActiveMQ backup = start(broker(backupPorts, "backup",
+                    new GroupSettings("g1", GroupSettings.Role.BACKUP, backupUrl, List.of(primaryUrl), zk.connectString(),
+                            Duration.ofSeconds(6), "cluster", "cluster-secret")), users);
+            try {
+                Waits.until(Duration.ofSeconds(60), "backup in sync with primary", () -> backup.getActiveMQServer().isReplicaSync());
+                assertFalse(backup.getActiveMQServer().isActive(), "a replicating backup must not serve");
+
+                ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(
+                        "(" + primaryUrl + "," + backupUrl + ")?ha=true&reconnectAttempts=-1&retryInterval=100", "app", "app-password");
+                try (Connection c = factory.createConnection()) {
+                    Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    MessageProducer producer = session.createProducer(session.createQueue("pair.q"));
+                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                    for (int i = 0; i < 200; i++) {
+                        producer.send(session.createTextMessage("m" + i));
+                    }
+                }
+
+                primary.stop();
+
+                assertTrue(backup.getActiveMQServer().waitForActivation(60, TimeUnit.SECONDS), "backup never took over");
+                try (Connection c = new ActiveMQConnectionFactory(backupUrl, "app", "app-password").createConnection()) {
+                    c.start();
+                    Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    MessageConsumer consumer = session.createConsumer(session.createQueue("pair.q"));
+                    Set<String> received = new HashSet<>();
+                    for (int i = 0; i < 200; i++) {
+                        TextMessage m = (TextMessage) consumer.receive(10_000);
+                        assertNotNull(m, "message " + i + " missing after failover; got " + received.size());
+                        received.add(m.getText());
+                    }
+                    assertEquals(200, received.size());
+                }
+            } finally {
+                backup.stop();
+                primary.stop();
+            }
+        }
+    }
+
+    private static Configuration broker(Map<String, String> ports, String name, GroupSettings group) throws Exception {
+        Map<String, String> settings = new HashMap<>(ports);
+        settings.put(NodeConfig.ACCEPTORS.name(), "main");
+        settings.put(NodeConfig.JOURNAL_TYPE.name(), "nio");
+        Path data = Path.of(settings.get(NodeConfig.DATA_DIR.name()));
+        return group.applyTo(BrokerSettings.build(NodeConfig.parse(settings, name), data, JournalType.NIO));
+    }
+
+    private static EmbeddedActiveMQ start(Configuration config, UserStore users) throws Exception {
+        EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config).setSecurityManager(new JunctionSecurityManager(users));
+        broker.start();
+        return broker;
+    }
+}
