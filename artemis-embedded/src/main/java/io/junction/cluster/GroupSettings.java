@@ -21,6 +21,13 @@ import org.apache.activemq.artemis.lockmanager.zookeeper.CuratorDistributedLockM
 public record GroupSettings(String group, Role role, String selfUrl, List<String> peerUrls, String zooKeeper, Duration lockSession,
                             String clusterUser, String clusterPassword) {
 
+    /** Artemis turns the coordination id into a 16-byte node id, so longer or other names could collide. */
+    public GroupSettings {
+        if (!group.matches("[A-Za-z0-9.]{1,16}")) {
+            throw new IllegalArgumentException("Invalid group name '" + group + "': use 1 to 16 letters, digits or '.'");
+        }
+    }
+
     /** A broker's place in its group. */
     public enum Role { PRIMARY, BACKUP }
 

@@ -62,7 +62,12 @@ public final class ZooKeeperMember implements AutoCloseable {
                 .configuration(p)
                 .exitHandler(ExitHandler.LOG_ONLY)
                 .build();
-        server.start(Duration.ofSeconds(60).toMillis());
+        try {
+            server.start(Duration.ofSeconds(60).toMillis());
+        } catch (Exception e) {
+            server.close();
+            throw new IllegalStateException("ZooKeeper member " + self.id() + " did not start within 60s", e);
+        }
         return new ZooKeeperMember(server::close, connectString(ensemble));
     }
 
@@ -80,7 +85,13 @@ public final class ZooKeeperMember implements AutoCloseable {
         File dir = dataDir.toFile();
         ZooKeeperServer server = new ZooKeeperServer(dir, dir, (int) tick.toMillis());
         ServerCnxnFactory connections = ServerCnxnFactory.createFactory(new InetSocketAddress(host, port), MAX_CLIENT_CONNECTIONS);
-        connections.startup(server);
+        try {
+            connections.startup(server);
+        } catch (Exception e) {
+            connections.shutdown();
+            server.shutdown();
+            throw e;
+        }
         return new ZooKeeperMember(() -> {
             connections.shutdown();
             server.shutdown();

@@ -3,15 +3,12 @@ package io.junction.node;
 import io.junction.config.ConfigException;
 import io.junction.config.PropertiesFile;
 import io.junction.security.PasswordHash;
+import io.junction.security.SecretFiles;
 import io.junction.security.UserStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +22,8 @@ public record AdminCredentials(String url, String user, String password) {
     public static final String FILE_NAME = "admin.credentials";
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_ROLE = "admin";
+    /** Where a node listens with the built-in defaults, and where clients look when told nothing else. */
+    public static final String DEFAULT_URL = "tcp://127.0.0.1:61616";
 
     /** Creates the admin user if the store has no users; returns the new credentials only when it did. */
     static Optional<AdminCredentials> bootstrap(UserStore users, Path dataDir, String url) {
@@ -32,9 +31,10 @@ public record AdminCredentials(String url, String user, String password) {
             return Optional.empty();
         }
         String password = PasswordHash.randomPassword(20);
-        users.put(ADMIN_USER, Set.of(ADMIN_ROLE), password.toCharArray());
         AdminCredentials created = new AdminCredentials(url, ADMIN_USER, password);
+        // the clear-text copy first: if the store were written first and this failed, no one could ever log in
         created.write(dataDir.resolve(FILE_NAME));
+        users.put(ADMIN_USER, Set.of(ADMIN_ROLE), password.toCharArray());
         return Optional.of(created);
     }
 
@@ -56,21 +56,15 @@ public record AdminCredentials(String url, String user, String password) {
         if (user == null || password == null) {
             throw new ConfigException("Credentials file " + file + " lacks a user or password entry");
         }
-        return new AdminCredentials(values.getOrDefault("url", "tcp://127.0.0.1:61616"), user, password);
+        return new AdminCredentials(values.getOrDefault("url", DEFAULT_URL), user, password);
     }
 
     void write(Path file) {
         try {
-            Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                out.write("# Junction admin credentials for this node, used by the junction CLI on this machine.\n");
-                out.write("url=" + url + "\nuser=" + user + "\npassword=" + password + "\n");
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            SecretFiles.write(file, "# Junction admin credentials for this node, used by the junction CLI on this machine.\n"
+                    + "url=" + url + "\nuser=" + user + "\npassword=" + password + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + file, e);
+            throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -44,6 +44,8 @@ public final class BrokerSettings {
                 .setGlobalMaxSize(config.get(NodeConfig.GLOBAL_MAX_SIZE))
                 .setMaxDiskUsage(config.get(NodeConfig.DISK_MAX_USAGE));
         c.setNodeManagerLockDirectory(dataDir.resolve("journal").toString());
+        // StartupChecks refuses a held data directory; should another node win the lock in between, fail, don't hang
+        c.setJournalLockAcquisitionTimeout(10_000);
         // A stalled disk should be logged, not halt the JVM: a node process may host more than one broker.
         c.setCriticalAnalyzerPolicy(CriticalAnalyzerPolicy.LOG);
 

@@ -16,7 +16,7 @@ record JournalChoice(JournalType type, String reason) {
         }
         String missing = null;
         if (!LibaioContext.isLoaded()) {
-            missing = "libaio is not available (install libaio1 and start through bin/junction, which sets java.library.path)";
+            missing = "libaio is not available (install libaio1, or libaio1t64 on newer systems, and start through bin/junction, which sets java.library.path)";
         } else if (!AIOSequentialFileFactory.isSupported(journalDir.toFile())) {
             missing = "the data directory " + journalDir + " does not support direct I/O";
         }

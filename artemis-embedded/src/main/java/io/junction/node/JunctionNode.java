@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.slf4j.Logger;
@@ -27,7 +28,7 @@ public final class JunctionNode implements AutoCloseable {
     private final Path dataDir;
     private final JournalChoice journal;
     private final UserStore users;
-    private EmbeddedActiveMQ embedded;
+    private final AtomicReference<EmbeddedActiveMQ> embedded = new AtomicReference<>();
     private AdminCredentials createdAdmin;
 
     private JunctionNode(Config config, Path dataDir, JournalChoice journal, UserStore users) {
@@ -40,6 +41,7 @@ public final class JunctionNode implements AutoCloseable {
     /** Validates the configuration against this machine; throws {@code ConfigException} naming the key at fault. */
     public static JunctionNode create(Config config) {
         Path dataDir = StartupChecks.dataDirectory(config);
+        StartupChecks.notInUse(config, dataDir);
         StartupChecks.memory(config, Runtime.getRuntime().maxMemory());
         StartupChecks.ports(config);
         Path journalDir = dataDir.resolve("journal");
@@ -54,33 +56,48 @@ public final class JunctionNode implements AutoCloseable {
     }
 
     public synchronized JunctionNode start() throws Exception {
-        if (embedded != null) {
+        if (embedded.get() != null) {
             throw new IllegalStateException("node " + name() + " is already started");
         }
         LOG.info("Node {} configuration from {}: {}", name(), config.source(), config.describe());
         createdAdmin = AdminCredentials.bootstrap(users, dataDir, connectUrl()).orElse(null);
-        AdminCredentials.refreshUrl(dataDir, connectUrl());
         EmbeddedActiveMQ broker = new EmbeddedActiveMQ()
                 .setConfiguration(BrokerSettings.build(config, dataDir, journal.type()))
                 .setSecurityManager(new JunctionSecurityManager(users));
-        broker.start();
-        ActiveMQServer server = broker.getActiveMQServer();
-        if (!server.waitForActivation(60, TimeUnit.SECONDS)) {
-            broker.stop();
-            throw new IllegalStateException("broker of node " + name() + " did not become active within 60s");
+        embedded.set(broker);
+        try {
+            broker.start();
+            awaitActive(broker.getActiveMQServer());
+        } catch (Exception e) {
+            close();
+            throw e;
         }
-        embedded = broker;
+        AdminCredentials.refreshUrl(dataDir, connectUrl());
         LOG.info("Node {} active: journal {}, data {}, listening on {}", name(), journal.describe(), dataDir, acceptorUrls());
         return this;
     }
 
-    /** Stops the broker; safe to call more than once. */
+    /** Artemis logs a failed start and stops rather than throwing; report that instead of waiting in vain. */
+    private void awaitActive(ActiveMQServer server) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!server.waitForActivation(100, TimeUnit.MILLISECONDS)) {
+            ActiveMQServer.SERVER_STATE state = server.getState();
+            if (state == ActiveMQServer.SERVER_STATE.STOPPED || state == ActiveMQServer.SERVER_STATE.STOPPING) {
+                throw new IllegalStateException("the broker of node " + name() + " failed to start; its log says why");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the broker of node " + name() + " did not become active within 60s");
+            }
+        }
+    }
+
+    /** Stops the broker; safe to call more than once, and from a signal handler while {@link #start} still runs. */
     @Override
-    public synchronized void close() throws Exception {
-        if (embedded != null) {
+    public void close() throws Exception {
+        EmbeddedActiveMQ broker = embedded.getAndSet(null);
+        if (broker != null) {
             LOG.info("Node {} stopping", name());
-            embedded.stop();
-            embedded = null;
+            broker.stop();
             LOG.info("Node {} stopped", name());
         }
     }
@@ -108,20 +125,16 @@ public final class JunctionNode implements AutoCloseable {
 
     /** The URL clients on this machine use to reach the main acceptor. */
     public String connectUrl() {
-        return "tcp://" + clientHost() + ":" + config.get(NodeConfig.MAIN_PORT);
+        return "tcp://" + UrlHosts.connect(config.get(NodeConfig.BIND_ADDRESS)) + ":" + config.get(NodeConfig.MAIN_PORT);
     }
 
     public List<String> acceptorUrls() {
         List<String> urls = new ArrayList<>();
         for (String name : config.get(NodeConfig.ACCEPTORS)) {
             Acceptor a = Acceptor.named(name);
-            urls.add(name + "=tcp://" + config.get(NodeConfig.BIND_ADDRESS) + ":" + config.get(a.portKey()));
+            urls.add(name + "=tcp://" + UrlHosts.listen(config.get(NodeConfig.BIND_ADDRESS)) + ":" + config.get(a.portKey()));
         }
         return urls;
     }
 
-    private String clientHost() {
-        String bind = config.get(NodeConfig.BIND_ADDRESS);
-        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
-    }
 }

@@ -45,7 +45,7 @@ public final class NodeConfig {
                     + "500us (AIO) and 3333us (NIO), which a lone durable sender pays on every send. On a disk doing\n"
                     + "about 3,000 syncs/s, 100us served one sender as well as shorter timeouts and batched four\n"
                     + "senders, or 100 pipelined sends, better (bench/node, docs/benchmarks.md).")
-            .require(d -> d.toNanos() >= 1_000 && d.toMillis() <= 100, "must be between 1us and 100ms");
+            .require(d -> d.toNanos() >= 1_000 && d.toNanos() <= 100_000_000, "must be between 1us and 100ms");
     public static final ConfigKey<Boolean> JOURNAL_SYNC = ConfigKey.of("journal.sync", ConfigType.BOOLEAN, "true",
             "Sync the journal to disk before a durable send or a commit is acknowledged. Turning this off\n"
                     + "trades the loss of recently acknowledged messages on a crash for speed.");

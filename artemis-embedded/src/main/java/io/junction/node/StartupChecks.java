@@ -6,14 +6,19 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * What must hold before a broker starts, each failure reported as a one-line {@code ConfigException} that names
- * the file, the key and the problem: a writable data directory, free and distinct ports, memory within the heap.
+ * the file, the key and the problem: a writable data directory no other node holds, free and distinct ports, memory
+ * within the heap.
  */
 final class StartupChecks {
     private StartupChecks() {
@@ -29,6 +34,28 @@ final class StartupChecks {
             throw config.invalid(NodeConfig.DATA_DIR, "directory " + dir + " is not writable (" + describe(e) + ")");
         }
         return dir;
+    }
+
+    /**
+     * Refuses a data directory another running node holds: Artemis would otherwise wait forever for its journal lock.
+     */
+    static void notInUse(Config config, Path dataDir) {
+        // Artemis holds serverlock.1 while a primary broker runs on this journal
+        Path lockFile = dataDir.resolve("journal").resolve("serverlock.1");
+        if (!Files.exists(lockFile)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw config.invalid(NodeConfig.DATA_DIR, "directory " + dataDir + " is in use by another running node");
+            }
+            lock.release();
+        } catch (OverlappingFileLockException e) {
+            throw config.invalid(NodeConfig.DATA_DIR, "directory " + dataDir + " is in use by another node in this process");
+        } catch (IOException e) {
+            throw config.invalid(NodeConfig.DATA_DIR, "cannot check " + lockFile + " (" + describe(e) + ")");
+        }
     }
 
     static void ports(Config config) {

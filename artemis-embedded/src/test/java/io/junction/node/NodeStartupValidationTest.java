@@ -51,6 +51,16 @@ class NodeStartupValidationTest {
     }
 
     @Test
+    void aDataDirectoryHeldByARunningNodeIsRefusedInsteadOfWaitingForItsLock() throws Exception {
+        try (RunningNode running = RunningNode.start(dir.resolve("data"))) {
+            Map<String, String> second = new HashMap<>(RunningNode.freePortSettings(dir.resolve("data")));
+            ConfigException e = assertThrows(ConfigException.class, () -> JunctionNode.create(NodeConfig.parse(second, "n2.properties")));
+            assertEquals("data.dir", e.key());
+            assertEquals(true, e.getMessage().contains("is in use by another node"), e.getMessage());
+        }
+    }
+
+    @Test
     void memoryAboveTheHeapIsRefused() {
         Map<String, String> settings = new HashMap<>(RunningNode.freePortSettings(dir.resolve("data")));
         settings.put("memory.global-max-size", "64GiB");

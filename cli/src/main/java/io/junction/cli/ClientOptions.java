@@ -15,10 +15,8 @@ import picocli.CommandLine.Option;
  * node's {@code data/admin.credentials}, then to {@code tcp://127.0.0.1:61616}.
  */
 final class ClientOptions {
-    static final String DEFAULT_URL = "tcp://127.0.0.1:61616";
-
     @Option(names = "--url", paramLabel = "URL", description = "Broker URL (env JUNCTION_URL; default: from the credentials file, else "
-            + DEFAULT_URL + ").")
+            + AdminCredentials.DEFAULT_URL + ").")
     String url;
 
     @Option(names = {"-u", "--user"}, paramLabel = "NAME", description = "User name (env JUNCTION_USER; default: from the credentials file).")
@@ -46,29 +44,72 @@ final class ClientOptions {
 
     /** Opens and starts a JMS connection, turning refusals into one-line failures. */
     Client connect() {
-        String resolvedUrl = first(url, System.getenv("JUNCTION_URL"), fromFile() == null ? null : fromFile().url(), DEFAULT_URL);
-        String resolvedUser = first(user, System.getenv("JUNCTION_USER"), fromFile() == null ? null : fromFile().user(), null);
-        String resolvedPassword = first(password, System.getenv("JUNCTION_PASSWORD"), fromFile() == null ? null : fromFile().password(), null);
-        if (resolvedUser == null) {
-            throw CliFailure.failure("No credentials: pass --user and --password, set JUNCTION_USER and JUNCTION_PASSWORD, "
-                    + "or run where the node's " + credentialsFile() + " is readable");
+        String resolvedUrl = first(url, System.getenv("JUNCTION_URL"));
+        String[] login = login();
+        if (resolvedUrl == null) {
+            AdminCredentials file = fromFile();
+            resolvedUrl = file != null ? file.url() : AdminCredentials.DEFAULT_URL;
         }
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(clientUrl(resolvedUrl));
+        ActiveMQConnectionFactory factory;
         try {
-            Connection connection = factory.createConnection(resolvedUser, resolvedPassword);
+            factory = new ActiveMQConnectionFactory(clientUrl(resolvedUrl));
+        } catch (RuntimeException e) {
+            throw CliFailure.usage("Invalid value " + resolvedUrl + " for option '--url': " + rootMessage(e));
+        }
+        Connection connection = null;
+        try {
+            connection = factory.createConnection(login[0], login[1]);
             connection.start();
             return new Client(connection, factory);
         } catch (JMSSecurityException e) {
-            factory.close();
-            throw CliFailure.failure("Login refused by " + resolvedUrl + " for user '" + resolvedUser + "': check the user name and password");
+            closeQuietly(connection, factory);
+            throw CliFailure.failure("Login refused by " + resolvedUrl + " for user '" + login[0] + "': check the user name and password");
         } catch (JMSException e) {
-            factory.close();
+            closeQuietly(connection, factory);
             throw CliFailure.failure("Cannot connect to " + resolvedUrl + ": " + rootMessage(e) + ". Is the node running?");
+        }
+    }
+
+    /** User and password come as a pair from one place: the options, the environment, or the credentials file. */
+    private String[] login() {
+        if (user != null || password != null) {
+            String pw = password != null ? password : System.getenv("JUNCTION_PASSWORD");
+            if (user == null || pw == null) {
+                throw CliFailure.usage("--user and --password (or JUNCTION_PASSWORD) go together");
+            }
+            return new String[] {user, pw};
+        }
+        String envUser = System.getenv("JUNCTION_USER");
+        if (envUser != null) {
+            String envPassword = System.getenv("JUNCTION_PASSWORD");
+            if (envPassword == null) {
+                throw CliFailure.usage("JUNCTION_USER is set but JUNCTION_PASSWORD is not");
+            }
+            return new String[] {envUser, envPassword};
+        }
+        AdminCredentials file = fromFile();
+        if (file == null) {
+            throw CliFailure.failure("No credentials: pass --user and --password, set JUNCTION_USER and JUNCTION_PASSWORD, "
+                    + "or run where the node's " + credentialsFile() + " is readable");
+        }
+        return new String[] {file.user(), file.password()};
+    }
+
+    private static void closeQuietly(Connection connection, ActiveMQConnectionFactory factory) {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (JMSException ignored) {
+            // the connection failed already; closing it is only tidying up
+        } finally {
+            factory.close();
         }
     }
 
     private AdminCredentials cached;
 
+    /** The local node's credentials file, read only when an option or variable leaves something out. */
     private AdminCredentials fromFile() {
         if (cached == null) {
             Path file = credentialsFile();
@@ -96,8 +137,8 @@ final class ClientOptions {
         return url.contains("?") ? url : url + "?reconnectAttempts=0&initialConnectAttempts=1&callTimeout=15000";
     }
 
-    private static String first(String a, String b, String c, String d) {
-        return a != null ? a : b != null ? b : c != null ? c : d;
+    private static String first(String a, String b) {
+        return a != null ? a : b;
     }
 
     static String rootMessage(Throwable e) {

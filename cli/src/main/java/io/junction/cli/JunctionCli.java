@@ -38,7 +38,7 @@ public final class JunctionCli implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean trace = parseResult.matchedOption("-x") != null || hasStacktraceFlag(parseResult);
+            boolean trace = hasStacktraceFlag(parseResult);
             PrintWriter e = commandLine.getErr();
             if (trace) {
                 ex.printStackTrace(e);
@@ -51,14 +51,20 @@ public final class JunctionCli implements Runnable {
                 e.println("junction: " + config.getMessage());
                 code = CliFailure.FAILURE;
             } else {
-                e.println("junction: " + ex.getClass().getSimpleName() + ": " + ClientOptions.rootMessage(ex)
-                        + (trace ? "" : " (run with -x for the stack trace)"));
+                e.println("junction: " + describe(ex) + (trace ? "" : " (run with -x for the stack trace)"));
                 code = CliFailure.FAILURE;
             }
             e.flush();
             return code;
         });
         return cli;
+    }
+
+    /** The failure's own message, followed by its root cause when that says something more. */
+    static String describe(Throwable ex) {
+        String own = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
+        String root = ClientOptions.rootMessage(ex);
+        return own.contains(root) ? own : own + ": " + root;
     }
 
     private static boolean hasStacktraceFlag(CommandLine.ParseResult result) {

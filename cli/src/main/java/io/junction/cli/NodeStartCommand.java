@@ -30,7 +30,7 @@ final class NodeStartCommand implements Callable<Integer> {
         Config settings = config == null ? NodeConfig.defaults(Map.of()) : NodeConfig.load(config);
         JunctionNode node = JunctionNode.create(settings);
         CountDownLatch stopped = new CountDownLatch(1);
-        node.start();
+        // registered before start, so that Ctrl-C during journal load still stops the broker cleanly
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 node.close();
@@ -41,6 +41,7 @@ final class NodeStartCommand implements Callable<Integer> {
                 Logging.shutdown();
             }
         }, "junction-node-shutdown"));
+        node.start();
         banner(node, spec.commandLine().getOut());
         stopped.await();
         return 0;

@@ -2,11 +2,8 @@ package io.junction.cli;
 
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import jakarta.jms.Queue;
-import jakarta.jms.QueueConnection;
-import jakarta.jms.QueueRequestor;
-import jakarta.jms.QueueSession;
 import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +16,9 @@ import org.apache.activemq.artemis.json.JsonValue;
 import org.apache.activemq.artemis.utils.JsonLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "queues", mixinStandardHelpOptions = true, header = "List addresses and queues with their message counts.",
         description = "Reads the broker's queues through Artemis management: messages waiting, consumers, and messages being delivered.",
@@ -27,6 +26,10 @@ import picocli.CommandLine.Option;
 final class QueuesCommand implements Callable<Integer> {
     private static final String MANAGEMENT_ADDRESS = "activemq.management";
     private static final int PAGE_SIZE = 10_000;
+    private static final long REPLY_TIMEOUT_MS = 15_000;
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     ClientOptions client;
@@ -42,14 +45,15 @@ final class QueuesCommand implements Callable<Integer> {
         String options = "{\"field\":\"\",\"operation\":\"\",\"value\":\"\",\"sortOrder\":\"asc\",\"sortColumn\":\"name\"}";
         JsonObject result;
         try (ClientOptions.Client c = client.connect()) {
-            QueueSession session = ((QueueConnection) c.connection()).createQueueSession(false, Session.AUTO_ACKNOWLEDGE);
-            Queue management = session.createQueue(MANAGEMENT_ADDRESS);
-            QueueRequestor requestor = new QueueRequestor(session, management);
+            Session session = c.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TemporaryQueue replies = session.createTemporaryQueue();
             Message request = session.createMessage();
+            request.setJMSReplyTo(replies);
             JMSManagementHelper.putOperationInvocation(request, ResourceNames.BROKER, "listQueues", options, 1, PAGE_SIZE);
-            Message reply = requestor.request(request);
+            session.createProducer(session.createQueue(MANAGEMENT_ADDRESS)).send(request);
+            Message reply = session.createConsumer(replies).receive(REPLY_TIMEOUT_MS);
             if (reply == null) {
-                throw CliFailure.failure("The broker did not answer the management request");
+                throw CliFailure.failure("The broker did not answer the management request within " + REPLY_TIMEOUT_MS / 1000 + " s");
             }
             if (!JMSManagementHelper.hasOperationSucceeded(reply)) {
                 throw CliFailure.failure("The broker refused to list queues: " + JMSManagementHelper.getResult(reply));
@@ -57,6 +61,9 @@ final class QueuesCommand implements Callable<Integer> {
             result = JsonLoader.readObject(new StringReader((String) JMSManagementHelper.getResult(reply, String.class)));
         } catch (JMSException e) {
             throw CliFailure.failure("Cannot list queues: " + ClientOptions.rootMessage(e));
+        }
+        if (result.getInt("count", 0) > PAGE_SIZE) {
+            spec.commandLine().getErr().println("junction: showing the first " + PAGE_SIZE + " of " + result.getInt("count") + " queues");
         }
         List<List<Object>> rows = new ArrayList<>();
         for (JsonValue v : result.getJsonArray("data")) {

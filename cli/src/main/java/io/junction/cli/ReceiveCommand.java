@@ -51,6 +51,7 @@ final class ReceiveCommand implements Callable<Integer> {
         List<Map<String, Object>> received = new ArrayList<>();
         Progress progress = new Progress("received", count);
         long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
+        Message lastMessage = null;
         try (ClientOptions.Client c = client.connect()) {
             Session session = c.connection().createSession(false, Session.CLIENT_ACKNOWLEDGE);
             MessageConsumer consumer = session.createConsumer(Destinations.resolve(session, from));
@@ -63,17 +64,22 @@ final class ReceiveCommand implements Callable<Integer> {
                 if (message == null) {
                     break;
                 }
-                message.acknowledge();
+                lastMessage = message;
                 received.add(describe(message));
                 progress.update(received.size());
                 if (!output.json) {
                     print(received.get(received.size() - 1));
+                    message.acknowledge();
                 }
             }
-        }
-        progress.done();
-        if (output.json) {
-            output.result("", Map.of("address", from, "received", received));
+            progress.done();
+            if (output.json) {
+                output.result("", Map.of("address", from, "received", received));
+            }
+            // acknowledged only once shown: a message consumed but never printed goes back to the queue
+            if (output.json && lastMessage != null) {
+                lastMessage.acknowledge();
+            }
         }
         if (received.size() < count) {
             throw CliFailure.failure("Received " + received.size() + " of " + count + " message" + (count == 1 ? "" : "s")

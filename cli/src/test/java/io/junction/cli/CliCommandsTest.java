@@ -76,9 +76,16 @@ class CliCommandsTest {
 
     @Test
     void wrongPasswordIsRefusedWithOneLine() {
-        CliRun r = run("send", "--to", "cli.x", "--password", "not-the-password");
+        CliRun r = run("send", "--to", "cli.x", "--user", "admin", "--password", "not-the-password");
         assertEquals(1, r.exitCode());
         assertEquals("junction: Login refused by " + node.admin().url() + " for user 'admin': check the user name and password", r.errorLine());
+    }
+
+    @Test
+    void aPasswordWithoutItsUserIsAUsageError() {
+        CliRun r = run("send", "--to", "cli.x", "--password", "from-somewhere-else");
+        assertEquals(2, r.exitCode());
+        assertEquals("junction: --user and --password (or JUNCTION_PASSWORD) go together", r.errorLine());
     }
 
     @Test

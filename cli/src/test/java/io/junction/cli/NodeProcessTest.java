@@ -113,6 +113,14 @@ class NodeProcessTest {
             boolean libaio = Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libaio.so.1")) || Files.exists(Path.of("/lib/x86_64-linux-gnu/libaio.so.1"));
             assertTrue(node.output().contains(libaio ? "journal: AIO (libaio available)" : "journal: NIO (libaio is not available"),
                     "the node must say which journal it runs:\n" + node.output());
+
+            Map<String, String> second = new HashMap<>(RunningNode.freePortSettings(dir.resolve("data")));
+            Path secondConfig = dir.resolve("second.properties");
+            Files.writeString(secondConfig, second.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")));
+            CliRun twice = CliRun.of("node", "start", "--config", secondConfig.toString());
+            assertEquals(1, twice.exitCode(), "a second node on the same data must be refused, not hang");
+            assertTrue(twice.errorLine().endsWith("is in use by another running node"), twice.err());
+
             int exit = node.terminate(Duration.ofSeconds(30));
             assertEquals(143, exit, "a JVM ended by SIGTERM exits 128+15");
             String log = node.output();

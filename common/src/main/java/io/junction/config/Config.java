@@ -37,8 +37,7 @@ public final class Config {
 
     /** A value problem found after parsing, e.g. a port already in use, reported like a parse error. */
     public ConfigException invalid(ConfigKey<?> key, String reason) {
-        String shown = explicit.containsKey(key.name()) ? explicit.get(key.name()) : String.valueOf(key.defaultValue());
-        return ConfigException.invalid(source, key.name(), shown, reason);
+        return ConfigException.invalid(source, key.name(), resolved.get(key.name()), reason);
     }
 
     /** Every value as written or defaulted, sorted by key, for a start-up log line. */

@@ -1,8 +1,6 @@
 package io.junction.config;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +18,6 @@ public final class ConfigDef {
             throw new IllegalStateException("Configuration key " + key.name() + " is defined twice");
         }
         return this;
-    }
-
-    public Collection<ConfigKey<?>> keys() {
-        return Collections.unmodifiableCollection(keys.values());
     }
 
     /** Parses and validates every key; {@code source} names the file in error messages. */

@@ -43,7 +43,13 @@ public final class ConfigKey<T> {
         } catch (IllegalArgumentException e) {
             throw ConfigException.invalid(source, name, raw, e.getMessage());
         }
-        if (check != null && !check.test(value)) {
+        boolean valid;
+        try {
+            valid = check == null || check.test(value);
+        } catch (RuntimeException e) {
+            valid = false;
+        }
+        if (!valid) {
             throw ConfigException.invalid(source, name, raw, checkReason);
         }
         return value;

@@ -17,15 +17,21 @@ public final class Durations {
         if (!m.matches()) {
             throw new IllegalArgumentException("expected a number with a unit: ns, us, ms, s, m or h (e.g. 200us, 30s)");
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ns" -> Duration.ofNanos(n);
-            case "us", "µs" -> Duration.ofNanos(n * 1_000);
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "ns" -> Duration.ofNanos(n);
+                case "us", "µs" -> Duration.ofNanos(Math.multiplyExact(n, 1_000L));
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+            d.toNanos(); // every Junction duration must fit in nanoseconds
+            return d;
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("duration is too large");
+        }
     }
 
     public static String format(Duration d) {

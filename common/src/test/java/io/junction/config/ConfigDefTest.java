@@ -51,6 +51,10 @@ class ConfigDefTest {
                 .getMessage().startsWith("Invalid value 200 for configuration timeout in f: expected a number with a unit"));
         assertEquals("Invalid value core,core for configuration protocols in f: 'core' is listed twice",
                 assertThrows(ConfigException.class, () -> def.parse(Map.of("name", "n", "protocols", "core,core"), "f")).getMessage());
+        assertEquals("Invalid value 99999999999999999999us for configuration timeout in f: duration is too large",
+                assertThrows(ConfigException.class, () -> def.parse(Map.of("name", "n", "timeout", "99999999999999999999us"), "f")).getMessage());
+        assertEquals("Invalid value 9999999999999h for configuration timeout in f: duration is too large",
+                assertThrows(ConfigException.class, () -> def.parse(Map.of("name", "n", "timeout", "9999999999999h"), "f")).getMessage());
         assertEquals("Invalid value 12 parsecs for configuration memory.max in f: unknown size unit 'parsecs' (use B, KiB, MiB, GiB, KB, MB, GB)",
                 assertThrows(ConfigException.class, () -> def.parse(Map.of("name", "n", "memory.max", "12 parsecs"), "f")).getMessage());
     }

@@ -2,12 +2,9 @@ package io.junction.security;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -16,12 +13,16 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * The users a node knows, kept in one owner-only file as {@code name=role,role:HASH}. Writes replace the file
  * atomically, so a crash leaves either the old or the new set of users, never half of one.
  */
 public final class UserStore {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+    private static final String UNKNOWN_USER_HASH = PasswordHash.hash("no such user".toCharArray());
+
     private final Path file;
     private final Map<String, User> users = new ConcurrentHashMap<>();
 
@@ -65,8 +66,12 @@ public final class UserStore {
         return Optional.ofNullable(users.get(name));
     }
 
-    /** Adds or replaces a user and persists the store. */
+    /** Adds or replaces a user and persists the store. Names and roles are letters, digits, '.', '_', '@' and '-'. */
     public synchronized void put(String name, Set<String> roles, char[] password) {
+        if (!NAME.matcher(name).matches() || !roles.stream().allMatch(r -> NAME.matcher(r).matches())) {
+            throw new IllegalArgumentException("Invalid user name or role in " + name + " " + roles
+                    + ": use letters, digits, '.', '_', '@' and '-'");
+        }
         users.put(name, new User(name, Set.copyOf(roles), PasswordHash.hash(password)));
         save();
     }
@@ -77,29 +82,22 @@ public final class UserStore {
             return Optional.empty();
         }
         User user = users.get(name);
-        if (user == null || !PasswordHash.verify(password.toCharArray(), user.passwordHash())) {
+        // an unknown user costs as much as a known one, so timing does not reveal which names exist
+        String hash = user != null ? user.passwordHash() : UNKNOWN_USER_HASH;
+        if (!PasswordHash.verify(password.toCharArray(), hash) || user == null) {
             return Optional.empty();
         }
         return Optional.of(user.roles());
     }
 
     private void save() {
-        Map<String, String> sorted = new TreeMap<>();
-        users.values().forEach(u -> sorted.put(u.name(), String.join(",", u.roles()) + ":" + u.passwordHash()));
+        StringBuilder text = new StringBuilder("# Junction users: name=roles:password-hash. Edit with the junction CLI, not by hand.\n");
+        new TreeMap<>(users).forEach((name, u) -> text.append(name).append('=').append(String.join(",", u.roles()))
+                .append(':').append(u.passwordHash()).append('\n'));
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                out.write("# Junction users: name=roles:password-hash. Edit with the junction CLI, not by hand.\n");
-                for (Map.Entry<String, String> e : sorted.entrySet()) {
-                    out.write(e.getKey() + "=" + e.getValue() + "\n");
-                }
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            SecretFiles.write(file, text.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write user store " + file, e);
+            throw new UncheckedIOException("Cannot write user store " + file + ": " + e.getMessage(), e);
         }
     }
 }
