@@ -1,0 +1,135 @@
+package io.junction.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.junction.security.UserStore;
+import io.junction.testing.ChildJvm;
+import io.junction.testing.FreePorts;
+import io.junction.testing.Waits;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A primary and its backup in their own processes, coordinated by ZooKeeper: kill -9 the primary under a steady
+ * durable load, and the backup takes over with every acknowledged message; the producer's retries, carrying
+ * duplicate-detection ids, store nothing twice.
+ */
+class GroupFailoverProcessTest {
+    private static final long SESSION_MS = 3_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killedPrimaryLosesNoAcknowledgedMessage() throws Exception {
+        Path users = dir.resolve("users.properties");
+        UserStore.open(users).put("app", Set.of("admin"), "app-password".toCharArray());
+        int primaryPort = FreePorts.next();
+        int backupPort = FreePorts.next();
+        try (ZooKeeperMember zk = ZooKeeperMember.standalone(dir.resolve("zk"), "127.0.0.1", FreePorts.next(), Duration.ofMillis(200));
+             ChildJvm primary = broker("PRIMARY", primaryPort, backupPort, zk, users);
+             ChildJvm backup = startBackupWhenPrimaryIsActive(primary, backupPort, primaryPort, zk, users)) {
+            Waits.until(Duration.ofSeconds(60), "backup in sync", () -> backup.output().contains("IN_SYNC"));
+
+            String url = "(tcp://127.0.0.1:" + primaryPort + ",tcp://127.0.0.1:" + backupPort
+                    + ")?ha=true&reconnectAttempts=-1&retryInterval=100&retryIntervalMultiplier=1&clientFailureCheckPeriod=1000&connectionTTL=3000&callTimeout=30000";
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            AtomicLong retries = new AtomicLong();
+            AtomicLong killedAt = new AtomicLong();
+            AtomicLong firstSendAfterKill = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread producer = new Thread(() -> produce(url, acknowledged, retries, killedAt, firstSendAfterKill, stop), "failover-producer");
+            producer.start();
+
+            Waits.until(Duration.ofSeconds(60), "300 acknowledged sends before the kill", () -> acknowledged.size() >= 300);
+            killedAt.set(System.nanoTime());
+            primary.killHard();
+            Waits.until(Duration.ofSeconds(60), "the backup to take over", () -> backup.output().contains("ACTIVE g1 BACKUP"));
+            int atTakeover = acknowledged.size();
+            Waits.until(Duration.ofSeconds(60), "300 more acknowledged sends after the takeover", () -> acknowledged.size() >= atTakeover + 300);
+            stop.set(true);
+            producer.join(60_000);
+
+            double failoverSeconds = (firstSendAfterKill.get() - killedAt.get()) / 1e9;
+            System.out.printf("failover: %.2f s from kill -9 to the next acknowledged send; %d sends retried%n", failoverSeconds, retries.get());
+            assertTrue(failoverSeconds > 0 && failoverSeconds < 30, "failover took " + failoverSeconds + " s");
+
+            Set<String> received = new HashSet<>();
+            int duplicates = 0;
+            try (Connection c = new ActiveMQConnectionFactory(url, "app", "app-password").createConnection()) {
+                c.start();
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageConsumer consumer = session.createConsumer(session.createQueue("failover.q"));
+                for (Message m = consumer.receive(10_000); m != null; m = consumer.receive(2_000)) {
+                    if (!received.add(m.getStringProperty("seq"))) {
+                        duplicates++;
+                    }
+                }
+            }
+            Set<String> lost = new HashSet<>(acknowledged);
+            lost.removeAll(received);
+            assertEquals(Set.of(), lost, "acknowledged messages lost in failover (" + acknowledged.size() + " acknowledged)");
+            assertEquals(0, duplicates, "a retried send was stored twice");
+        }
+    }
+
+    /** Blocking durable sends; a send that failover interrupts is retried with the same duplicate-detection id. */
+    private static void produce(String url, Set<String> acknowledged, AtomicLong retries, AtomicLong killedAt,
+                                AtomicLong firstSendAfterKill, AtomicBoolean stop) {
+        try (Connection c = new ActiveMQConnectionFactory(url, "app", "app-password").createConnection()) {
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = session.createProducer(session.createQueue("failover.q"));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < 200_000 && !stop.get(); i++) {
+                String seq = "m" + i;
+                while (true) {
+                    try {
+                        Message m = session.createTextMessage(seq);
+                        m.setStringProperty("seq", seq);
+                        m.setStringProperty(org.apache.activemq.artemis.api.core.Message.HDR_DUPLICATE_DETECTION_ID.toString(), seq);
+                        p.send(m);
+                        break;
+                    } catch (JMSException e) {
+                        retries.incrementAndGet();
+                    }
+                }
+                acknowledged.add(seq);
+                if (killedAt.get() != 0 && firstSendAfterKill.get() == 0) {
+                    firstSendAfterKill.set(System.nanoTime());
+                }
+            }
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ChildJvm startBackupWhenPrimaryIsActive(ChildJvm primary, int self, int peer, ZooKeeperMember zk, Path users) {
+        Waits.until(Duration.ofSeconds(60), "primary active", () -> primary.output().contains("ACTIVE g1 PRIMARY"));
+        return broker("BACKUP", self, peer, zk, users);
+    }
+
+    private ChildJvm broker(String role, int self, int peer, ZooKeeperMember zk, Path users) {
+        String name = role.toLowerCase(Locale.ROOT);
+        return ChildJvm.start(dir.resolve(name + ".log"), List.of(), GroupBrokerMain.class.getName(), "g1", role,
+                dir.resolve(name).toString(), String.valueOf(self), String.valueOf(peer), zk.connectString(), String.valueOf(SESSION_MS),
+                users.toString());
+    }
+}
