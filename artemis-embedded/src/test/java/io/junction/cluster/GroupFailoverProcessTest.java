@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A primary and its backup in their own processes, coordinated by ZooKeeper: kill -9 the primary under a steady
  * durable load, and the backup takes over with every acknowledged message; the producer's retries, carrying
- * duplicate-detection ids, store nothing twice.
+ * duplicate-detection ids, store nothing twice. Restarted, the primary resynchronises and takes its group back.
  */
 class GroupFailoverProcessTest {
     private static final long SESSION_MS = 3_000;
@@ -39,7 +39,7 @@ class GroupFailoverProcessTest {
     Path dir;
 
     @Test
-    void killedPrimaryLosesNoAcknowledgedMessage() throws Exception {
+    void killedPrimaryLosesNoAcknowledgedMessageAndTakesItsGroupBackWhenRestarted() throws Exception {
         Path users = dir.resolve("users.properties");
         UserStore.open(users).put("app", Set.of("admin"), "app-password".toCharArray());
         int primaryPort = FreePorts.next();
@@ -88,6 +88,24 @@ class GroupFailoverProcessTest {
             lost.removeAll(received);
             assertEquals(Set.of(), lost, "acknowledged messages lost in failover (" + acknowledged.size() + " acknowledged)");
             assertEquals(0, duplicates, "a retried send was stored twice");
+
+            try (Connection c = new ActiveMQConnectionFactory(url, "app", "app-password").createConnection()) {
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                session.createProducer(session.createQueue("failback.q")).send(session.createTextMessage("sent to the backup"));
+            }
+            long restartedAt = System.nanoTime();
+            try (ChildJvm restarted = broker("PRIMARY", primaryPort, backupPort, zk, users, "primary-restarted.log")) {
+                Waits.until(Duration.ofSeconds(90), "the restarted primary to take its group back",
+                        () -> restarted.output().contains("ACTIVE g1 PRIMARY"));
+                System.out.printf("failback: %.2f s from the primary's restart to serving again%n", (System.nanoTime() - restartedAt) / 1e9);
+                try (Connection c = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + primaryPort, "app", "app-password").createConnection()) {
+                    c.start();
+                    Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    Message m = session.createConsumer(session.createQueue("failback.q")).receive(10_000);
+                    assertEquals("sent to the backup", m == null ? null : m.getBody(String.class),
+                            "the primary must serve what the backup stored while it was away");
+                }
+            }
         }
     }
 
@@ -127,8 +145,12 @@ class GroupFailoverProcessTest {
     }
 
     private ChildJvm broker(String role, int self, int peer, ZooKeeperMember zk, Path users) {
+        return broker(role, self, peer, zk, users, role.toLowerCase(Locale.ROOT) + ".log");
+    }
+
+    private ChildJvm broker(String role, int self, int peer, ZooKeeperMember zk, Path users, String log) {
         String name = role.toLowerCase(Locale.ROOT);
-        return ChildJvm.start(dir.resolve(name + ".log"), List.of(), GroupBrokerMain.class.getName(), "g1", role,
+        return ChildJvm.start(dir.resolve(log), List.of(), GroupBrokerMain.class.getName(), "g1", role,
                 dir.resolve(name).toString(), String.valueOf(self), String.valueOf(peer), zk.connectString(), String.valueOf(SESSION_MS),
                 users.toString());
     }
