@@ -3,6 +3,8 @@ package io.junction.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junction.client.ClientUrls;
+import io.junction.client.ReliableSender;
 import io.junction.security.UserStore;
 import io.junction.testing.ChildJvm;
 import io.junction.testing.FreePorts;
@@ -49,8 +51,7 @@ class GroupFailoverProcessTest {
              ChildJvm backup = startBackupWhenPrimaryIsActive(primary, backupPort, primaryPort, zk, users)) {
             Waits.until(Duration.ofSeconds(60), "backup in sync", () -> backup.output().contains("IN_SYNC"));
 
-            String url = "(tcp://127.0.0.1:" + primaryPort + ",tcp://127.0.0.1:" + backupPort
-                    + ")?ha=true&reconnectAttempts=-1&retryInterval=100&retryIntervalMultiplier=1&clientFailureCheckPeriod=1000&connectionTTL=3000&callTimeout=30000";
+            String url = ClientUrls.cluster(List.of("tcp://127.0.0.1:" + primaryPort, "tcp://127.0.0.1:" + backupPort));
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             AtomicLong retries = new AtomicLong();
             AtomicLong killedAt = new AtomicLong();
@@ -109,27 +110,21 @@ class GroupFailoverProcessTest {
         }
     }
 
-    /** Blocking durable sends; a send that failover interrupts is retried with the same duplicate-detection id. */
+    /** Blocking durable sends through {@link ReliableSender}, which retries what failover interrupts. */
     private static void produce(String url, Set<String> acknowledged, AtomicLong retries, AtomicLong killedAt,
                                 AtomicLong firstSendAfterKill, AtomicBoolean stop) {
         try (Connection c = new ActiveMQConnectionFactory(url, "app", "app-password").createConnection()) {
             Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = session.createProducer(session.createQueue("failover.q"));
             p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            ReliableSender sender = new ReliableSender(p, Duration.ofSeconds(60));
             for (int i = 0; i < 200_000 && !stop.get(); i++) {
                 String seq = "m" + i;
-                while (true) {
-                    try {
-                        Message m = session.createTextMessage(seq);
-                        m.setStringProperty("seq", seq);
-                        m.setStringProperty(org.apache.activemq.artemis.api.core.Message.HDR_DUPLICATE_DETECTION_ID.toString(), seq);
-                        p.send(m);
-                        break;
-                    } catch (JMSException e) {
-                        retries.incrementAndGet();
-                    }
-                }
+                Message m = session.createTextMessage(seq);
+                m.setStringProperty("seq", seq);
+                sender.send(m);
                 acknowledged.add(seq);
+                retries.set(sender.retries());
                 if (killedAt.get() != 0 && firstSendAfterKill.get() == 0) {
                     firstSendAfterKill.set(System.nanoTime());
                 }
