@@ -55,14 +55,16 @@ class GroupFailoverProcessTest {
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             AtomicLong retries = new AtomicLong();
             AtomicLong killedAt = new AtomicLong();
+            AtomicLong deadAt = new AtomicLong();
             AtomicLong firstSendAfterKill = new AtomicLong();
             AtomicBoolean stop = new AtomicBoolean();
-            Thread producer = new Thread(() -> produce(url, acknowledged, retries, killedAt, firstSendAfterKill, stop), "failover-producer");
+            Thread producer = new Thread(() -> produce(url, acknowledged, retries, deadAt, firstSendAfterKill, stop), "failover-producer");
             producer.start();
 
             Waits.until(Duration.ofSeconds(60), "300 acknowledged sends before the kill", () -> acknowledged.size() >= 300);
             killedAt.set(System.nanoTime());
             primary.killHard();
+            deadAt.set(System.nanoTime());
             Waits.until(Duration.ofSeconds(60), "the backup to take over", () -> backup.output().contains("ACTIVE g1 BACKUP"));
             int atTakeover = acknowledged.size();
             Waits.until(Duration.ofSeconds(60), "300 more acknowledged sends after the takeover", () -> acknowledged.size() >= atTakeover + 300);
@@ -111,7 +113,7 @@ class GroupFailoverProcessTest {
     }
 
     /** Blocking durable sends through {@link ReliableSender}, which retries what failover interrupts. */
-    private static void produce(String url, Set<String> acknowledged, AtomicLong retries, AtomicLong killedAt,
+    private static void produce(String url, Set<String> acknowledged, AtomicLong retries, AtomicLong deadAt,
                                 AtomicLong firstSendAfterKill, AtomicBoolean stop) {
         try (Connection c = new ActiveMQConnectionFactory(url, "app", "app-password").createConnection()) {
             Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -122,10 +124,13 @@ class GroupFailoverProcessTest {
                 String seq = "m" + i;
                 Message m = session.createTextMessage(seq);
                 m.setStringProperty("seq", seq);
+                long started = System.nanoTime();
                 sender.send(m);
                 acknowledged.add(seq);
                 retries.set(sender.retries());
-                if (killedAt.get() != 0 && firstSendAfterKill.get() == 0) {
+                // only a send begun after the primary's process was gone can have been acknowledged by the backup
+                long dead = deadAt.get();
+                if (dead != 0 && started > dead && firstSendAfterKill.get() == 0) {
                     firstSendAfterKill.set(System.nanoTime());
                 }
             }
