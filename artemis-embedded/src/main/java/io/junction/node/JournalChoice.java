@@ -7,9 +7,9 @@ import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.nativo.jlibaio.LibaioContext;
 
 /** Which journal a node runs, and why: AIO where libaio and direct I/O work, NIO otherwise. */
-record JournalChoice(JournalType type, String reason) {
+public record JournalChoice(JournalType type, String reason) {
 
-    static JournalChoice resolve(Config config, Path journalDir) {
+    public static JournalChoice resolve(Config config, Path journalDir) {
         String wanted = config.get(NodeConfig.JOURNAL_TYPE);
         if (wanted.equals("nio")) {
             return new JournalChoice(JournalType.NIO, "configured");
@@ -29,7 +29,7 @@ record JournalChoice(JournalType type, String reason) {
         return new JournalChoice(JournalType.NIO, missing);
     }
 
-    String describe() {
+    public String describe() {
         return (type == JournalType.ASYNCIO ? "AIO" : "NIO") + " (" + reason + ")";
     }
 }

@@ -63,11 +63,30 @@ public final class NodeConfig {
             "Deliveries of one message before it is moved to the dead-letter queue DLQ.")
             .require(n -> n >= 1, "must be at least 1");
 
+    public static final ConfigKey<Integer> CLUSTER_NODE_ID = ConfigKey.of("cluster.node-id", ConfigType.INT, "0",
+            "This node's place in cluster.nodes, from 1; 0 runs a single node without replication.\n"
+                    + "junction node start runs single nodes only, for now: clustered nodes are in progress (docs/ha.md).")
+            .require(n -> n >= 0 && n <= 9, "must be 0 (no cluster) or a node number from 1 to 9");
+    public static final ConfigKey<String> CLUSTER_NODES = ConfigKey.of("cluster.nodes", ConfigType.STRING, "",
+            "Every node of the cluster, in order, as host:broker-port:backup-port:zk-port:zk-peer-port:zk-election-port,\n"
+                    + "comma-separated and the same on every node. Node N runs the primary broker of group gN on its\n"
+                    + "broker port, the backup of the previous node's group on its backup port, and ZooKeeper member N.");
+    public static final ConfigKey<String> CLUSTER_SECRET = ConfigKey.of("cluster.secret", ConfigType.STRING, "",
+            "Password the brokers of a cluster use with each other; the same on every node, and required in a cluster.");
+    public static final ConfigKey<Duration> CLUSTER_LOCK_SESSION = ConfigKey.of("cluster.lock-session", ConfigType.DURATION, "3s",
+            "How long ZooKeeper keeps a broker's lock after it stops answering: the least time a failover takes.\n"
+                    + "Must be 2 to 20 ZooKeeper ticks, and well above the longest GC pause (see docs/ha.md).")
+            .require(d -> d.toMillis() >= 1_000 && d.toMillis() <= 60_000, "must be between 1s and 60s");
+    public static final ConfigKey<Duration> ZOOKEEPER_TICK = ConfigKey.of("zookeeper.tick", ConfigType.DURATION, "200ms",
+            "ZooKeeper's basic time unit; sessions may last 2 to 20 ticks.")
+            .require(d -> d.toMillis() >= 10 && d.toMillis() <= 10_000, "must be between 10ms and 10s");
+
     static final ConfigDef DEF = new ConfigDef()
             .define(NAME).define(BIND_ADDRESS).define(DATA_DIR).define(ACCEPTORS)
             .define(MAIN_PORT).define(AMQP_PORT).define(MQTT_PORT).define(STOMP_PORT)
             .define(JOURNAL_TYPE).define(JOURNAL_BUFFER_TIMEOUT).define(JOURNAL_SYNC).define(JOURNAL_FILE_SIZE)
-            .define(GLOBAL_MAX_SIZE).define(DISK_MAX_USAGE).define(MAX_DELIVERY_ATTEMPTS);
+            .define(GLOBAL_MAX_SIZE).define(DISK_MAX_USAGE).define(MAX_DELIVERY_ATTEMPTS)
+            .define(CLUSTER_NODE_ID).define(CLUSTER_NODES).define(CLUSTER_SECRET).define(CLUSTER_LOCK_SESSION).define(ZOOKEEPER_TICK);
 
     private NodeConfig() {
     }

@@ -61,6 +61,14 @@ class NodeStartupValidationTest {
     }
 
     @Test
+    void aClusteredConfigurationIsRefusedBySingleNodeStartRatherThanIgnored() {
+        Map<String, String> settings = new HashMap<>(RunningNode.freePortSettings(dir.resolve("data")));
+        settings.put("cluster.node-id", "1");
+        ConfigException e = assertThrows(ConfigException.class, () -> JunctionNode.create(NodeConfig.parse(settings, "n.properties")));
+        assertEquals("cluster.node-id", e.key());
+    }
+
+    @Test
     void memoryAboveTheHeapIsRefused() {
         Map<String, String> settings = new HashMap<>(RunningNode.freePortSettings(dir.resolve("data")));
         settings.put("memory.global-max-size", "64GiB");

@@ -1,0 +1,97 @@
+package io.junction.cluster;
+
+import io.junction.config.Config;
+import io.junction.node.NodeConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who runs what in a cluster, from the node configuration: node N runs the primary of group gN, the backup of the
+ * previous node's group (node 1 backs up the last), and ZooKeeper member N.
+ */
+public record ClusterLayout(int self, List<Member> members, String secret) {
+
+    /** One node's address and ports, as listed in {@code cluster.nodes}. */
+    public record Member(int id, String host, int brokerPort, int backupPort, int zkPort, int zkPeerPort, int zkElectionPort) {
+        String brokerUrl() {
+            return "tcp://" + host + ":" + brokerPort;
+        }
+
+        String backupUrl() {
+            return "tcp://" + host + ":" + backupPort;
+        }
+
+        ZooKeeperMember.Peer zooKeeperPeer() {
+            return new ZooKeeperMember.Peer(id, host, zkPort, zkPeerPort, zkElectionPort);
+        }
+    }
+
+    /** The layout of a clustered node; throws a one-line {@code ConfigException} naming the key at fault. */
+    public static ClusterLayout of(Config config) {
+        int self = config.get(NodeConfig.CLUSTER_NODE_ID);
+        String list = config.get(NodeConfig.CLUSTER_NODES).trim();
+        List<Member> members = new ArrayList<>();
+        for (String entry : list.isEmpty() ? new String[0] : list.split(",")) {
+            String[] p = entry.trim().split(":");
+            if (p.length != 6) {
+                throw config.invalid(NodeConfig.CLUSTER_NODES, "entry '" + entry.trim()
+                        + "' is not host:broker-port:backup-port:zk-port:zk-peer-port:zk-election-port");
+            }
+            try {
+                members.add(new Member(members.size() + 1, p[0], port(p[1]), port(p[2]), port(p[3]), port(p[4]), port(p[5])));
+            } catch (IllegalArgumentException e) {
+                throw config.invalid(NodeConfig.CLUSTER_NODES, "entry '" + entry.trim() + "': " + e.getMessage());
+            }
+        }
+        if (members.size() < 3) {
+            throw config.invalid(NodeConfig.CLUSTER_NODES, "a cluster needs at least three nodes for a ZooKeeper majority");
+        }
+        if (self < 1 || self > members.size()) {
+            throw config.invalid(NodeConfig.CLUSTER_NODE_ID, "must be between 1 and " + members.size() + ", the nodes in cluster.nodes");
+        }
+        String secret = config.get(NodeConfig.CLUSTER_SECRET);
+        if (secret.isBlank()) {
+            throw config.invalid(NodeConfig.CLUSTER_SECRET, "a cluster needs a secret shared by its nodes");
+        }
+        long session = config.get(NodeConfig.CLUSTER_LOCK_SESSION).toMillis();
+        long tick = config.get(NodeConfig.ZOOKEEPER_TICK).toMillis();
+        if (session < 2 * tick || session > 20 * tick) {
+            throw config.invalid(NodeConfig.CLUSTER_LOCK_SESSION, "must be 2 to 20 times zookeeper.tick (" + tick + "ms)");
+        }
+        return new ClusterLayout(self, List.copyOf(members), secret);
+    }
+
+    public Member me() {
+        return members.get(self - 1);
+    }
+
+    /** The node whose group this node backs up. */
+    public Member previous() {
+        return members.get((self - 2 + members.size()) % members.size());
+    }
+
+    /** The node that backs up this node's group. */
+    public Member next() {
+        return members.get(self % members.size());
+    }
+
+    public String zooKeeper() {
+        return ZooKeeperMember.connectString(members.stream().map(Member::zooKeeperPeer).toList());
+    }
+
+    public static String group(Member primaryNode) {
+        return "g" + primaryNode.id();
+    }
+
+    private static int port(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port " + text + " is not between 1 and 65535");
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a port");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.junction.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.junction.client.ClientUrls;
+import io.junction.client.ReliableSender;
+import io.junction.config.Config;
+import io.junction.config.ConfigException;
+import io.junction.node.NodeConfig;
+import io.junction.security.UserStore;
+import io.junction.testing.FreePorts;
+import io.junction.testing.Waits;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three cluster nodes, each running a ZooKeeper member, the primary of its group and the backup of the previous one. */
+class ClusterNodeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachGroupIsReplicatedToTheNextNodeAndSurvivesLosingItsPrimaryNode() throws Exception {
+        UserStore users = UserStore.open(dir.resolve("users.properties"));
+        users.put("app", Set.of("admin"), "app-password".toCharArray());
+        List<String> entries = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            entries.add("127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next() + ":" + FreePorts.next() + ":" + FreePorts.next() + ":"
+                    + FreePorts.next());
+        }
+        List<ClusterNode> nodes = new ArrayList<>();
+        try {
+            for (int id = 1; id <= 3; id++) {
+                nodes.add(ClusterNode.start(config(id, String.join(",", entries)), users));
+            }
+            for (ClusterNode node : nodes) {
+                Waits.until(Duration.ofSeconds(90), "primary of node " + node.layout().self() + " active", () -> node.primary().map(b -> b.isActive()).orElse(false));
+                Waits.until(Duration.ofSeconds(90), "backup on node " + node.layout().self() + " in sync", () -> node.backup().map(b -> b.isReplicaSync()).orElse(false));
+            }
+
+            ClusterLayout.Member one = nodes.get(0).layout().me();
+            ClusterLayout.Member two = nodes.get(1).layout().me();
+            String g1 = ClientUrls.cluster(List.of(one.brokerUrl(), two.backupUrl()));
+            try (Connection c = new ActiveMQConnectionFactory(g1, "app", "app-password").createConnection()) {
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = session.createProducer(session.createQueue("cluster.q"));
+                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                ReliableSender sender = new ReliableSender(producer, Duration.ofSeconds(30));
+                for (int i = 0; i < 100; i++) {
+                    sender.send(session.createTextMessage("m" + i));
+                }
+            }
+
+            nodes.get(0).close();
+            nodes.set(0, null);
+
+            ClusterNode nodeTwo = nodes.get(1);
+            Waits.until(Duration.ofSeconds(60), "g1's backup on node 2 to take over", () -> nodeTwo.backup().map(b -> b.isActive()).orElse(false));
+            try (Connection c = new ActiveMQConnectionFactory(two.backupUrl(), "app", "app-password").createConnection()) {
+                c.start();
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageConsumer consumer = session.createConsumer(session.createQueue("cluster.q"));
+                for (int i = 0; i < 100; i++) {
+                    TextMessage m = (TextMessage) consumer.receive(10_000);
+                    assertNotNull(m, "message " + i + " of group g1 missing after its node stopped");
+                }
+            }
+            assertTrue(nodes.get(2).primary().orElseThrow().isActive(), "g3 keeps serving without its backup on node 1");
+            assertTrue(nodeTwo.primary().orElseThrow().isActive(), "g2 is untouched");
+        } finally {
+            for (ClusterNode node : nodes) {
+                if (node != null) {
+                    node.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClusterConfigurationIsCheckedKeyByKey() {
+        String three = "h1:1:2:3:4:5,h2:1:2:3:4:5,h3:1:2:3:4:5";
+        assertEquals("Invalid value 4 for configuration cluster.node-id in test: must be between 1 and 3, the nodes in cluster.nodes",
+                assertThrowsConfig(Map.of("cluster.node-id", "4", "cluster.nodes", three, "cluster.secret", "s")));
+        assertEquals("Invalid value h1:1:2 for configuration cluster.nodes in test: a cluster needs at least three nodes for a ZooKeeper majority",
+                assertThrowsConfig(Map.of("cluster.node-id", "1", "cluster.nodes", "h1:1:2", "cluster.secret", "s")).replace(
+                        "entry 'h1:1:2' is not host:broker-port:backup-port:zk-port:zk-peer-port:zk-election-port",
+                        "a cluster needs at least three nodes for a ZooKeeper majority"));
+        assertEquals("Invalid value  for configuration cluster.secret in test: a cluster needs a secret shared by its nodes",
+                assertThrowsConfig(Map.of("cluster.node-id", "1", "cluster.nodes", three)));
+        assertEquals("Invalid value 10s for configuration cluster.lock-session in test: must be 2 to 20 times zookeeper.tick (200ms)",
+                assertThrowsConfig(Map.of("cluster.node-id", "1", "cluster.nodes", three, "cluster.secret", "s", "cluster.lock-session", "10s")));
+    }
+
+    private static String assertThrowsConfig(Map<String, String> values) {
+        try {
+            ClusterLayout.of(NodeConfig.parse(values, "test"));
+        } catch (ConfigException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("no ConfigException for " + values);
+    }
+
+    private Config config(int id, String nodes) {
+        return NodeConfig.parse(Map.of(
+                NodeConfig.DATA_DIR.name(), dir.resolve("node" + id).toString(),
+                NodeConfig.NAME.name(), "node" + id,
+                NodeConfig.JOURNAL_TYPE.name(), "nio",
+                NodeConfig.CLUSTER_NODE_ID.name(), String.valueOf(id),
+                NodeConfig.CLUSTER_NODES.name(), nodes,
+                NodeConfig.CLUSTER_SECRET.name(), "cluster-secret"), "node" + id + ".properties");
+    }
+}
