@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +34,7 @@ class ClusterNodeTest {
 
     @Test
     void eachGroupIsReplicatedToTheNextNodeAndSurvivesLosingItsPrimaryNode() throws Exception {
-        UserStore users = UserStore.open(dir.resolve("users.properties"));
-        users.put("app", Set.of("admin"), "app-password".toCharArray());
+        UserStore users = AppUser.store(dir.resolve("users.properties"));
         List<String> entries = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             entries.add("127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next() + ":" + FreePorts.next() + ":" + FreePorts.next() + ":"
@@ -55,7 +53,7 @@ class ClusterNodeTest {
             ClusterLayout.Member one = nodes.get(0).layout().me();
             ClusterLayout.Member two = nodes.get(1).layout().me();
             String g1 = ClientUrls.cluster(List.of(one.brokerUrl(), two.backupUrl()));
-            try (Connection c = new ActiveMQConnectionFactory(g1, "app", "app-password").createConnection()) {
+            try (Connection c = new ActiveMQConnectionFactory(g1, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
                 Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer producer = session.createProducer(session.createQueue("cluster.q"));
                 producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -70,7 +68,7 @@ class ClusterNodeTest {
 
             ClusterNode nodeTwo = nodes.get(1);
             Waits.until(Duration.ofSeconds(60), "g1's backup on node 2 to take over", () -> nodeTwo.backup().map(b -> b.isActive()).orElse(false));
-            try (Connection c = new ActiveMQConnectionFactory(two.backupUrl(), "app", "app-password").createConnection()) {
+            try (Connection c = new ActiveMQConnectionFactory(two.backupUrl(), AppUser.NAME, AppUser.PASSWORD).createConnection()) {
                 c.start();
                 Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageConsumer consumer = session.createConsumer(session.createQueue("cluster.q"));

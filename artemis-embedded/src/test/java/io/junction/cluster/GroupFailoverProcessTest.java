@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.client.ClientUrls;
 import io.junction.client.ReliableSender;
-import io.junction.security.UserStore;
 import io.junction.testing.ChildJvm;
 import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
@@ -43,7 +42,7 @@ class GroupFailoverProcessTest {
     @Test
     void killedPrimaryLosesNoAcknowledgedMessageAndTakesItsGroupBackWhenRestarted() throws Exception {
         Path users = dir.resolve("users.properties");
-        UserStore.open(users).put("app", Set.of("admin"), "app-password".toCharArray());
+        AppUser.store(users);
         int primaryPort = FreePorts.next();
         int backupPort = FreePorts.next();
         try (ZooKeeperMember zk = ZooKeeperMember.standalone(dir.resolve("zk"), "127.0.0.1", FreePorts.next(), Duration.ofMillis(200));
@@ -77,7 +76,7 @@ class GroupFailoverProcessTest {
 
             Set<String> received = new HashSet<>();
             int duplicates = 0;
-            try (Connection c = new ActiveMQConnectionFactory(url, "app", "app-password").createConnection()) {
+            try (Connection c = new ActiveMQConnectionFactory(url, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
                 c.start();
                 Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageConsumer consumer = session.createConsumer(session.createQueue("failover.q"));
@@ -92,7 +91,7 @@ class GroupFailoverProcessTest {
             assertEquals(Set.of(), lost, "acknowledged messages lost in failover (" + acknowledged.size() + " acknowledged)");
             assertEquals(0, duplicates, "a retried send was stored twice");
 
-            try (Connection c = new ActiveMQConnectionFactory(url, "app", "app-password").createConnection()) {
+            try (Connection c = new ActiveMQConnectionFactory(url, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
                 Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 session.createProducer(session.createQueue("failback.q")).send(session.createTextMessage("sent to the backup"));
             }
@@ -101,7 +100,7 @@ class GroupFailoverProcessTest {
                 Waits.until(Duration.ofSeconds(90), "the restarted primary to take its group back",
                         () -> restarted.output().contains("ACTIVE g1 PRIMARY"));
                 System.out.printf("failback: %.2f s from the primary's restart to serving again%n", (System.nanoTime() - restartedAt) / 1e9);
-                try (Connection c = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + primaryPort, "app", "app-password").createConnection()) {
+                try (Connection c = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + primaryPort, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
                     c.start();
                     Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     Message m = session.createConsumer(session.createQueue("failback.q")).receive(10_000);
@@ -115,7 +114,7 @@ class GroupFailoverProcessTest {
     /** Blocking durable sends through {@link ReliableSender}, which retries what failover interrupts. */
     private static void produce(String url, Set<String> acknowledged, AtomicLong retries, AtomicLong deadAt,
                                 AtomicLong firstSendAfterKill, AtomicBoolean stop) {
-        try (Connection c = new ActiveMQConnectionFactory(url, "app", "app-password").createConnection()) {
+        try (Connection c = new ActiveMQConnectionFactory(url, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
             Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = session.createProducer(session.createQueue("failover.q"));
             p.setDeliveryMode(DeliveryMode.PERSISTENT);

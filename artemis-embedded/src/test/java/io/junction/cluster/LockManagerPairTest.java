@@ -43,8 +43,7 @@ class LockManagerPairTest {
 
     @Test
     void backupTakesOverWithEveryAcknowledgedMessage() throws Exception {
-        UserStore users = UserStore.open(dir.resolve("users.properties"));
-        users.put("app", Set.of("admin"), "app-password".toCharArray());
+        UserStore users = AppUser.store(dir.resolve("users.properties"));
 
         try (ZooKeeperMember zk = ZooKeeperMember.standalone(dir.resolve("zk"), "127.0.0.1", FreePorts.next(), Duration.ofMillis(500))) {
             Map<String, String> primaryPorts = RunningNode.freePortSettings(dir.resolve("primary"));
@@ -65,7 +64,7 @@ class LockManagerPairTest {
                 assertFalse(backup.getActiveMQServer().isActive(), "a replicating backup must not serve");
 
                 ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(
-                        "(" + primaryUrl + "," + backupUrl + ")?ha=true&reconnectAttempts=-1&retryInterval=100", "app", "app-password");
+                        "(" + primaryUrl + "," + backupUrl + ")?ha=true&reconnectAttempts=-1&retryInterval=100", AppUser.NAME, AppUser.PASSWORD);
                 try (Connection c = factory.createConnection()) {
                     Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     MessageProducer producer = session.createProducer(session.createQueue("pair.q"));
@@ -78,7 +77,7 @@ class LockManagerPairTest {
                 primary.stop();
 
                 assertTrue(backup.getActiveMQServer().waitForActivation(60, TimeUnit.SECONDS), "backup never took over");
-                try (Connection c = new ActiveMQConnectionFactory(backupUrl, "app", "app-password").createConnection()) {
+                try (Connection c = new ActiveMQConnectionFactory(backupUrl, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
                     c.start();
                     Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                     MessageConsumer consumer = session.createConsumer(session.createQueue("pair.q"));

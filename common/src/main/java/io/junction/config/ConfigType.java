@@ -1,12 +1,11 @@
 package io.junction.config;
 
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * How a raw string becomes a typed value. {@link #parse} throws {@link IllegalArgumentException} whose message is
@@ -80,8 +79,11 @@ public interface ConfigType<T> {
         List<String> words = List.of(allowed);
         return of("comma-separated subset of " + String.join(", ", words), s -> {
             Set<String> out = new LinkedHashSet<>();
-            for (String part : Arrays.stream(s.split(",")).map(String::trim).filter(p -> !p.isEmpty())
-                    .collect(Collectors.toList())) {
+            for (String part : s.split(",")) {
+                part = part.trim();
+                if (part.isEmpty()) {
+                    continue;
+                }
                 String word = part.toLowerCase(Locale.ROOT);
                 if (!words.contains(word)) {
                     throw new IllegalArgumentException("'" + part + "' is not one of " + String.join(", ", words));
@@ -90,7 +92,7 @@ public interface ConfigType<T> {
                     throw new IllegalArgumentException("'" + part + "' is listed twice");
                 }
             }
-            return java.util.Collections.unmodifiableSet(out);
+            return Collections.unmodifiableSet(out);
         });
     }
 }
