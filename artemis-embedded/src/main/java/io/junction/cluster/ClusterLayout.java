@@ -1,5 +1,6 @@
 package io.junction.cluster;
 
+import io.junction.client.ClientUrls;
 import io.junction.config.Config;
 import io.junction.node.NodeConfig;
 import java.util.ArrayList;
@@ -13,11 +14,11 @@ public record ClusterLayout(int self, List<Member> members, String secret) {
 
     /** One node's address and ports, as listed in {@code cluster.nodes}. */
     public record Member(int id, String host, int brokerPort, int backupPort, int zkPort, int zkPeerPort, int zkElectionPort) {
-        String brokerUrl() {
+        public String brokerUrl() {
             return "tcp://" + host + ":" + brokerPort;
         }
 
-        String backupUrl() {
+        public String backupUrl() {
             return "tcp://" + host + ":" + backupPort;
         }
 
@@ -77,6 +78,21 @@ public record ClusterLayout(int self, List<Member> members, String secret) {
 
     public String zooKeeper() {
         return ZooKeeperMember.connectString(members.stream().map(Member::zooKeeperPeer).toList());
+    }
+
+    /** Every broker of the cluster, primaries and backups, node by node. */
+    public List<String> brokerUrls() {
+        List<String> urls = new ArrayList<>();
+        for (Member m : members) {
+            urls.add(m.brokerUrl());
+            urls.add(m.backupUrl());
+        }
+        return urls;
+    }
+
+    /** The URL a client uses to reach the whole cluster. */
+    public String clientUrl() {
+        return ClientUrls.cluster(brokerUrls());
     }
 
     public static String group(Member primaryNode) {

@@ -1,19 +1,31 @@
 package io.junction.cluster;
 
 import io.junction.config.Config;
+import io.junction.node.AdminCredentials;
 import io.junction.node.BrokerSettings;
 import io.junction.node.JournalChoice;
 import io.junction.node.NodeConfig;
+import io.junction.node.StartupChecks;
 import io.junction.security.JunctionSecurityManager;
 import io.junction.security.UserStore;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.slf4j.Logger;
@@ -27,95 +39,302 @@ import org.slf4j.LoggerFactory;
 public final class ClusterNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private static final String CLUSTER_USER = "junction-cluster";
+    private static final Duration REGISTRY_WAIT = Duration.ofSeconds(5);
+    private static final Duration UNPROTECTED_GRACE = Duration.ofSeconds(10);
+    private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
 
     private final ClusterLayout layout;
-    private final ZooKeeperMember zooKeeper;
-    private final List<EmbeddedActiveMQ> brokers;
+    private final Path dataDir;
+    private final FileChannel dataLock;
+    private final UserStore users;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<BrokerSlot> brokers = new ArrayList<>();
+    private final CompletableFuture<Optional<AdminCredentials>> admin = new CompletableFuture<>();
+    private volatile boolean closed;
+    private final Set<String> restarting = ConcurrentHashMap.newKeySet();
 
-    private ClusterNode(ClusterLayout layout, ZooKeeperMember zooKeeper, List<EmbeddedActiveMQ> brokers) {
+    private ClusterNode(ClusterLayout layout, Path dataDir, FileChannel dataLock, UserStore users) {
         this.layout = layout;
-        this.zooKeeper = zooKeeper;
-        this.brokers = brokers;
+        this.dataDir = dataDir;
+        this.dataLock = dataLock;
+        this.users = users;
     }
 
     /**
-     * Starts the ZooKeeper member and both brokers and returns at once: a broker's start waits for the ZooKeeper
-     * majority, which the other nodes bring, so each broker starts in its own thread and activates as the lock allows.
+     * Checks the configuration against this machine (cluster keys, data directory, ports, memory), then starts the
+     * ZooKeeper member, the user registry and both brokers, and returns at once: a broker's start waits for the
+     * ZooKeeper majority, which the other nodes bring, so each broker starts in its own thread and activates as the
+     * lock allows. Throws a one-line {@code ConfigException} for anything wrong before starting.
      */
-    public static ClusterNode start(Config config, UserStore users) throws Exception {
+    public static ClusterNode start(Config config) throws Exception {
         ClusterLayout layout = ClusterLayout.of(config);
-        Path dataDir = Path.of(config.get(NodeConfig.DATA_DIR)).toAbsolutePath().normalize();
+        Path dataDir = StartupChecks.dataDirectory(config);
+        StartupChecks.memory(config, Runtime.getRuntime().maxMemory(), 2);
         ClusterLayout.Member me = layout.me();
-        List<ZooKeeperMember.Peer> ensemble = layout.members().stream().map(ClusterLayout.Member::zooKeeperPeer).toList();
-        ZooKeeperMember zk = ZooKeeperMember.ensembleMember(dataDir.resolve("zookeeper"), me.zooKeeperPeer(), ensemble,
-                config.get(NodeConfig.ZOOKEEPER_TICK));
-        List<EmbeddedActiveMQ> brokers = new ArrayList<>();
-        ClusterNode node = new ClusterNode(layout, zk, brokers);
+        StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.brokerPort(), "broker of " + ClusterLayout.group(me));
+        StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.backupPort(), "backup of " + ClusterLayout.group(layout.previous()));
+        StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkPort(), "ZooKeeper clients");
+        StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkPeerPort(), "ZooKeeper followers");
+        StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkElectionPort(), "ZooKeeper leader election");
+        FileChannel dataLock = StartupChecks.lockDataDirectory(config, dataDir);
+        UserStore users = UserStore.open(dataDir.resolve("security").resolve("users.properties"));
+        ClusterNode node = new ClusterNode(layout, dataDir, dataLock, users);
         try {
-            String primaryGroup = ClusterLayout.group(me);
-            brokers.add(broker(config, dataDir.resolve(primaryGroup + "-primary"), me.brokerPort(), users,
-                    settings(config, layout, primaryGroup, GroupSettings.Role.PRIMARY, me.brokerUrl(), layout.next().backupUrl())));
-            String backupGroup = ClusterLayout.group(layout.previous());
-            brokers.add(broker(config, dataDir.resolve(backupGroup + "-backup"), me.backupPort(), users,
-                    settings(config, layout, backupGroup, GroupSettings.Role.BACKUP, me.backupUrl(), layout.previous().brokerUrl())));
+            node.startParts(config);
         } catch (Exception e) {
             node.close();
             throw e;
         }
-        LOG.info("Cluster node {} started: primary of {} on {}, backup of {} on {}, ZooKeeper member {}", layout.self(),
-                ClusterLayout.group(me), me.brokerUrl(), ClusterLayout.group(layout.previous()), me.backupUrl(), me.id());
+        LOG.info("Cluster node {} started: primary of {} on {}, backup of {} on {}, ZooKeeper member {} on port {}", layout.self(),
+                ClusterLayout.group(me), me.brokerUrl(), ClusterLayout.group(layout.previous()), me.backupUrl(), me.id(), me.zkPort());
         return node;
+    }
+
+    private void startParts(Config config) throws Exception {
+        ClusterLayout.Member me = layout.me();
+        List<ZooKeeperMember.Peer> ensemble = layout.members().stream().map(ClusterLayout.Member::zooKeeperPeer).toList();
+        resources.add(ZooKeeperMember.ensembleMember(dataDir.resolve("zookeeper"), me.zooKeeperPeer(), ensemble,
+                config.get(NodeConfig.ZOOKEEPER_TICK)));
+        UserRegistry registry = UserRegistry.start(layout.zooKeeper(), users);
+        resources.add(registry);
+        String primaryGroup = ClusterLayout.group(me);
+        brokers.add(broker(config, dataDir.resolve(primaryGroup + "-primary"), me.brokerPort(),
+                settings(config, primaryGroup, GroupSettings.Role.PRIMARY, me.brokerUrl(), layout.next().backupUrl())));
+        String backupGroup = ClusterLayout.group(layout.previous());
+        brokers.add(broker(config, dataDir.resolve(backupGroup + "-backup"), me.backupPort(),
+                settings(config, backupGroup, GroupSettings.Role.BACKUP, me.backupUrl(), layout.previous().brokerUrl())));
+        Thread syncer = new Thread(() -> joinRegistry(registry), "junction-registry-" + layout.self());
+        syncer.setDaemon(true);
+        syncer.start();
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "junction-broker-states-" + layout.self());
+            t.setDaemon(true);
+            return t;
+        });
+        resources.add(watcher::shutdownNow);
+        BrokerStateLog primaryLog = new BrokerStateLog(primaryGroup + " primary");
+        BrokerStateLog backupLog = new BrokerStateLog(backupGroup + " backup");
+        watcher.scheduleWithFixedDelay(() -> {
+            primaryLog.observe(primary());
+            backupLog.observe(backup());
+            brokers.forEach(this::restartIfStopped);
+        }, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Artemis stops an active broker that loses ZooKeeper, and a backup whose registration fails, without starting
+     * them again; the node does, so that a broker returns as soon as ZooKeeper has a majority again. The lock manager
+     * still decides whether it may serve: a primary whose journal is behind starts passive and resynchronises.
+     */
+    private void restartIfStopped(BrokerSlot slot) {
+        ActiveMQServer server = slot.current.get().getActiveMQServer();
+        if (closed || server == null || server.getState() != ActiveMQServer.SERVER_STATE.STOPPED) {
+            return;
+        }
+        if (!restarting.add(slot.name)) {
+            return;
+        }
+        LOG.warn("Node {}: {} broker stopped (ZooKeeper unavailable or its peer refused it); starting it again", layout.self(), slot.name);
+        Thread starter = new Thread(() -> {
+            try {
+                // a stopped Artemis server cannot always be started again (its node manager is gone): build a new one
+                EmbeddedActiveMQ fresh = slot.factory.call();
+                slot.current.set(fresh);
+                if (!closed) {
+                    fresh.start();
+                }
+            } catch (Exception e) {
+                LOG.error("Node {}: {} broker failed to start again: {}", layout.self(), slot.name, e.getMessage());
+                sleepQuietly(RESTART_BACKOFF);
+            } finally {
+                restarting.remove(slot.name);
+            }
+        }, "junction-restart-" + slot.name.replace(' ', '-'));
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    /** One of the node's two brokers: how to build it, and the instance now running. */
+    private record BrokerSlot(String name, Callable<EmbeddedActiveMQ> factory, AtomicReference<EmbeddedActiveMQ> current) {
+        Optional<ActiveMQServer> server() {
+            return Optional.ofNullable(current.get().getActiveMQServer());
+        }
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What one broker is doing, in the words {@code junction cluster status} uses. */
+    public static String describe(ActiveMQServer server) {
+        if (server == null || server.getState() != ActiveMQServer.SERVER_STATE.STARTED && !server.isStarted()) {
+            return "stopped";
+        }
+        if (server.isActive()) {
+            return server.isReplicaSync() ? "active, replicated" : "active, UNPROTECTED";
+        }
+        return server.isReplicaSync() ? "passive, in sync" : "passive, not in sync";
+    }
+
+    /**
+     * Logs one line whenever a broker changes state (active, passive, in sync, peer lost), and warns once when an
+     * active broker has served without a backup in sync for {@link #UNPROTECTED_GRACE}.
+     */
+    private final class BrokerStateLog {
+        private final String name;
+        private String last = "stopped";
+        private long unprotectedSince;
+        private boolean warned;
+
+        BrokerStateLog(String name) {
+            this.name = name;
+        }
+
+        void observe(Optional<ActiveMQServer> server) {
+            String now = describe(server.orElse(null));
+            if (!now.equals(last)) {
+                unprotectedSince = System.nanoTime();
+                warned = false;
+                if (last.equals("active, replicated") && now.equals("active, UNPROTECTED")) {
+                    LOG.warn("Node {}: {} broker lost its backup; group {} now has one copy (UNPROTECTED)", layout.self(), name, group());
+                    warned = true;
+                } else if (last.equals("passive, in sync") && !now.startsWith("active")) {
+                    LOG.warn("Node {}: {} broker lost its active peer and is now {}", layout.self(), name, now);
+                } else {
+                    LOG.info("Node {}: {} broker is now {}", layout.self(), name, now);
+                }
+                last = now;
+            }
+            if (now.equals("active, UNPROTECTED") && !warned && System.nanoTime() - unprotectedSince > UNPROTECTED_GRACE.toNanos()) {
+                LOG.warn("Node {}: group {} runs on one copy (UNPROTECTED) until its backup is back in sync", layout.self(), group());
+                warned = true;
+            }
+        }
+
+        private String group() {
+            return name.substring(0, name.indexOf(' '));
+        }
+    }
+
+    /** Waits for the cluster's users, then creates the first administrator if the cluster has none. */
+    private void joinRegistry(UserRegistry registry) {
+        try {
+            boolean warned = false;
+            while (!closed && !registry.awaitReady(REGISTRY_WAIT)) {
+                if (!warned) {
+                    LOG.warn("Cluster node {} waits for a ZooKeeper majority to read the cluster's users; start the other nodes", layout.self());
+                    warned = true;
+                }
+            }
+            if (closed) {
+                return;
+            }
+            LOG.info("Cluster node {} has the cluster's users from ZooKeeper ({} users)", layout.self(), users.names().size());
+            admin.complete(AdminCredentials.bootstrap(users, dataDir, clientUrl()));
+        } catch (Throwable e) {
+            LOG.error("Cluster node {} cannot read the cluster's users: {}", layout.self(), e.getMessage(), e);
+            admin.completeExceptionally(e);
+        }
     }
 
     /** The primary broker of this node's own group, or empty while it is still being created. */
     public Optional<ActiveMQServer> primary() {
-        return Optional.ofNullable(brokers.get(0).getActiveMQServer());
+        return brokers.isEmpty() ? Optional.empty() : brokers.get(0).server();
     }
 
     /** The backup this node runs for the previous node's group, or empty while it is still being created. */
     public Optional<ActiveMQServer> backup() {
-        return Optional.ofNullable(brokers.get(1).getActiveMQServer());
+        return brokers.size() < 2 ? Optional.empty() : brokers.get(1).server();
     }
 
     public ClusterLayout layout() {
         return layout;
     }
 
-    /** Stops the brokers, then the ZooKeeper member. */
+    public Path dataDirectory() {
+        return dataDir;
+    }
+
+    /** The users of the cluster as this node knows them; changes go to the cluster's registry. */
+    public UserStore users() {
+        return users;
+    }
+
+    /**
+     * Completes once this node has read the cluster's users: with the new admin credentials if this node created
+     * the cluster's first administrator (they are then in {@code DATA/admin.credentials}), or empty.
+     */
+    public CompletableFuture<Optional<AdminCredentials>> admin() {
+        return admin;
+    }
+
+    /** The URL that reaches the whole cluster, every broker listed, with the HA client settings. */
+    public String clientUrl() {
+        return layout.clientUrl();
+    }
+
+    /** Stops the brokers, then the registry and the ZooKeeper member. */
     @Override
     public void close() throws Exception {
+        closed = true;
         for (int i = brokers.size() - 1; i >= 0; i--) {
-            brokers.get(i).stop();
+            brokers.get(i).current().get().stop();
         }
-        zooKeeper.close();
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+        dataLock.close();
         LOG.info("Cluster node {} stopped", layout.self());
     }
 
-    private static GroupSettings settings(Config config, ClusterLayout layout, String group, GroupSettings.Role role, String self,
-                                          String peer) {
-        return new GroupSettings(group, role, self, List.of(peer), layout.zooKeeper(), config.get(NodeConfig.CLUSTER_LOCK_SESSION),
+    /** The group peer comes first; every other broker of the cluster follows, for the cluster connection. */
+    private GroupSettings settings(Config config, String group, GroupSettings.Role role, String self, String peer) {
+        List<String> peers = new ArrayList<>(List.of(peer));
+        for (String url : layout.brokerUrls()) {
+            if (!url.equals(self) && !url.equals(peer)) {
+                peers.add(url);
+            }
+        }
+        // The brokers ask only this node's own ZooKeeper member, which lives and dies with them. A client of another
+        // member would be cut off whenever that member's node dies, and its reconnection (ZooKeeper waits up to 1s at
+        // random before each attempt) can outlast the third of a lock session after which the lock manager gives
+        // the session up; a backup that gives up in the middle of a failover then waits for a primary that never
+        // returns. The local member still answers only while it is part of a majority.
+        String localZooKeeper = layout.me().host() + ":" + layout.me().zkPort();
+        return new GroupSettings(group, role, self, peers, localZooKeeper, config.get(NodeConfig.CLUSTER_LOCK_SESSION),
                 CLUSTER_USER, layout.secret());
     }
 
-    private static EmbeddedActiveMQ broker(Config node, Path dir, int port, UserStore users, GroupSettings group) throws Exception {
-        EmbeddedActiveMQ broker = configure(node, dir, port, users, group);
+    private BrokerSlot broker(Config node, Path dir, int port, GroupSettings group) throws Exception {
+        String name = group.group() + " " + group.role().name().toLowerCase(Locale.ROOT);
+        Callable<EmbeddedActiveMQ> factory = () -> configure(node, dir, port, group);
+        BrokerSlot slot = new BrokerSlot(name, factory, new AtomicReference<>(factory.call()));
+        // not watched for a stop until its first start returns: the server exists, stopped, before it starts
+        restarting.add(name);
         Thread starter = new Thread(() -> {
             try {
-                broker.start();
+                slot.current().get().start();
             } catch (Exception e) {
                 LOG.error("Broker {} of group {} failed to start: {}", group.role(), group.group(), e.getMessage(), e);
+            } finally {
+                restarting.remove(name);
             }
         }, "junction-start-" + group.group() + "-" + group.role().name().toLowerCase(Locale.ROOT));
         starter.setDaemon(true);
         starter.start();
-        return broker;
+        return slot;
     }
 
-    private static EmbeddedActiveMQ configure(Config node, Path dir, int port, UserStore users, GroupSettings group) throws Exception {
+    private EmbeddedActiveMQ configure(Config node, Path dir, int port, GroupSettings group) throws Exception {
         Map<String, String> settings = new HashMap<>(node.describe());
         settings.put(NodeConfig.DATA_DIR.name(), dir.toString());
         settings.put(NodeConfig.ACCEPTORS.name(), "main");
         settings.put(NodeConfig.MAIN_PORT.name(), String.valueOf(port));
+        settings.put(NodeConfig.BIND_ADDRESS.name(), layout.me().host());
         Config brokerConfig = NodeConfig.parse(settings, node.source());
         Files.createDirectories(dir.resolve("journal"));
         JournalChoice journal = JournalChoice.resolve(brokerConfig, dir.resolve("journal"));

@@ -32,9 +32,24 @@ public record GroupSettings(String group, Role role, String selfUrl, List<String
     public enum Role { PRIMARY, BACKUP }
 
     static final String CLUSTER_NAME = "junction";
+
+    /**
+     * How much of a lock session a broker waits, once cut off from ZooKeeper, before it gives its lock up and stops
+     * serving (Curator's simulated session expiry; Artemis defaults to 33). Each broker talks only to its own node's
+     * ZooKeeper member, which drops its clients at once when it loses the leader (within the peer sync limit of
+     * 5 ticks, 1 s), so an isolated broker stops by 1 s + 50 % of the session: 2.5 s with a 3 s session, before the
+     * majority can expire its session (3 s after its member went quiet) and give the lock to the other broker. The
+     * half session, 1.5 s, is what a broker tolerates while the ensemble elects a new leader after a node dies; at
+     * 33 % the primaries of all groups stopped whenever the killed node had been the leader.
+     */
+    static final int SESSION_PERCENT = 50;
     private static final String LOCK_NAMESPACE = "junction";
 
-    /** Adds the HA policy, connectors and the cluster connection to {@code config}. */
+    /**
+     * Adds the HA policy, connectors and the cluster connection to {@code config}. The first peer is the other broker
+     * of the group; the others are the rest of the cluster, which the cluster connection joins with on-demand load
+     * balancing so that a consumer on any broker receives messages produced on any other.
+     */
     public Configuration applyTo(Configuration config) throws Exception {
         config.setName(group + "-" + role.name().toLowerCase(Locale.ROOT));
         config.setClusterUser(clusterUser).setClusterPassword(clusterPassword);
@@ -51,13 +66,20 @@ public record GroupSettings(String group, Role role, String selfUrl, List<String
                 .setMessageLoadBalancingType(MessageLoadBalancingType.ON_DEMAND)
                 .setMaxHops(1)
                 .setRetryInterval(500)
-                .setReconnectAttempts(-1));
+                .setReconnectAttempts(-1)
+                // Artemis's 60 s default lets a backup cut off from its primary by a silent network partition wait a
+                // minute before it even asks for the lock; the clients' values make it ask within seconds
+                .setClientFailureCheckPeriod(1_000)
+                .setConnectionTTL(3_000));
+        // a message left on a broker whose consumers went away moves to a broker that has some
+        config.getAddressSettings().values().forEach(a -> a.setRedistributionDelay(0));
         DistributedLockManagerConfiguration lockManager = new DistributedLockManagerConfiguration(
                 CuratorDistributedLockManager.class.getName(),
                 Map.of("connect-string", zooKeeper,
                         "session-ms", String.valueOf(lockSession.toMillis()),
                         // Curator warns, and waits longer than a session to connect, unless this is below session-ms
                         "connection-ms", String.valueOf(Math.min(8_000, lockSession.toMillis() / 2)),
+                        "session-percent", String.valueOf(SESSION_PERCENT),
                         "namespace", LOCK_NAMESPACE));
         if (role == Role.PRIMARY) {
             ReplicationPrimaryPolicyConfiguration primary = ReplicationPrimaryPolicyConfiguration.withDefault()

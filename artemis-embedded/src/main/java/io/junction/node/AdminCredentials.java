@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,21 +26,47 @@ public record AdminCredentials(String url, String user, String password) {
     /** Where a node listens with the built-in defaults, and where clients look when told nothing else. */
     public static final String DEFAULT_URL = "tcp://127.0.0.1:61616";
 
-    /** Creates the admin user if the store has no users; returns the new credentials only when it did. */
-    static Optional<AdminCredentials> bootstrap(UserStore users, Path dataDir, String url) {
+    /**
+     * Creates the admin user if the store has no users; returns the new credentials only when it did. In a cluster
+     * several nodes may try at once: the store lets exactly one succeed, and the others remove their copy.
+     */
+    public static Optional<AdminCredentials> bootstrap(UserStore users, Path dataDir, String url) {
         if (!users.isEmpty()) {
             return Optional.empty();
         }
         String password = PasswordHash.randomPassword(20);
         AdminCredentials created = new AdminCredentials(url, ADMIN_USER, password);
+        Path file = dataDir.resolve(FILE_NAME);
+        Path pending = dataDir.resolve(FILE_NAME + ".new");
         // the clear-text copy first: if the store were written first and this failed, no one could ever log in
-        created.write(dataDir.resolve(FILE_NAME));
-        users.put(ADMIN_USER, Set.of(ADMIN_ROLE), password.toCharArray());
-        return Optional.of(created);
+        created.write(pending);
+        boolean added = false;
+        try {
+            added = users.putFirst(ADMIN_USER, Set.of(ADMIN_ROLE), password.toCharArray());
+            if (added) {
+                Files.move(pending, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot move " + pending + " to " + file + ": " + e.getMessage()
+                    + "; the admin password is in " + pending, e);
+        } finally {
+            if (!added) {
+                deleteQuietly(pending);
+            }
+        }
+        return added ? Optional.of(created) : Optional.empty();
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // the password in it was never stored, so it opens nothing
+        }
     }
 
     /** Keeps the URL in the credentials file in step with the node's configured main acceptor. */
-    static void refreshUrl(Path dataDir, String url) {
+    public static void refreshUrl(Path dataDir, String url) {
         Path file = dataDir.resolve(FILE_NAME);
         if (Files.exists(file)) {
             AdminCredentials old = read(file);
@@ -59,7 +86,7 @@ public record AdminCredentials(String url, String user, String password) {
         return new AdminCredentials(values.getOrDefault("url", DEFAULT_URL), user, password);
     }
 
-    void write(Path file) {
+    public void write(Path file) {
         try {
             SecretFiles.write(file, "# Junction admin credentials for this node, used by the junction CLI on this machine.\n"
                     + "url=" + url + "\nuser=" + user + "\npassword=" + password + "\n");

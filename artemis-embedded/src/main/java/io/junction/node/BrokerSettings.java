@@ -42,7 +42,9 @@ public final class BrokerSettings {
                 .setJournalDatasync(true)
                 .setJournalFileSize((int) (long) config.get(NodeConfig.JOURNAL_FILE_SIZE))
                 .setGlobalMaxSize(config.get(NodeConfig.GLOBAL_MAX_SIZE))
-                .setMaxDiskUsage(config.get(NodeConfig.DISK_MAX_USAGE));
+                .setMaxDiskUsage(config.get(NodeConfig.DISK_MAX_USAGE))
+                // a message delivered but not acknowledged before a crash or failover comes back flagged as redelivered
+                .setPersistDeliveryCountBeforeDelivery(true);
         c.setNodeManagerLockDirectory(dataDir.resolve("journal").toString());
         // StartupChecks refuses a held data directory; should another node win the lock in between, fail, don't hang
         c.setJournalLockAcquisitionTimeout(10_000);
@@ -60,7 +62,12 @@ public final class BrokerSettings {
                 .setMaxDeliveryAttempts(config.get(NodeConfig.MAX_DELIVERY_ATTEMPTS))
                 .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
                 .setAutoCreateAddresses(true)
-                .setAutoCreateQueues(true));
+                .setAutoCreateQueues(true)
+                // An auto-created queue outlives its consumers. Artemis would otherwise delete an empty queue when its
+                // last consumer leaves, and a cluster bridge still forwarding to the old queue drops those messages
+                // (AMQ222196) once a reconnecting consumer has created it anew.
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false));
         c.addQueueConfiguration(QueueConfiguration.of(DEAD_LETTER_QUEUE).setRoutingType(RoutingType.ANYCAST));
         c.addQueueConfiguration(QueueConfiguration.of(EXPIRY_QUEUE).setRoutingType(RoutingType.ANYCAST));
 

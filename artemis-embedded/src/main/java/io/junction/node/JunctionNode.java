@@ -41,7 +41,7 @@ public final class JunctionNode implements AutoCloseable {
     /** Validates the configuration against this machine; throws {@code ConfigException} naming the key at fault. */
     public static JunctionNode create(Config config) {
         if (config.get(NodeConfig.CLUSTER_NODE_ID) != 0) {
-            throw config.invalid(NodeConfig.CLUSTER_NODE_ID, "junction node start does not run clustered nodes yet (see docs/ha.md); use 0");
+            throw config.invalid(NodeConfig.CLUSTER_NODE_ID, "a clustered node runs as a ClusterNode, not a single JunctionNode");
         }
         Path dataDir = StartupChecks.dataDirectory(config);
         StartupChecks.notInUse(config, dataDir);

@@ -65,7 +65,8 @@ public final class NodeConfig {
 
     public static final ConfigKey<Integer> CLUSTER_NODE_ID = ConfigKey.of("cluster.node-id", ConfigType.INT, "0",
             "This node's place in cluster.nodes, from 1; 0 runs a single node without replication.\n"
-                    + "junction node start runs single nodes only, for now: clustered nodes are in progress (docs/ha.md).")
+                    + "In a cluster the brokers listen on this node's host and ports from cluster.nodes (every protocol\n"
+                    + "on each broker port), so bind.address and the acceptor keys are not used (docs/ha.md).")
             .require(n -> n >= 0 && n <= 9, "must be 0 (no cluster) or a node number from 1 to 9");
     public static final ConfigKey<String> CLUSTER_NODES = ConfigKey.of("cluster.nodes", ConfigType.STRING, "",
             "Every node of the cluster, in order, as host:broker-port:backup-port:zk-port:zk-peer-port:zk-election-port,\n"

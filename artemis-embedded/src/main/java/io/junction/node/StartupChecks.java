@@ -1,6 +1,7 @@
 package io.junction.node;
 
 import io.junction.config.Config;
+import io.junction.config.ConfigKey;
 import io.junction.config.Sizes;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,11 +21,11 @@ import java.util.Map;
  * the file, the key and the problem: a writable data directory no other node holds, free and distinct ports, memory
  * within the heap.
  */
-final class StartupChecks {
+public final class StartupChecks {
     private StartupChecks() {
     }
 
-    static Path dataDirectory(Config config) {
+    public static Path dataDirectory(Config config) {
         Path dir = Path.of(config.get(NodeConfig.DATA_DIR)).toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
@@ -84,10 +85,50 @@ final class StartupChecks {
     }
 
     static void memory(Config config, long maxHeap) {
+        memory(config, maxHeap, 1);
+    }
+
+    /** {@code brokers} brokers in this process, each allowed {@code memory.global-max-size}, must fit in the heap. */
+    public static void memory(Config config, long maxHeap, int brokers) {
         long global = config.get(NodeConfig.GLOBAL_MAX_SIZE);
-        if (global >= maxHeap) {
-            throw config.invalid(NodeConfig.GLOBAL_MAX_SIZE, "must be below the JVM max heap of " + Sizes.format(maxHeap)
+        if (global * brokers >= maxHeap) {
+            throw config.invalid(NodeConfig.GLOBAL_MAX_SIZE, (brokers == 1 ? "must be below" : "times the " + brokers
+                    + " brokers of a cluster node must be below") + " the JVM max heap of " + Sizes.format(maxHeap)
                     + "; lower it or raise the heap (JUNCTION_HEAP)");
+        }
+    }
+
+    /**
+     * Holds {@code node.lock} in the data directory for the life of the process, so that a second node on the same
+     * directory stops at once instead of sharing journals; throws a one-line error if another process holds it.
+     */
+    public static FileChannel lockDataDirectory(Config config, Path dataDir) {
+        Path lockFile = dataDir.resolve("node.lock");
+        try {
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw config.invalid(NodeConfig.DATA_DIR, "directory " + dataDir + " is in use by another running node");
+            }
+            return channel;
+        } catch (IOException e) {
+            throw config.invalid(NodeConfig.DATA_DIR, "cannot lock " + lockFile + " (" + describe(e) + ")");
+        }
+    }
+
+    /** Refuses a port that is in use on {@code host}, naming {@code key} and what the port is for. */
+    public static void portFree(Config config, ConfigKey<?> key, String host, int port, String use) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+        } catch (IOException e) {
+            throw config.invalid(key, "port " + port + " (" + use + ") on " + host + " is in use or cannot be bound (" + describe(e) + ")");
         }
     }
 

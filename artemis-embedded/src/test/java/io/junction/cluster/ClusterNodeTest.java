@@ -9,7 +9,7 @@ import io.junction.client.ReliableSender;
 import io.junction.config.Config;
 import io.junction.config.ConfigException;
 import io.junction.node.NodeConfig;
-import io.junction.security.UserStore;
+import io.junction.node.AdminCredentials;
 import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
 import jakarta.jms.Connection;
@@ -18,11 +18,15 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +38,6 @@ class ClusterNodeTest {
 
     @Test
     void eachGroupIsReplicatedToTheNextNodeAndSurvivesLosingItsPrimaryNode() throws Exception {
-        UserStore users = AppUser.store(dir.resolve("users.properties"));
         List<String> entries = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             entries.add("127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next() + ":" + FreePorts.next() + ":" + FreePorts.next() + ":"
@@ -43,25 +46,43 @@ class ClusterNodeTest {
         List<ClusterNode> nodes = new ArrayList<>();
         try {
             for (int id = 1; id <= 3; id++) {
-                nodes.add(ClusterNode.start(config(id, String.join(",", entries)), users));
+                nodes.add(ClusterNode.start(config(id, String.join(",", entries))));
             }
             for (ClusterNode node : nodes) {
                 Waits.until(Duration.ofSeconds(90), "primary of node " + node.layout().self() + " active", () -> node.primary().map(b -> b.isActive()).orElse(false));
                 Waits.until(Duration.ofSeconds(90), "backup on node " + node.layout().self() + " in sync", () -> node.backup().map(b -> b.isReplicaSync()).orElse(false));
             }
 
+            int created = 0;
+            for (ClusterNode node : nodes) {
+                Optional<AdminCredentials> admin = node.admin().get(60, TimeUnit.SECONDS);
+                assertEquals(admin.isPresent(), Files.exists(node.dataDirectory().resolve(AdminCredentials.FILE_NAME)),
+                        "only the node that created the administrator keeps its credentials file");
+                created += admin.isPresent() ? 1 : 0;
+            }
+            assertEquals(1, created, "exactly one node creates the cluster's first administrator");
+
+            // a user added through node 3 reaches node 1 through the registry
+            nodes.get(2).users().put(AppUser.NAME, Set.of("admin"), AppUser.PASSWORD.toCharArray());
+            Waits.until(Duration.ofSeconds(10), "node 1 to learn the user added on node 3",
+                    () -> nodes.get(0).users().authenticate(AppUser.NAME, AppUser.PASSWORD).isPresent());
+
             ClusterLayout.Member one = nodes.get(0).layout().me();
             ClusterLayout.Member two = nodes.get(1).layout().me();
+            ClusterLayout.Member three = nodes.get(2).layout().me();
             String g1 = ClientUrls.cluster(List.of(one.brokerUrl(), two.backupUrl()));
-            try (Connection c = new ActiveMQConnectionFactory(g1, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
+            send(g1, "spread.q", 50);
+            // produced on g1, consumed on g3: the cluster connection redistributes the messages to the consumer
+            try (Connection c = new ActiveMQConnectionFactory(three.brokerUrl(), AppUser.NAME, AppUser.PASSWORD).createConnection()) {
+                c.start();
                 Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                MessageProducer producer = session.createProducer(session.createQueue("cluster.q"));
-                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                ReliableSender sender = new ReliableSender(producer, Duration.ofSeconds(30));
-                for (int i = 0; i < 100; i++) {
-                    sender.send(session.createTextMessage("m" + i));
+                MessageConsumer consumer = session.createConsumer(session.createQueue("spread.q"));
+                for (int i = 0; i < 50; i++) {
+                    assertNotNull(consumer.receive(20_000), "message " + i + " sent to node 1 not delivered to a consumer on node 3");
                 }
             }
+
+            send(g1, "cluster.q", 100);
 
             nodes.get(0).close();
             nodes.set(0, null);
@@ -86,6 +107,30 @@ class ClusterNodeTest {
                 }
             }
         }
+    }
+
+    private static void send(String url, String queue, int count) throws Exception {
+        try (Connection c = new ActiveMQConnectionFactory(url, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createQueue(queue));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            ReliableSender sender = new ReliableSender(producer, Duration.ofSeconds(30));
+            for (int i = 0; i < count; i++) {
+                sender.send(session.createTextMessage("m" + i));
+            }
+        }
+    }
+
+    @Test
+    void theExampleConfigsForThreeHostsDescribeOneCluster() {
+        List<ClusterLayout> layouts = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            layouts.add(ClusterLayout.of(NodeConfig.load(Path.of("..", "etc", "cluster", "node" + id + ".properties"))));
+            assertEquals(id, layouts.get(id - 1).self());
+        }
+        assertEquals(layouts.get(0).members(), layouts.get(1).members(), "node 1 and node 2 list the same nodes");
+        assertEquals(layouts.get(0).members(), layouts.get(2).members(), "node 1 and node 3 list the same nodes");
+        assertEquals(layouts.get(0).secret(), layouts.get(2).secret(), "every node has the same secret");
     }
 
     @Test

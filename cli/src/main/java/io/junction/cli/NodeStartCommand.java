@@ -1,5 +1,7 @@
 package io.junction.cli;
 
+import io.junction.cluster.ClusterLayout;
+import io.junction.cluster.ClusterNode;
 import io.junction.config.Config;
 import io.junction.node.AdminCredentials;
 import io.junction.node.JunctionNode;
@@ -28,23 +30,56 @@ final class NodeStartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Config settings = config == null ? NodeConfig.defaults(Map.of()) : NodeConfig.load(config);
+        if (settings.get(NodeConfig.CLUSTER_NODE_ID) != 0) {
+            return runClusterNode(settings);
+        }
         JunctionNode node = JunctionNode.create(settings);
-        CountDownLatch stopped = new CountDownLatch(1);
         // registered before start, so that Ctrl-C during journal load still stops the broker cleanly
+        CountDownLatch stopped = closeOnSignal(node, "node " + node.name());
+        node.start();
+        banner(node, spec.commandLine().getOut());
+        stopped.await();
+        return 0;
+    }
+
+    private int runClusterNode(Config settings) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        ClusterNode node = ClusterNode.start(settings);
+        CountDownLatch stopped = closeOnSignal(node, "cluster node " + node.layout().self());
+        ClusterLayout layout = node.layout();
+        out.println("Junction cluster node " + layout.self() + " of " + layout.members().size() + " is running.");
+        out.printf("  %-10s%s%n", "data:", node.dataDirectory());
+        out.printf("  %-10s%s (group %s)%n", "primary:", layout.me().brokerUrl(), ClusterLayout.group(layout.me()));
+        out.printf("  %-10s%s (group %s)%n", "backup:", layout.me().backupUrl(), ClusterLayout.group(layout.previous()));
+        out.printf("  %-10s%s:%d%n", "zookeeper:", layout.me().host(), layout.me().zkPort());
+        out.printf("  %-10s%s%n", "connect:", node.clientUrl());
+        out.println("Its brokers become active once a majority of the nodes runs. Press Ctrl-C to stop.");
+        out.flush();
+        node.admin().thenAccept(created -> created.ifPresent(admin -> {
+            out.println();
+            out.println("Created the cluster's admin user '" + admin.user() + "' with password: " + admin.password());
+            out.println("This is shown once. It is saved in " + node.dataDirectory().resolve(AdminCredentials.FILE_NAME)
+                    + " (readable only by you), which the junction CLI uses with --credentials.");
+            out.flush();
+        }));
+        stopped.await();
+        return 0;
+    }
+
+    /** Ctrl-C or SIGTERM closes {@code node}; the returned latch opens once it has. */
+    private static CountDownLatch closeOnSignal(AutoCloseable node, String name) {
+        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 node.close();
             } catch (Exception e) {
-                System.err.println("junction: error while stopping node " + node.name() + ": " + e.getMessage());
+                System.err.println("junction: error while stopping " + name + ": " + e.getMessage());
             } finally {
                 stopped.countDown();
                 Logging.shutdown();
             }
         }, "junction-node-shutdown"));
-        node.start();
-        banner(node, spec.commandLine().getOut());
-        stopped.await();
-        return 0;
+        return stopped;
     }
 
     private static void banner(JunctionNode node, PrintWriter out) {

@@ -1,6 +1,8 @@
 package io.junction.cli;
 
+import io.junction.client.ReliableSender;
 import jakarta.jms.BytesMessage;
+import java.time.Duration;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -26,6 +28,8 @@ final class SendCommand implements Callable<Integer> {
 
     @Mixin
     OutputOptions output;
+
+    private static final Duration FAILOVER_RETRY = Duration.ofSeconds(60);
 
     @Option(names = "--to", required = true, paramLabel = "ADDRESS",
             description = "Destination: NAME or queue://NAME for a queue, topic://NAME for a topic.")
@@ -64,6 +68,8 @@ final class SendCommand implements Callable<Integer> {
             Session session = c.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = session.createProducer(Destinations.resolve(session, to));
             producer.setDeliveryMode(persistent ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT);
+            // through a cluster URL a send that failover interrupts is retried; its duplicate-detection id keeps it single
+            ReliableSender sender = new ReliableSender(producer, c.factory().getServerLocator().isHA() ? FAILOVER_RETRY : Duration.ZERO);
             byte[] bytes = null;
             if (payload.size != null) {
                 bytes = new byte[payload.size];
@@ -78,7 +84,7 @@ final class SendCommand implements Callable<Integer> {
                 } else {
                     message = session.createTextMessage(payload.body != null ? payload.body : "message " + i);
                 }
-                producer.send(message);
+                sender.send(message);
                 progress.update(i);
             }
         }

@@ -1,0 +1,154 @@
+package io.junction.cluster;
+
+import io.junction.security.UserStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's users, held in one ZooKeeper node. Every change reads it, applies the change and writes it back only
+ * if no other change came in between (a compare-and-set on the node's version), so a change is applied whole or not
+ * at all and concurrent changes never overwrite each other. Each cluster node watches the node and applies what it
+ * holds to its own {@link UserStore}, whose file then serves as the node's local copy. A node that was down reads the
+ * current users when it reconnects.
+ */
+public final class UserRegistry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UserRegistry.class);
+    static final String NAMESPACE = "junction-registry";
+    static final String USERS = "/users";
+
+    private final CuratorFramework client;
+    private final CuratorCache cache;
+    private final UserStore store;
+    private int appliedVersion = -1;
+
+    private UserRegistry(CuratorFramework client, UserStore store) {
+        this.client = client;
+        this.store = store;
+        this.cache = CuratorCache.build(client, USERS, CuratorCache.Options.SINGLE_NODE_CACHE);
+    }
+
+    /**
+     * Connects to the ensemble in the background and, from now on, sends {@code store}'s changes to the registry.
+     * Call {@link #awaitReady} before relying on the store holding the cluster's users.
+     */
+    public static UserRegistry start(String connectString, UserStore store) {
+        CuratorFramework client = CuratorFrameworkFactory.builder()
+                .connectString(connectString)
+                .namespace(NAMESPACE)
+                .sessionTimeoutMs(10_000)
+                .connectionTimeoutMs(5_000)
+                // an operation waits out a leader election, but not a lost majority: that fails within about 20s
+                .retryPolicy(new RetryNTimes(40, 500))
+                .build();
+        UserRegistry registry = new UserRegistry(client, store);
+        registry.cache.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, after) -> registry.apply(after))
+                .build());
+        client.start();
+        registry.cache.start();
+        store.backWith(registry::update);
+        return registry;
+    }
+
+    /**
+     * Waits until the ensemble answers, creates the empty registry if this is the cluster's first start, and applies
+     * the current users to the store. Returns false if that did not happen within {@code timeout}.
+     */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        if (!client.blockUntilConnected((int) timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        try {
+            ensureExists();
+            Stat stat = new Stat();
+            byte[] data = client.getData().storingStatIn(stat).forPath(USERS);
+            apply(data, stat.getVersion());
+            return true;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.warn("Cannot read the cluster's users from ZooKeeper yet: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private Map<String, UserStore.User> update(UnaryOperator<Map<String, UserStore.User>> change) {
+        try {
+            while (true) {
+                ensureExists();
+                Stat stat = new Stat();
+                byte[] data = client.getData().storingStatIn(stat).forPath(USERS);
+                Map<String, UserStore.User> current = decode(data);
+                Map<String, UserStore.User> next = Map.copyOf(change.apply(current));
+                if (next.equals(current)) {
+                    apply(data, stat.getVersion());
+                    return current;
+                }
+                byte[] encoded = UserStore.encode(next).getBytes(StandardCharsets.UTF_8);
+                try {
+                    Stat written = client.setData().withVersion(stat.getVersion()).forPath(USERS, encoded);
+                    apply(encoded, written.getVersion());
+                    return next;
+                } catch (KeeperException.BadVersionException raced) {
+                    LOG.debug("Users changed concurrently in ZooKeeper; applying the change again");
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot change the cluster's users in ZooKeeper: " + e.getMessage(), e);
+        }
+    }
+
+    private void ensureExists() throws Exception {
+        if (client.checkExists().forPath(USERS) == null) {
+            try {
+                client.create().creatingParentsIfNeeded().forPath(USERS, UserStore.encode(Map.of()).getBytes(StandardCharsets.UTF_8));
+            } catch (KeeperException.NodeExistsException createdElsewhere) {
+                // another node created it first: fine
+            }
+        }
+    }
+
+    private void apply(ChildData node) {
+        if (node != null && node.getData() != null && node.getStat() != null) {
+            apply(node.getData(), node.getStat().getVersion());
+        }
+    }
+
+    /** Applies a version of the registry unless a newer one has been applied already (events may arrive late). */
+    private synchronized void apply(byte[] data, int version) {
+        if (version < appliedVersion) {
+            return;
+        }
+        Map<String, UserStore.User> users = decode(data);
+        store.replace(users);
+        if (version != appliedVersion) {
+            LOG.debug("Applied version {} of the cluster's users: {} users", version, users.size());
+        }
+        appliedVersion = version;
+    }
+
+    private static Map<String, UserStore.User> decode(byte[] data) {
+        return UserStore.decode(new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8), "ZooKeeper node " + NAMESPACE + USERS);
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+        client.close();
+    }
+}

@@ -1,0 +1,182 @@
+package io.junction.cli;
+
+import io.junction.cluster.ClusterLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientRequestor;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.api.core.management.ManagementHelper;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
+
+/**
+ * Looks at every broker and ZooKeeper member of a cluster from outside: which broker of each group serves, whether
+ * its backup is in sync, how many messages it holds, and whether ZooKeeper has a majority. A passive backup does not
+ * listen, so a broker that refuses connections on a node whose ZooKeeper member answers is reported as passive.
+ */
+final class ClusterProbe {
+    private static final int TIMEOUT_MS = 3_000;
+    private static final String PROBE_PARAMETERS = "?reconnectAttempts=0&initialConnectAttempts=1&callTimeout=" + TIMEOUT_MS
+            + "&connectionTTL=10000&connectTimeoutMillis=" + TIMEOUT_MS;
+
+    /** One broker as seen from outside: {@code active}, {@code passive} (node up, broker not serving) or {@code down}. */
+    record Broker(int node, String role, String url, String state, boolean replicaSync, long messages, String error) {
+        boolean active() {
+            return state.equals("active");
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node", node);
+            m.put("role", role);
+            m.put("url", url);
+            m.put("state", state);
+            if (active()) {
+                m.put("replicaSync", replicaSync);
+                m.put("messages", messages);
+            }
+            return m;
+        }
+    }
+
+    /** A group's two brokers. */
+    record Group(String name, Broker primary, Broker backup) {
+        Optional<Broker> active() {
+            return primary.active() ? Optional.of(primary) : backup.active() ? Optional.of(backup) : Optional.empty();
+        }
+
+        /** REPLICATED, UNPROTECTED (one copy), DOWN (no broker serves) or SPLIT (two serve: must never happen). */
+        String status() {
+            if (primary.active() && backup.active()) {
+                return "SPLIT";
+            }
+            return active().map(b -> b.replicaSync() ? "REPLICATED" : "UNPROTECTED").orElse("DOWN");
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("group", name);
+            m.put("status", status());
+            m.put("activeNode", active().map(Broker::node).orElse(null));
+            m.put("activeRole", active().map(Broker::role).orElse(null));
+            m.put("messages", active().map(Broker::messages).orElse(null));
+            m.put("brokers", List.of(primary.json(), backup.json()));
+            return m;
+        }
+    }
+
+    /** One ZooKeeper member: {@code leader}, {@code follower}, {@code not serving} (no majority) or {@code down}. */
+    record ZooKeeper(int node, String address, String mode) {
+        boolean serving() {
+            return mode.equals("leader") || mode.equals("follower") || mode.equals("standalone");
+        }
+    }
+
+    record State(List<Group> groups, List<ZooKeeper> zooKeeper) {
+        boolean quorum() {
+            return zooKeeper.stream().filter(ZooKeeper::serving).count() * 2 > zooKeeper.size();
+        }
+
+        /** Every group served by its primary: no failover outstanding. */
+        boolean allOnPrimaries() {
+            return groups.stream().allMatch(g -> g.primary().active() && !g.backup().active());
+        }
+
+        boolean allReplicated() {
+            return groups.stream().allMatch(g -> g.status().equals("REPLICATED"));
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> zk = new LinkedHashMap<>();
+            zk.put("quorum", quorum());
+            zk.put("members", zooKeeper.stream().map(z -> Map.of("node", z.node(), "address", z.address(), "mode", z.mode())).toList());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("groups", groups.stream().map(Group::json).toList());
+            m.put("zookeeper", zk);
+            return m;
+        }
+    }
+
+    private ClusterProbe() {
+    }
+
+    static State probe(ClusterLayout layout, String user, String password) {
+        List<ZooKeeper> zooKeeper = new ArrayList<>();
+        for (ClusterLayout.Member m : layout.members()) {
+            zooKeeper.add(new ZooKeeper(m.id(), m.host() + ":" + m.zkPort(), zooKeeperMode(m.host(), m.zkPort())));
+        }
+        List<Group> groups = new ArrayList<>();
+        int n = layout.members().size();
+        for (ClusterLayout.Member m : layout.members()) {
+            ClusterLayout.Member next = layout.members().get(m.id() % n);
+            groups.add(new Group(ClusterLayout.group(m),
+                    broker(m.id(), "primary", m.brokerUrl(), !zooKeeper.get(m.id() - 1).mode().equals("down"), user, password),
+                    broker(next.id(), "backup", next.backupUrl(), !zooKeeper.get(next.id() - 1).mode().equals("down"), user, password)));
+        }
+        return new State(groups, zooKeeper);
+    }
+
+    private static Broker broker(int node, String role, String url, boolean nodeUp, String user, String password) {
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(url + PROBE_PARAMETERS);
+             ClientSessionFactory factory = locator.createSessionFactory();
+             ClientSession session = factory.createSession(user, password, false, true, true, false, 1)) {
+            session.start();
+            try (ClientRequestor requestor = new ClientRequestor(session, "activemq.management")) {
+                boolean active = (Boolean) attribute(requestor, session, "active");
+                boolean sync = (Boolean) attribute(requestor, session, "replicaSync");
+                long messages = ((Number) attribute(requestor, session, "totalMessageCount")).longValue();
+                return new Broker(node, role, url, active ? "active" : "passive", sync, messages, null);
+            }
+        } catch (Exception e) {
+            String reason = ClientOptions.rootMessage(e);
+            if (reason.contains("Unable to validate user") || reason.contains("security")) {
+                throw CliFailure.failure("Login refused by " + url + ": check the cluster's admin credentials");
+            }
+            return new Broker(node, role, url, nodeUp ? "passive" : "down", false, 0, reason);
+        }
+    }
+
+    private static Object attribute(ClientRequestor requestor, ClientSession session, String name) throws Exception {
+        ClientMessage request = session.createMessage(false);
+        ManagementHelper.putAttribute(request, ResourceNames.BROKER, name);
+        ClientMessage reply = requestor.request(request, TIMEOUT_MS);
+        if (reply == null) {
+            throw new IOException("no management reply for " + name);
+        }
+        if (!ManagementHelper.hasOperationSucceeded(reply)) {
+            throw new IOException("management refused " + name + ": " + ManagementHelper.getResult(reply));
+        }
+        return ManagementHelper.getResult(reply);
+    }
+
+    /** ZooKeeper's {@code srvr} command: the member's mode, or why there is none. */
+    static String zooKeeperMode(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
+            socket.setSoTimeout(TIMEOUT_MS);
+            socket.getOutputStream().write("srvr".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            for (String line : answer.split("\n")) {
+                if (line.startsWith("Mode: ")) {
+                    return line.substring(6).trim();
+                }
+            }
+            return "not serving";
+        } catch (IOException e) {
+            return "down";
+        }
+    }
+}

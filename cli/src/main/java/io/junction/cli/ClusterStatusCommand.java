@@ -1,0 +1,99 @@
+package io.junction.cli;
+
+import io.junction.cluster.ClusterLayout;
+import io.junction.config.ConfigException;
+import io.junction.node.AdminCredentials;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", mixinStandardHelpOptions = true, header = "Show each group's active broker, its backup, and ZooKeeper's health.",
+        description = {"Per group: the node and broker that serve it, whether its backup is in sync (REPLICATED) or missing",
+                "(UNPROTECTED: one copy of its messages), DOWN when no broker serves it, and the messages it holds.",
+                "A passive backup does not listen, so it shows as passive while its node's ZooKeeper member answers.",
+                "Exit code 0 when every group is replicated and ZooKeeper has a majority, 1 otherwise."},
+        footer = {"", "Examples:", "  junction cluster status", "  junction cluster status --json",
+                "  junction cluster status --config etc/cluster/node1.properties --credentials admin.credentials"})
+final class ClusterStatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "cluster",
+            description = "Cluster directory made by `junction cluster up` (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Any node's configuration, for a cluster on other hosts.")
+    Path config;
+
+    @Option(names = "--credentials", paramLabel = "FILE", description = "Admin credentials file (default: DIR/cluster.json).")
+    Path credentials;
+
+    @Override
+    public Integer call() {
+        Logging.quietClients();
+        ClusterHome home = new ClusterHome(data);
+        ClusterLayout layout = config != null ? ClusterHome.layoutOf(config) : home.layout();
+        AdminCredentials admin = admin(home, layout);
+        ClusterProbe.State state = ClusterProbe.probe(layout, admin.user(), admin.password());
+        if (output.json) {
+            output.result("", state.json());
+        } else {
+            print(state, spec.commandLine().getOut());
+        }
+        return state.quorum() && state.allReplicated() ? 0 : CliFailure.FAILURE;
+    }
+
+    private AdminCredentials admin(ClusterHome home, ClusterLayout layout) {
+        String user = System.getenv("JUNCTION_USER");
+        String password = System.getenv("JUNCTION_PASSWORD");
+        if (user != null && password != null) {
+            return new AdminCredentials(layout.clientUrl(), user, password);
+        }
+        if (credentials != null) {
+            try {
+                return AdminCredentials.read(credentials);
+            } catch (ConfigException e) {
+                throw CliFailure.failure(e.getMessage());
+            }
+        }
+        return home.credentials(layout.members().size()).orElseThrow(() -> CliFailure.failure(
+                "No admin credentials: pass --credentials FILE, set JUNCTION_USER and JUNCTION_PASSWORD, or use the --data DIR of junction cluster up"));
+    }
+
+    private void print(ClusterProbe.State state, PrintWriter out) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (ClusterProbe.Group g : state.groups()) {
+            String active = g.active().map(b -> "node " + b.node() + " (" + b.role() + ")").orElse("-");
+            ClusterProbe.Broker standby = g.primary().active() ? g.backup() : g.primary();
+            String other = "node " + standby.node() + " " + standby.role() + ": " + standby.state();
+            rows.add(List.of(g.name(), g.status(), active, other, g.active().map(b -> (Object) b.messages()).orElse("-")));
+        }
+        output.table(List.of("GROUP", "STATUS", "ACTIVE", "OTHER BROKER", "MESSAGES"),
+                List.of("group", "status", "active", "other", "messages"), rows);
+        long serving = state.zooKeeper().stream().filter(ClusterProbe.ZooKeeper::serving).count();
+        out.println();
+        out.println("ZooKeeper: " + (state.quorum() ? "quorum" : "NO QUORUM (active brokers stop; see docs/ha.md)") + ", " + serving + " of "
+                + state.zooKeeper().size() + " members serving ("
+                + String.join(", ", state.zooKeeper().stream().map(z -> "node " + z.node() + " " + z.mode()).toList()) + ")");
+        for (ClusterProbe.Group g : state.groups()) {
+            if (g.status().equals("UNPROTECTED")) {
+                out.println(g.name() + " is UNPROTECTED: it runs on one copy until its other broker is back in sync.");
+            } else if (g.status().equals("SPLIT")) {
+                out.println(g.name() + " has TWO active brokers: stop one at once and report this as a bug.");
+            } else if (g.status().equals("DOWN")) {
+                out.println(g.name() + " is DOWN: no broker serves it; start the nodes that hold its data.");
+            }
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,162 @@
+package io.junction.cli;
+
+import io.junction.cluster.ClusterLayout;
+import io.junction.node.AdminCredentials;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "up", mixinStandardHelpOptions = true, header = "Start a replicated cluster of node processes on this machine.",
+        description = {"Creates DIR on the first run (one configuration per node, a shared cluster secret), starts every node that",
+                "is not running, waits until each group's primary is active and its backup in sync (a restarted",
+                "primary first resynchronises and takes its group back), and writes the",
+                "connection URL and the admin credentials to DIR/cluster.json (readable only by you).",
+                "Node N listens on 127.0.0.1, ports BASE+10N (primary broker), +1 (backup broker), +2 (ZooKeeper clients),",
+                "+3 and +4 (ZooKeeper peers): with the default base, node 1 uses 61710-61714. Logs go to DIR/nodeN/node.log.",
+                "Run it again to restart nodes that stopped; `junction cluster down` stops them all."},
+        footer = {"", "Examples:", "  junction cluster up", "  junction cluster up --data /var/tmp/junction --base-port 62000",
+                "  junction send --credentials cluster/admin.credentials --to metrics --count 10"})
+final class ClusterUpCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    OutputOptions output;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "cluster", description = "Cluster directory (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--nodes", paramLabel = "N", defaultValue = "3", description = "Nodes in a new cluster, 3 to 9 (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "" + ClusterHome.DEFAULT_BASE_PORT,
+            description = "Base of the ports of a new cluster (default: ${DEFAULT-VALUE}).")
+    int basePort;
+
+    @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "512m", description = "Heap of each node process (default: ${DEFAULT-VALUE}).")
+    String heap;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "180",
+            description = "How long to wait for every group to be replicated (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (nodes < 3 || nodes > 9) {
+            throw CliFailure.usage("Invalid value " + nodes + " for option '--nodes': a cluster has 3 to 9 nodes");
+        }
+        if (basePort < 1024 || basePort + 10 * nodes + 4 > 65535) {
+            throw CliFailure.usage("Invalid value " + basePort + " for option '--base-port': the ports BASE+10 to BASE+" + (10 * nodes + 4)
+                    + " must lie between 1024 and 65535");
+        }
+        if (!heap.matches("[0-9]+[kKmMgG]")) {
+            throw CliFailure.usage("Invalid value " + heap + " for option '--heap': use a JVM size such as 512m or 1g");
+        }
+        Logging.quietClients();
+        ClusterHome home = new ClusterHome(data);
+        if (!home.exists()) {
+            home.create(nodes, "127.0.0.1", basePort);
+        }
+        ClusterLayout layout = home.layout();
+        List<Integer> started = new ArrayList<>();
+        for (ClusterLayout.Member m : layout.members()) {
+            if (home.process(m.id()).isEmpty()) {
+                home.writePid(m.id(), spawn(home, m.id()).pid());
+                started.add(m.id());
+            }
+        }
+        AdminCredentials admin = awaitReplicated(home, layout, started);
+        home.writeClusterFile(layout, admin);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("cluster", home.clusterFile().toString());
+        json.put("url", layout.clientUrl());
+        json.put("user", admin.user());
+        json.put("started", started);
+        output.result("Cluster of " + layout.members().size() + " nodes is up and every group is replicated"
+                + (started.isEmpty() ? " (all nodes were already running)." : " (started node" + (started.size() > 1 ? "s " : " ")
+                + String.join(", ", started.stream().map(String::valueOf).toList()) + ").")
+                + "\n  url:      " + layout.clientUrl()
+                + "\n  user:     " + admin.user() + " (password in " + home.clusterFile() + ")"
+                + "\n  CLI:      junction send --credentials " + home.credentialsFile() + " --to ADDRESS ..."
+                + "\n  logs:     " + home.dir() + "/nodeN/node.log"
+                + "\nTry: junction cluster status --data " + data, json);
+        return 0;
+    }
+
+    private Process spawn(ClusterHome home, int id) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xms" + heap);
+        command.add("-Xmx" + heap);
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        for (String property : List.of("java.library.path", "log4j2.configurationFile", "junction.native.dir")) {
+            String value = System.getProperty(property);
+            if (value != null) {
+                command.add("-D" + property + "=" + value);
+            }
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(JunctionCli.class.getName());
+        command.addAll(List.of("node", "start", "--config", home.config(id).toString()));
+        Files.createDirectories(home.nodeDir(id));
+        return new ProcessBuilder(command)
+                .directory(home.nodeDir(id).toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.log(id).toFile()))
+                .start();
+    }
+
+    private AdminCredentials awaitReplicated(ClusterHome home, ClusterLayout layout, List<Integer> started) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        String waitingFor = "the nodes to start";
+        while (true) {
+            for (int id : started) {
+                if (home.process(id).isEmpty()) {
+                    throw CliFailure.failure("Node " + id + " exited during start-up; see " + home.log(id) + lastLine(home.log(id)));
+                }
+            }
+            Optional<AdminCredentials> admin = home.credentials(layout.members().size());
+            if (admin.isPresent()) {
+                ClusterProbe.State state = ClusterProbe.probe(layout, admin.get().user(), admin.get().password());
+                if (state.quorum() && state.allReplicated() && state.allOnPrimaries()) {
+                    return admin.get();
+                }
+                waitingFor = !state.quorum() ? "a ZooKeeper majority" : !state.allReplicated() ? "every group to be replicated"
+                        : "every group to fail back to its primary";
+            }
+            if (System.nanoTime() > deadline) {
+                throw CliFailure.failure("The cluster did not come up within " + timeoutSeconds + " s: still waiting for " + waitingFor
+                        + "; see junction cluster status --data " + data + " and the logs in " + home.dir());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (lines.get(i).startsWith("junction: ")) {
+                    return ": " + lines.get(i).substring("junction: ".length());
+                }
+            }
+        } catch (IOException e) {
+            // no log to quote
+        }
+        return "";
+    }
+}

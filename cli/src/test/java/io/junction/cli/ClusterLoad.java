@@ -1,0 +1,186 @@
+package io.junction.cli;
+
+import io.junction.client.ReliableSender;
+import io.junction.cluster.ClusterLayout;
+import io.junction.node.AdminCredentials;
+import io.junction.testing.Waits;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * The steady load and the watch of the cluster tests: one durable producer with Junction's duplicate-detection ids
+ * and retries, one consumer counting deliveries, and a probe recording any moment at which a group has two active
+ * brokers. Each runs in its own thread until stopped.
+ */
+final class ClusterLoad {
+    static final String QUEUE = "chaos";
+
+    private ClusterLoad() {
+    }
+
+    static ActiveMQConnectionFactory factory(AdminCredentials admin) {
+        return new ActiveMQConnectionFactory(admin.url(), admin.user(), admin.password());
+    }
+
+    /** One durable sender with Junction's duplicate-detection ids and retries, timing every send. */
+    static final class Producer extends Worker {
+        final Map<Long, long[]> acknowledged = new ConcurrentHashMap<>();
+        private final AdminCredentials admin;
+        private volatile ReliableSender sender;
+
+        Producer(AdminCredentials admin) {
+            super("producer");
+            this.admin = admin;
+        }
+
+        @Override
+        void work() throws Exception {
+            try (ActiveMQConnectionFactory cf = factory(admin); Connection c = cf.createConnection()) {
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer p = session.createProducer(session.createQueue(QUEUE));
+                p.setDeliveryMode(DeliveryMode.PERSISTENT);
+                sender = new ReliableSender(p, Duration.ofSeconds(60));
+                for (long seq = 0; running.get(); seq++) {
+                    Message m = session.createTextMessage("m" + seq);
+                    m.setLongProperty("seq", seq);
+                    long start = System.nanoTime();
+                    sender.send(m);
+                    acknowledged.put(seq, new long[] {start, System.nanoTime()});
+                    Thread.sleep(5);
+                }
+            }
+        }
+
+        long retries() {
+            return sender == null ? 0 : sender.retries();
+        }
+
+        /** Seconds from {@code killedAt} to the acknowledgement of the first send begun after it. */
+        double firstAcknowledgedAfter(long killedAt, Duration timeout) {
+            long[] first = new long[1];
+            Waits.until(timeout, "a send begun after the kill to be acknowledged", () -> {
+                first[0] = acknowledged.values().stream().filter(t -> t[0] > killedAt).mapToLong(t -> t[1]).min().orElse(0);
+                return first[0] != 0;
+            });
+            return Math.round((first[0] - killedAt) / 1e7) / 100.0;
+        }
+    }
+
+    /** Counts each message's deliveries and whether a repeated delivery carried the redelivered flag. */
+    static final class Consumer extends Worker {
+        static final class Deliveries {
+            int count;
+            boolean laterRedelivered = true;
+        }
+
+        final Map<Long, Deliveries> received = new ConcurrentHashMap<>();
+        private final AdminCredentials admin;
+
+        Consumer(AdminCredentials admin) {
+            super("consumer");
+            this.admin = admin;
+        }
+
+        @Override
+        void work() throws Exception {
+            while (running.get()) {
+                try (ActiveMQConnectionFactory cf = factory(admin); Connection c = cf.createConnection()) {
+                    c.start();
+                    Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    MessageConsumer mc = session.createConsumer(session.createQueue(QUEUE));
+                    while (running.get()) {
+                        Message m = mc.receive(200);
+                        if (m != null) {
+                            Deliveries d = received.computeIfAbsent(m.getLongProperty("seq"), k -> new Deliveries());
+                            d.count++;
+                            if (d.count > 1 && !m.getJMSRedelivered()) {
+                                d.laterRedelivered = false;
+                            }
+                        }
+                    }
+                } catch (JMSException e) {
+                    System.out.println("consumer reconnects after: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Probes every group twice a second and records any moment at which both of its brokers serve. */
+    static final class SplitWatch extends Worker {
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        private final ClusterLayout layout;
+        private final AdminCredentials admin;
+
+        SplitWatch(ClusterLayout layout, AdminCredentials admin) {
+            super("split-watch");
+            this.layout = layout;
+            this.admin = admin;
+        }
+
+        @Override
+        void work() throws Exception {
+            while (running.get()) {
+                for (ClusterProbe.Group g : ClusterProbe.probe(layout, admin.user(), admin.password()).groups()) {
+                    if (g.status().equals("SPLIT")) {
+                        seen.add(g.name() + " at " + System.currentTimeMillis());
+                    }
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    abstract static class Worker {
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final Thread thread;
+
+        Worker(String name) {
+            thread = new Thread(() -> {
+                try {
+                    work();
+                } catch (Throwable e) {
+                    failure.set(e);
+                    e.printStackTrace();
+                }
+            }, "cluster-test-" + name);
+            thread.setDaemon(true);
+        }
+
+        abstract void work() throws Exception;
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join(30_000);
+        }
+    }
+
+    static void deleteTree(Path root) throws java.io.IOException {
+        if (Files.exists(root)) {
+            try (var paths = Files.walk(root)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.junction.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.junction.client.ReliableSender;
+import io.junction.cluster.ClusterLayout;
+import io.junction.node.AdminCredentials;
+import io.junction.testing.FreePorts;
+import io.junction.testing.Waits;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three node processes started by {@code junction cluster up}; under a steady durable load each node in turn is
+ * killed with SIGKILL and restarted. No acknowledged send may be lost, and no group may ever have two active brokers.
+ */
+class ClusterProcessTest {
+    /** Under target/ rather than a temporary directory, so that the node logs outlive a failed run. */
+    private final Path dir = Path.of("target", "cluster-process-test").toAbsolutePath();
+
+    @Test
+    void killingEachNodeInTurnUnderLoadLosesNoAcknowledgedMessage() throws Exception {
+        Path home = dir.resolve("cluster");
+        ClusterLoad.deleteTree(home);
+        int base = FreePorts.block(40) - 10;
+        String[] up = {"cluster", "up", "--data", home.toString(), "--base-port", String.valueOf(base), "--heap", "384m", "--timeout", "180"};
+        CliRun started = CliRun.of(up);
+        assertEquals(0, started.exitCode(), started.out() + started.err());
+        ClusterLayout layout = new ClusterHome(home).layout();
+        AdminCredentials admin = AdminCredentials.read(home.resolve(AdminCredentials.FILE_NAME));
+        ClusterLoad.SplitWatch splits = new ClusterLoad.SplitWatch(layout, admin);
+        ClusterLoad.Producer producer = new ClusterLoad.Producer(admin);
+        ClusterLoad.Consumer consumer = new ClusterLoad.Consumer(admin);
+        List<Double> failovers = new ArrayList<>();
+        try {
+            splits.start();
+            consumer.start();
+            producer.start();
+            for (int n = 1; n <= 3; n++) {
+                final int node = n;
+                long before = producer.acknowledged.size();
+                Waits.until(Duration.ofSeconds(60), "100 more acknowledged sends before killing node " + node,
+                        () -> producer.acknowledged.size() >= before + 100 || producer.failure.get() != null);
+                long pid = Long.parseLong(Files.readString(home.resolve("node" + node).resolve("node.pid")).trim());
+                ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+                long killedAt = System.nanoTime();
+                process.destroyForcibly();
+                process.onExit().get(30, TimeUnit.SECONDS);
+
+                String g = "g" + node;
+                int next = node % 3 + 1;
+                Waits.until(Duration.ofSeconds(60), g + " to fail over to node " + next, () -> {
+                    ClusterProbe.Group group = ClusterProbe.probe(layout, admin.user(), admin.password()).groups().get(node - 1);
+                    return group.status().equals("UNPROTECTED") && group.backup().active() && group.primary().state().equals("down");
+                });
+                double failover = producer.firstAcknowledgedAfter(killedAt, Duration.ofSeconds(60));
+                failovers.add(failover);
+                CliRun status = CliRun.of("cluster", "status", "--data", home.toString());
+                assertEquals(1, status.exitCode(), "status with node " + node + " down: " + status.out());
+                assertTrue(status.out().contains(g + " is UNPROTECTED"), status.out());
+
+                CliRun restarted = CliRun.of(up);
+                assertEquals(0, restarted.exitCode(), "restarting node " + node + ": " + restarted.out() + restarted.err());
+                assertTrue(restarted.out().contains("started node " + node), restarted.out());
+                CliRun healthy = CliRun.of("cluster", "status", "--data", home.toString(), "--json");
+                assertEquals(0, healthy.exitCode(), healthy.out());
+                assertTrue(healthy.out().contains("\"group\":\"" + g + "\",\"status\":\"REPLICATED\",\"activeNode\":" + node), healthy.out());
+            }
+            producer.stop();
+            assertEquals(null, producer.failure.get(), "the producer gave up on a send");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!consumer.received.keySet().containsAll(producer.acknowledged.keySet()) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            if (!consumer.received.keySet().containsAll(producer.acknowledged.keySet())) {
+                for (ClusterProbe.Group g : ClusterProbe.probe(layout, admin.user(), admin.password()).groups()) {
+                    String url = g.active().map(ClusterProbe.Broker::url).orElse(null);
+                    if (url != null) {
+                        CliRun queues = CliRun.of("queues", "--all", "--url", url, "--user", admin.user(), "--password", admin.password());
+                        System.out.println("queues of " + g.name() + " on " + url + ":\n" + queues.out() + queues.err());
+                    }
+                }
+            }
+        } finally {
+            producer.stop();
+            consumer.stop();
+            splits.stop();
+            CliRun down = CliRun.of("cluster", "down", "--data", home.toString());
+            System.out.println("cluster down: " + down.out() + down.err());
+        }
+        List<Long> lost = producer.acknowledged.keySet().stream().filter(k -> !consumer.received.containsKey(k)).toList();
+        long duplicates = consumer.received.values().stream().mapToLong(d -> d.count - 1).sum();
+        long unflagged = consumer.received.values().stream().filter(d -> d.count > 1 && !d.laterRedelivered).count();
+        System.out.printf("cluster kill test: %d acknowledged, %d received, %d lost, %d duplicates (%d without the redelivered flag), "
+                        + "%d send retries, failover %s s%n", producer.acknowledged.size(), consumer.received.size(), lost.size(), duplicates,
+                unflagged, producer.retries(), failovers);
+        assertEquals(List.of(), lost, "acknowledged messages never received");
+        assertEquals(0, unflagged, "messages delivered again without the JMS redelivered flag");
+        assertEquals(List.of(), splits.seen, "moments with two active brokers in one group");
+        assertTrue(producer.acknowledged.size() >= 300, "the load kept flowing: " + producer.acknowledged.size());
+    }
+}
