@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -42,6 +43,7 @@ public final class ClusterNode implements AutoCloseable {
     private static final Duration REGISTRY_WAIT = Duration.ofSeconds(5);
     private static final Duration UNPROTECTED_GRACE = Duration.ofSeconds(10);
     private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
+    private static final Duration RESTART_GRACE = Duration.ofSeconds(10);
 
     private final ClusterLayout layout;
     private final Path dataDir;
@@ -129,11 +131,17 @@ public final class ClusterNode implements AutoCloseable {
     private void restartIfStopped(BrokerSlot slot) {
         ActiveMQServer server = slot.current.get().getActiveMQServer();
         if (closed || server == null || server.getState() != ActiveMQServer.SERVER_STATE.STOPPED) {
+            slot.stoppedSince.set(0);
             return;
         }
-        if (!restarting.add(slot.name)) {
+        // Artemis stops and starts a broker itself on failback and after some failures; only one that stays stopped
+        // is the node's to start, or two instances would fight over one journal and port
+        long now = System.nanoTime();
+        slot.stoppedSince.compareAndSet(0, now);
+        if (now - slot.stoppedSince.get() < RESTART_GRACE.toNanos() || !restarting.add(slot.name)) {
             return;
         }
+        slot.stoppedSince.set(0);
         LOG.warn("Node {}: {} broker stopped (ZooKeeper unavailable or its peer refused it); starting it again", layout.self(), slot.name);
         Thread starter = new Thread(() -> {
             try {
@@ -155,7 +163,7 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /** One of the node's two brokers: how to build it, and the instance now running. */
-    private record BrokerSlot(String name, Callable<EmbeddedActiveMQ> factory, AtomicReference<EmbeddedActiveMQ> current) {
+    private record BrokerSlot(String name, Callable<EmbeddedActiveMQ> factory, AtomicReference<EmbeddedActiveMQ> current, AtomicLong stoppedSince) {
         Optional<ActiveMQServer> server() {
             return Optional.ofNullable(current.get().getActiveMQServer());
         }
@@ -312,7 +320,7 @@ public final class ClusterNode implements AutoCloseable {
     private BrokerSlot broker(Config node, Path dir, int port, GroupSettings group) throws Exception {
         String name = group.group() + " " + group.role().name().toLowerCase(Locale.ROOT);
         Callable<EmbeddedActiveMQ> factory = () -> configure(node, dir, port, group);
-        BrokerSlot slot = new BrokerSlot(name, factory, new AtomicReference<>(factory.call()));
+        BrokerSlot slot = new BrokerSlot(name, factory, new AtomicReference<>(factory.call()), new AtomicLong());
         // not watched for a stop until its first start returns: the server exists, stopped, before it starts
         restarting.add(name);
         Thread starter = new Thread(() -> {

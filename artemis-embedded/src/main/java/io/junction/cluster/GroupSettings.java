@@ -43,7 +43,8 @@ public record GroupSettings(String group, Role role, String selfUrl, List<String
      * 33 % the primaries of all groups stopped whenever the killed node had been the leader.
      */
     static final int SESSION_PERCENT = 50;
-    private static final String LOCK_NAMESPACE = "junction";
+    /** Where the lock manager keeps each group's lock and activation sequence in ZooKeeper. */
+    public static final String LOCK_NAMESPACE = "junction";
 
     /**
      * Adds the HA policy, connectors and the cluster connection to {@code config}. The first peer is the other broker

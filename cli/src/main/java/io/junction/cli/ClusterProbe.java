@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientRequestor;
@@ -30,7 +31,10 @@ final class ClusterProbe {
     private static final String PROBE_PARAMETERS = "?reconnectAttempts=0&initialConnectAttempts=1&callTimeout=" + TIMEOUT_MS
             + "&connectionTTL=10000&connectTimeoutMillis=" + TIMEOUT_MS;
 
-    /** One broker as seen from outside: {@code active}, {@code passive} (node up, broker not serving) or {@code down}. */
+    /**
+     * One broker as seen from outside: {@code active}, {@code passive} (node up, broker not listening), {@code down}
+     * (node down) or {@code unreachable} (it did not answer in time).
+     */
     record Broker(int node, String role, String url, String state, boolean replicaSync, long messages, String error) {
         boolean active() {
             return state.equals("active");
@@ -56,10 +60,16 @@ final class ClusterProbe {
             return primary.active() ? Optional.of(primary) : backup.active() ? Optional.of(backup) : Optional.empty();
         }
 
-        /** REPLICATED, UNPROTECTED (one copy), DOWN (no broker serves) or SPLIT (two serve: must never happen). */
+        /**
+         * REPLICATED, UNPROTECTED (one copy), DOWN (no broker serves), UNKNOWN (none answered as active and one did not
+         * answer at all) or SPLIT (two serve: must never happen).
+         */
         String status() {
             if (primary.active() && backup.active()) {
                 return "SPLIT";
+            }
+            if (active().isEmpty() && (primary.state().equals("unreachable") || backup.state().equals("unreachable"))) {
+                return "UNKNOWN";
             }
             return active().map(b -> b.replicaSync() ? "REPLICATED" : "UNPROTECTED").orElse("DOWN");
         }
@@ -127,7 +137,16 @@ final class ClusterProbe {
         return new State(groups, zooKeeper);
     }
 
+    /**
+     * Asks one broker. Nothing listening means passive (its node up) or down; any other failure (a reply too slow on
+     * a busy machine) is tried once more and then reported as {@code unreachable}, never mistaken for passive.
+     */
     private static Broker broker(int node, String role, String url, boolean nodeUp, String user, String password) {
+        Broker first = ask(node, role, url, nodeUp, user, password);
+        return first.state().equals("unreachable") ? ask(node, role, url, nodeUp, user, password) : first;
+    }
+
+    private static Broker ask(int node, String role, String url, boolean nodeUp, String user, String password) {
         try (ServerLocator locator = ActiveMQClient.createServerLocator(url + PROBE_PARAMETERS);
              ClientSessionFactory factory = locator.createSessionFactory();
              ClientSession session = factory.createSession(user, password, false, true, true, false, 1)) {
@@ -143,7 +162,10 @@ final class ClusterProbe {
             if (reason.contains("Unable to validate user") || reason.contains("security")) {
                 throw CliFailure.failure("Login refused by " + url + ": check the cluster's admin credentials");
             }
-            return new Broker(node, role, url, nodeUp ? "passive" : "down", false, 0, reason);
+            if (e instanceof ActiveMQNotConnectedException || e.getCause() instanceof ActiveMQNotConnectedException) {
+                return new Broker(node, role, url, nodeUp ? "passive" : "down", false, 0, reason);
+            }
+            return new Broker(node, role, url, "unreachable", false, 0, reason);
         }
     }
 

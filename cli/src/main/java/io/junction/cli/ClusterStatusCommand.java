@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true, header = "Show each group's active broker, its backup, and ZooKeeper's health.",
         description = {"Per group: the node and broker that serve it, whether its backup is in sync (REPLICATED) or missing",
-                "(UNPROTECTED: one copy of its messages), DOWN when no broker serves it, and the messages it holds.",
+                "(UNPROTECTED: one copy of its messages), DOWN when no broker serves it (UNKNOWN when a broker did not",
+                "answer in time), and the messages it holds.",
                 "A passive backup does not listen, so it shows as passive while its node's ZooKeeper member answers.",
                 "Exit code 0 when every group is replicated and ZooKeeper has a majority, 1 otherwise."},
         footer = {"", "Examples:", "  junction cluster status", "  junction cluster status --json",
@@ -90,6 +91,8 @@ final class ClusterStatusCommand implements Callable<Integer> {
                 out.println(g.name() + " is UNPROTECTED: it runs on one copy until its other broker is back in sync.");
             } else if (g.status().equals("SPLIT")) {
                 out.println(g.name() + " has TWO active brokers: stop one at once and report this as a bug.");
+            } else if (g.status().equals("UNKNOWN")) {
+                out.println(g.name() + ": a broker did not answer in time; run status again.");
             } else if (g.status().equals("DOWN")) {
                 out.println(g.name() + " is DOWN: no broker serves it; start the nodes that hold its data.");
             }

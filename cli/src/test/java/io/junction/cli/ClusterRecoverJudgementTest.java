@@ -1,0 +1,39 @@
+package io.junction.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How `junction cluster recover` decides, group by group, from ZooKeeper's activation sequence and the journals'. */
+class ClusterRecoverJudgementTest {
+    private static String action(long zooKeeper, Map<String, Long> journals, Map<String, Long> setAside) {
+        return ClusterRecoverCommand.judge("g1", zooKeeper, journals, setAside).action();
+    }
+
+    @Test
+    void aJournalMatchingZooKeeperNeedsNothing() {
+        assertEquals("ok", action(3, Map.of("node 1 primary", 3L, "node 2 backup", 2L), Map.of()));
+        // an increment under way (claimed as -4): Artemis repairs it itself from sequence 3 or 4
+        assertEquals("ok", action(-4, Map.of("node 1 primary", 3L), Map.of()));
+    }
+
+    @Test
+    void aLostZooKeeperRecordIsSetToTheNewestJournal() {
+        ClusterRecoverCommand.Verdict v = ClusterRecoverCommand.judge("g1", 0, Map.of("node 1 primary", 5L, "node 2 backup", 4L), Map.of());
+        assertEquals("repair", v.action());
+        assertEquals("ZooKeeper has no record; set to the newest journal's 5", v.detail());
+    }
+
+    @Test
+    void itRefusesWhenTheNewestCopyIsNotInPlace() {
+        assertEquals("REFUSED", action(7, Map.of("node 1 primary", 5L, "node 2 backup", 5L), Map.of()));
+        assertEquals("REFUSED", action(0, Map.of(), Map.of()));
+        assertEquals("REFUSED", action(2, Map.of("node 1 primary", 4L), Map.of()));
+        ClusterRecoverCommand.Verdict aside = ClusterRecoverCommand.judge("g1", 0, Map.of("node 2 backup", 1L),
+                Map.of("/d/g1-primary/journal/oldreplica.1", 2L));
+        assertEquals("REFUSED", aside.action());
+        assertEquals("the newest copy (sequence 2) was set aside by Artemis in /d/g1-primary/journal/oldreplica.1; "
+                + "restoring it is a manual step (docs/ha.md)", aside.detail());
+    }
+}
