@@ -117,9 +117,14 @@ public final class ClusterNode implements AutoCloseable {
         BrokerStateLog primaryLog = new BrokerStateLog(primaryGroup + " primary");
         BrokerStateLog backupLog = new BrokerStateLog(backupGroup + " backup");
         watcher.scheduleWithFixedDelay(() -> {
-            primaryLog.observe(primary());
-            backupLog.observe(backup());
-            brokers.forEach(this::restartIfStopped);
+            // an exception would cancel the schedule silently, and no broker would ever be restarted again
+            try {
+                primaryLog.observe(primary());
+                backupLog.observe(backup());
+                brokers.forEach(this::restartIfStopped);
+            } catch (RuntimeException e) {
+                LOG.error("Node {}: watching the brokers failed: {}", layout.self(), e.getMessage(), e);
+            }
         }, 500, 500, TimeUnit.MILLISECONDS);
     }
 
@@ -146,10 +151,19 @@ public final class ClusterNode implements AutoCloseable {
         Thread starter = new Thread(() -> {
             try {
                 // a stopped Artemis server cannot always be started again (its node manager is gone): build a new one
-                EmbeddedActiveMQ fresh = slot.factory.call();
-                slot.current.set(fresh);
-                if (!closed) {
-                    fresh.start();
+                // close() stops whatever the slot holds; a broker built after it began is never started, and one it
+                // could not see yet (start() waits for ZooKeeper, so it runs outside the lock) is stopped here
+                EmbeddedActiveMQ fresh;
+                synchronized (slot) {
+                    if (closed) {
+                        return;
+                    }
+                    fresh = slot.factory.call();
+                    slot.current.set(fresh);
+                }
+                fresh.start();
+                if (closed) {
+                    fresh.stop();
                 }
             } catch (Exception e) {
                 LOG.error("Node {}: {} broker failed to start again: {}", layout.self(), slot.name, e.getMessage());
@@ -289,14 +303,35 @@ public final class ClusterNode implements AutoCloseable {
     @Override
     public void close() throws Exception {
         closed = true;
+        Exception failure = null;
+        List<AutoCloseable> all = new ArrayList<>();
         for (int i = brokers.size() - 1; i >= 0; i--) {
-            brokers.get(i).current().get().stop();
+            BrokerSlot slot = brokers.get(i);
+            all.add(() -> {
+                synchronized (slot) {
+                    slot.current().get().stop();
+                }
+            });
         }
         for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
+            all.add(resources.get(i));
         }
-        dataLock.close();
+        all.add(dataLock);
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
         LOG.info("Cluster node {} stopped", layout.self());
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** The group peer comes first; every other broker of the cluster follows, for the cluster connection. */
@@ -326,6 +361,9 @@ public final class ClusterNode implements AutoCloseable {
         Thread starter = new Thread(() -> {
             try {
                 slot.current().get().start();
+                if (closed) {
+                    slot.current().get().stop();
+                }
             } catch (Exception e) {
                 LOG.error("Broker {} of group {} failed to start: {}", group.role(), group.group(), e.getMessage(), e);
             } finally {

@@ -33,6 +33,7 @@ public final class UserRegistry implements AutoCloseable {
     private final CuratorCache cache;
     private final UserStore store;
     private int appliedVersion = -1;
+    private long appliedCzxid = -1;
 
     private UserRegistry(CuratorFramework client, UserStore store) {
         this.client = client;
@@ -75,7 +76,7 @@ public final class UserRegistry implements AutoCloseable {
             ensureExists();
             Stat stat = new Stat();
             byte[] data = client.getData().storingStatIn(stat).forPath(USERS);
-            apply(data, stat.getVersion());
+            apply(data, stat.getVersion(), stat.getCzxid());
             return true;
         } catch (InterruptedException e) {
             throw e;
@@ -94,13 +95,13 @@ public final class UserRegistry implements AutoCloseable {
                 Map<String, UserStore.User> current = decode(data);
                 Map<String, UserStore.User> next = Map.copyOf(change.apply(current));
                 if (next.equals(current)) {
-                    apply(data, stat.getVersion());
+                    apply(data, stat.getVersion(), stat.getCzxid());
                     return current;
                 }
                 byte[] encoded = UserStore.encode(next).getBytes(StandardCharsets.UTF_8);
                 try {
                     Stat written = client.setData().withVersion(stat.getVersion()).forPath(USERS, encoded);
-                    apply(encoded, written.getVersion());
+                    apply(encoded, written.getVersion(), written.getCzxid());
                     return next;
                 } catch (KeeperException.BadVersionException raced) {
                     LOG.debug("Users changed concurrently in ZooKeeper; applying the change again");
@@ -113,10 +114,14 @@ public final class UserRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates the registry if ZooKeeper has none: empty on a new cluster, or from this node's local copy if
+     * ZooKeeper lost its data, so that losing ZooKeeper does not lose the cluster's users.
+     */
     private void ensureExists() throws Exception {
         if (client.checkExists().forPath(USERS) == null) {
             try {
-                client.create().creatingParentsIfNeeded().forPath(USERS, UserStore.encode(Map.of()).getBytes(StandardCharsets.UTF_8));
+                client.create().creatingParentsIfNeeded().forPath(USERS, UserStore.encode(store.snapshot()).getBytes(StandardCharsets.UTF_8));
             } catch (KeeperException.NodeExistsException createdElsewhere) {
                 // another node created it first: fine
             }
@@ -125,15 +130,19 @@ public final class UserRegistry implements AutoCloseable {
 
     private void apply(ChildData node) {
         if (node != null && node.getData() != null && node.getStat() != null) {
-            apply(node.getData(), node.getStat().getVersion());
+            apply(node.getData(), node.getStat().getVersion(), node.getStat().getCzxid());
         }
     }
 
-    /** Applies a version of the registry unless a newer one has been applied already (events may arrive late). */
-    private synchronized void apply(byte[] data, int version) {
-        if (version < appliedVersion) {
+    /**
+     * Applies a version of the registry unless a newer one of the same node has been applied already (events may
+     * arrive late); a node created anew (another creation id) starts its versions again.
+     */
+    private synchronized void apply(byte[] data, int version, long czxid) {
+        if (czxid == appliedCzxid && version < appliedVersion) {
             return;
         }
+        appliedCzxid = czxid;
         Map<String, UserStore.User> users = decode(data);
         store.replace(users);
         if (version != appliedVersion) {

@@ -12,6 +12,7 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,12 +88,34 @@ final class ClusterHome {
                     + NodeConfig.CLUSTER_NODES.name() + "=" + String.join(",", entries) + "\n"
                     + NodeConfig.CLUSTER_SECRET.name() + "=" + secret + "\n";
             try {
-                Files.createDirectories(nodeDir(id));
+                ownerOnlyDirectory(nodeDir(id));
                 SecretFiles.write(config(id), text);
             } catch (IOException e) {
                 throw CliFailure.failure("Cannot write " + config(id) + ": " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Creates {@code dir} (and the cluster directory) readable by the owner alone: a node's log holds the admin
+     * password it prints when it creates the cluster's administrator.
+     */
+    void ownerOnlyDirectory(Path d) throws IOException {
+        for (Path p : List.of(dir, d)) {
+            Files.createDirectories(p);
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /** An owner-only log file for node {@code id}, created if missing. */
+    Path ownerOnlyLog(int id) throws IOException {
+        ownerOnlyDirectory(nodeDir(id));
+        Path log = log(id);
+        if (!Files.exists(log)) {
+            Files.createFile(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("rw-------"));
+        return log;
     }
 
     /** The layout as node 1's configuration describes it; one-line failure when it is missing or invalid. */

@@ -32,10 +32,13 @@ import picocli.CommandLine.Option;
                 "For each group this command compares ZooKeeper's sequence with the journals in DIR:",
                 "  ok       a journal matches ZooKeeper; its broker activates on its own",
                 "  repair   ZooKeeper has no record: it is set to the newest journal's sequence",
-                "  REFUSED  the newest copy is missing (ZooKeeper records a newer sequence than any journal here), or Artemis",
-                "           set it aside (journal/oldreplica.N) when it found it stale: activating an older copy would lose",
-                "           acknowledged messages, so bring that broker back or restore the copy by hand (docs/ha.md).",
-                "After a repair it stops and starts the cluster's nodes (as `down` and `up` do) so the brokers look again.",
+                "  restore  Artemis set the newest copy aside (journal/oldreplica.N) when it found it stale for want of",
+                "           ZooKeeper's record: ZooKeeper is set to its sequence and the copy moved back into place",
+                "  REFUSED  the newest copy is missing (ZooKeeper records a newer sequence than any copy here) or two copies",
+                "           disagree with ZooKeeper: activating an older copy would lose acknowledged messages, so nothing",
+                "           is changed for the group; bring back the broker that holds the newest copy.",
+                "After a repair or restore it stops the cluster's nodes, moves set-aside copies back (what was in their place",
+                "is kept in junction-displaced-TIME) and starts the nodes again, as `down` and `up` do.",
                 "It needs a ZooKeeper majority (the nodes running) and reads the journals under DIR."},
         footer = {"", "Examples:", "  junction cluster recover", "  junction cluster recover --dry-run --json"})
 final class ClusterRecoverCommand implements Callable<Integer> {
@@ -55,7 +58,15 @@ final class ClusterRecoverCommand implements Callable<Integer> {
     int timeoutSeconds;
 
     /** One group's verdict. */
-    record Verdict(String group, long zooKeeper, Map<String, Long> journals, String action, String detail) {
+    record Verdict(String group, long zooKeeper, Map<String, Long> journals, String action, String detail, String restoreFrom,
+                   long target) {
+        Verdict(String group, long zooKeeper, Map<String, Long> journals, String action, String detail) {
+            this(group, zooKeeper, journals, action, detail, null, zooKeeper);
+        }
+
+        boolean changes() {
+            return action.equals("repair") || action.equals("restore");
+        }
     }
 
     @Override
@@ -89,15 +100,21 @@ final class ClusterRecoverCommand implements Callable<Integer> {
                     throw CliFailure.failure("Cannot read " + group + "'s activation sequence from ZooKeeper");
                 }
                 Verdict v = judge(group, current.postValue(), journals, setAside);
-                if (v.action().equals("repair") && !dryRun) {
-                    long newest = journals.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-                    sequence.forceSet(newest);
+                if (v.changes() && !dryRun && v.target() != current.postValue()) {
+                    // ZooKeeper first: a restored journal then matches it when its broker starts, instead of being set
+                    // aside again as stale. Only from the value judged: if a broker changed it meanwhile, judge again.
+                    // a lost record has no ZooKeeper node at all, which only initialize() creates
+                    boolean set = current.postValue() == 0 && sequence.initialize(v.target())
+                            || sequence.compareAndSet(current.postValue(), v.target()).succeeded();
+                    if (!set) {
+                        throw CliFailure.failure(group + "'s activation sequence changed in ZooKeeper while recover ran; run it again");
+                    }
                 }
                 verdicts.add(v);
             }
         }
         boolean refused = verdicts.stream().anyMatch(v -> v.action().equals("REFUSED"));
-        boolean repaired = verdicts.stream().anyMatch(v -> v.action().equals("repair"));
+        boolean repaired = verdicts.stream().anyMatch(Verdict::changes);
         List<List<Object>> rows = new ArrayList<>();
         for (Verdict v : verdicts) {
             rows.add(List.of(v.group(), v.zooKeeper(), v.journals().toString().replace("{", "").replace("}", ""), v.action(), v.detail()));
@@ -105,7 +122,7 @@ final class ClusterRecoverCommand implements Callable<Integer> {
         output.table(List.of("GROUP", "ZOOKEEPER", "JOURNALS", "ACTION", "DETAIL"), List.of("group", "zookeeper", "journals", "action", "detail"),
                 rows);
         if (repaired && !dryRun) {
-            restart();
+            restart(verdicts.stream().map(Verdict::restoreFrom).filter(java.util.Objects::nonNull).map(Path::of).toList());
         }
         if (refused) {
             throw CliFailure.failure("Refused to recover "
@@ -123,19 +140,30 @@ final class ClusterRecoverCommand implements Callable<Integer> {
         long newest = journals.values().stream().mapToLong(Long::longValue).max().orElse(0);
         long newestAside = setAside.values().stream().mapToLong(Long::longValue).max().orElse(0);
         long claimed = Math.abs(zooKeeper);
-        if (journals.containsValue(zooKeeper) || zooKeeper < 0 && (newest == claimed || newest == claimed - 1)) {
+        boolean matches = journals.containsValue(zooKeeper) || zooKeeper < 0 && (newest == claimed || newest == claimed - 1);
+        if (matches && claimed >= newest && claimed >= newestAside) {
             return new Verdict(group, zooKeeper, journals, "ok", "a journal matches ZooKeeper; Artemis activates it");
         }
-        if (newestAside > newest || newestAside > 0 && setAside.containsValue(zooKeeper)) {
+        if (matches) {
+            return new Verdict(group, zooKeeper, journals, "REFUSED", "ZooKeeper accepts sequence " + claimed + " but a newer copy ("
+                    + Math.max(newest, newestAside) + ") exists here: cannot tell which copy is current");
+        }
+        if (newestAside > newest) {
             String where = setAside.entrySet().stream().filter(e -> e.getValue() == newestAside).map(Map.Entry::getKey).findFirst().orElseThrow();
-            return new Verdict(group, zooKeeper, journals, "REFUSED", "the newest copy (sequence " + newestAside + ") was set aside by Artemis in "
-                    + where + "; restoring it is a manual step (docs/ha.md)");
+            if (zooKeeper == 0 || claimed == newestAside) {
+                return new Verdict(group, zooKeeper, journals, "restore", "the newest copy (sequence " + newestAside
+                        + ") was set aside by Artemis in " + where + "; it is moved back and ZooKeeper set to " + newestAside, where, newestAside);
+            }
+            return new Verdict(group, zooKeeper, journals, "REFUSED", "ZooKeeper records " + claimed + " but the newest copy here (sequence "
+                    + newestAside + ", set aside by Artemis in " + where + ") "
+                    + (claimed > newestAside ? "is older: the newest copy is missing" : "is newer: cannot tell which copy is current"));
         }
         if (journals.isEmpty()) {
             return new Verdict(group, zooKeeper, journals, "REFUSED", "no journal of this group is readable here");
         }
         if (zooKeeper == 0) {
-            return new Verdict(group, zooKeeper, journals, "repair", "ZooKeeper has no record; set to the newest journal's " + newest);
+            return new Verdict(group, zooKeeper, journals, "repair", "ZooKeeper has no record; set to the newest journal's " + newest, null,
+                    newest);
         }
         if (claimed > newest) {
             return new Verdict(group, zooKeeper, journals, "REFUSED", "ZooKeeper records " + claimed + ", newer than any journal here ("
@@ -143,6 +171,39 @@ final class ClusterRecoverCommand implements Callable<Integer> {
         }
         return new Verdict(group, zooKeeper, journals, "REFUSED", "the journals (" + newest + ") are ahead of ZooKeeper (" + zooKeeper
                 + "): cannot tell which copy is current");
+    }
+
+    /**
+     * Moves a broker's set-aside copy ({@code oldreplica.N} of its journal, bindings, paging and large messages) back
+     * into place. What is in place now is kept beside it in {@code junction-displaced-TIME}, never deleted.
+     */
+    static void moveBack(Path journalAside) throws IOException {
+        Path brokerDir = journalAside.getParent().getParent();
+        String copy = journalAside.getFileName().toString();
+        String displacedName = "junction-displaced-" + System.currentTimeMillis();
+        for (String sub : List.of("journal", "bindings", "paging", "large-messages")) {
+            Path dir = brokerDir.resolve(sub);
+            Path source = dir.resolve(copy);
+            if (!Files.isDirectory(source)) {
+                continue;
+            }
+            Path displaced = dir.resolve(displacedName);
+            try (var entries = Files.list(dir)) {
+                for (Path entry : entries.toList()) {
+                    String name = entry.getFileName().toString();
+                    if (!name.startsWith("oldreplica.") && !name.startsWith("junction-displaced-")) {
+                        Files.createDirectories(displaced);
+                        Files.move(entry, displaced.resolve(name));
+                    }
+                }
+            }
+            try (var entries = Files.list(source)) {
+                for (Path entry : entries.toList()) {
+                    Files.move(entry, dir.resolve(entry.getFileName()));
+                }
+            }
+            Files.delete(source);
+        }
     }
 
     /** Journals Artemis moved to {@code journal/oldreplica.N} when the broker found itself stale, by directory. */
@@ -173,22 +234,37 @@ final class ClusterRecoverCommand implements Callable<Integer> {
             if (!Files.exists(file) || Files.size(file) < Long.BYTES) {
                 return OptionalLong.empty();
             }
-            return OptionalLong.of(ByteBuffer.wrap(Files.readAllBytes(file)).getLong(0));
+            long sequence = ByteBuffer.wrap(Files.readAllBytes(file)).getLong(0);
+            // Artemis writes -1 for "no sequence yet"
+            return sequence < 0 ? OptionalLong.empty() : OptionalLong.of(sequence);
         } catch (IOException e) {
             throw CliFailure.failure("Cannot read " + file + ": " + e.getMessage());
         }
     }
 
-    /** `cluster down`, then `cluster up`, their own output kept unless they fail. */
-    private void restart() {
+    /**
+     * `cluster down`, moves the set-aside copies back into place while no broker runs, then `cluster up` (even if some
+     * node had to be killed); the commands' output is kept unless they fail.
+     */
+    private void restart(List<Path> restores) throws IOException {
+        List<String> failures = new ArrayList<>();
         for (String[] command : List.of(new String[] {"cluster", "down", "--data", data.toString()},
                 new String[] {"cluster", "up", "--data", data.toString(), "--timeout", String.valueOf(timeoutSeconds)})) {
-            StringWriter err = new StringWriter();
-            int code = JunctionCli.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true)).execute(command);
-            if (code != 0) {
-                throw CliFailure.failure("Repaired, but `junction " + String.join(" ", command) + "` failed: "
-                        + err.toString().strip().replaceFirst("^junction: ", ""));
+            if (command[1].equals("up")) {
+                for (Path aside : restores) {
+                    moveBack(aside);
+                }
             }
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = JunctionCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(command);
+            if (code != 0) {
+                failures.add("`junction " + String.join(" ", command) + "`: " + (out + " " + err).strip().replaceAll("\\s+", " ")
+                        .replace("junction: ", ""));
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw CliFailure.failure("Repaired ZooKeeper, but restarting the nodes failed: " + String.join("; ", failures));
         }
     }
 }

@@ -111,12 +111,12 @@ final class ClusterUpCommand implements Callable<Integer> {
         command.add(System.getProperty("java.class.path"));
         command.add(JunctionCli.class.getName());
         command.addAll(List.of("node", "start", "--config", home.config(id).toString()));
-        Files.createDirectories(home.nodeDir(id));
+        Path log = home.ownerOnlyLog(id);
         return new ProcessBuilder(command)
                 .directory(home.nodeDir(id).toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.log(id).toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
     }
 

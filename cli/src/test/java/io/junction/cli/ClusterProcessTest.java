@@ -108,7 +108,7 @@ class ClusterProcessTest {
             producer.stop();
             consumer.stop();
             splits.stop();
-            ZooKeeperLoss.assertRecoverRefusesAfterLosingZooKeeperData(home);
+            ZooKeeperLoss.assertRecoverRestoresAfterLosingZooKeeperData(home, "survivors", 50);
         } finally {
             producer.stop();
             consumer.stop();

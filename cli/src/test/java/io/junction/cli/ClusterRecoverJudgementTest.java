@@ -30,10 +30,21 @@ class ClusterRecoverJudgementTest {
         assertEquals("REFUSED", action(7, Map.of("node 1 primary", 5L, "node 2 backup", 5L), Map.of()));
         assertEquals("REFUSED", action(0, Map.of(), Map.of()));
         assertEquals("REFUSED", action(2, Map.of("node 1 primary", 4L), Map.of()));
+        // ZooKeeper accepts an older copy than one present: activating it would lose what the newer one holds
+        assertEquals("REFUSED", action(3, Map.of("node 1 primary", 3L, "node 2 backup", 5L), Map.of()));
+        assertEquals("REFUSED", action(3, Map.of("node 1 primary", 3L), Map.of("/d/g1-backup/journal/oldreplica.1", 4L)));
+        // a set-aside copy newer than the one ZooKeeper records, or older than it: which is current cannot be told
+        assertEquals("REFUSED", action(1, Map.of(), Map.of("/d/g1-primary/journal/oldreplica.1", 2L)));
+        assertEquals("REFUSED", action(3, Map.of(), Map.of("/d/g1-primary/journal/oldreplica.1", 2L)));
+    }
+
+    @Test
+    void aSetAsideCopyIsRestoredWhenZooKeeperHasNoRecordOrAgrees() {
         ClusterRecoverCommand.Verdict aside = ClusterRecoverCommand.judge("g1", 0, Map.of("node 2 backup", 1L),
                 Map.of("/d/g1-primary/journal/oldreplica.1", 2L));
-        assertEquals("REFUSED", aside.action());
-        assertEquals("the newest copy (sequence 2) was set aside by Artemis in /d/g1-primary/journal/oldreplica.1; "
-                + "restoring it is a manual step (docs/ha.md)", aside.detail());
+        assertEquals("restore", aside.action());
+        assertEquals("/d/g1-primary/journal/oldreplica.1", aside.restoreFrom());
+        assertEquals(2, aside.target());
+        assertEquals("restore", action(2, Map.of(), Map.of("/d/g1-primary/journal/oldreplica.1", 2L)));
     }
 }

@@ -1,6 +1,9 @@
 package io.junction.client;
 
+import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.MessageFormatException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import java.time.Duration;
@@ -37,13 +40,18 @@ public final class ReliableSender {
                 producer.send(message);
                 return id;
             } catch (JMSException e) {
-                if (System.nanoTime() > giveUpAt) {
+                if (!retriable(e) || System.nanoTime() > giveUpAt) {
                     throw e;
                 }
                 retries++;
                 pause();
             }
         }
+    }
+
+    /** A refusal (login, permission, destination, message) stays a refusal however often it is retried. */
+    static boolean retriable(JMSException e) {
+        return !(e instanceof JMSSecurityException || e instanceof InvalidDestinationException || e instanceof MessageFormatException);
     }
 
     /** Sends that had to be retried, for logs and tests. */

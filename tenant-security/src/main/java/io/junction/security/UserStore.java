@@ -78,6 +78,11 @@ public final class UserStore {
         return Optional.ofNullable(users.get(name));
     }
 
+    /** Every user as this store now holds them. */
+    public Map<String, User> snapshot() {
+        return users;
+    }
+
     public Set<String> names() {
         return new TreeMap<>(users).keySet();
     }
@@ -96,7 +101,8 @@ public final class UserStore {
         User user = newUser(name, roles, password);
         AtomicBoolean added = new AtomicBoolean();
         backing.update(current -> {
-            added.set(current.isEmpty());
+            // a retry after a write that did land finds this very user: its salted hash is unique
+            added.set(current.isEmpty() || user.equals(current.get(name)));
             return current.isEmpty() ? with(current, user) : current;
         });
         return added.get();
