@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -44,6 +45,7 @@ public final class ClusterNode implements AutoCloseable {
     private static final Duration UNPROTECTED_GRACE = Duration.ofSeconds(10);
     private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
     private static final Duration RESTART_GRACE = Duration.ofSeconds(10);
+    private static final Duration STRANDED_GRACE = Duration.ofSeconds(15);
 
     private final ClusterLayout layout;
     private final Path dataDir;
@@ -135,22 +137,61 @@ public final class ClusterNode implements AutoCloseable {
      */
     private void restartIfStopped(BrokerSlot slot) {
         ActiveMQServer server = slot.current.get().getActiveMQServer();
-        if (closed || server == null || server.getState() != ActiveMQServer.SERVER_STATE.STOPPED) {
+        if (closed || server == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (server.getState() != ActiveMQServer.SERVER_STATE.STOPPED) {
             slot.stoppedSince.set(0);
+            strandedBackup(slot, server, now);
             return;
         }
         // Artemis stops and starts a broker itself on failback and after some failures; only one that stays stopped
         // is the node's to start, or two instances would fight over one journal and port
-        long now = System.nanoTime();
         slot.stoppedSince.compareAndSet(0, now);
-        if (now - slot.stoppedSince.get() < RESTART_GRACE.toNanos() || !restarting.add(slot.name)) {
+        if (now - slot.stoppedSince.get() >= RESTART_GRACE.toNanos()) {
+            rebuild(slot, "stopped (ZooKeeper unavailable or its peer refused it); starting it again", false);
+        }
+    }
+
+    /**
+     * A backup whose failover was cut short (its ZooKeeper session lapsed during a leader election, say) goes back to
+     * waiting for a primary to replicate from, and would wait forever for the one that died. A backup that lost its
+     * active peer and has neither taken over nor resynchronised within {@link #STRANDED_GRACE} is started anew: on
+     * start Artemis lets a backup whose journal matches ZooKeeper's activation sequence take the lock, and sends one
+     * that is stale back to replicating, so this is safe either way.
+     */
+    private void strandedBackup(BrokerSlot slot, ActiveMQServer server, long now) {
+        String state = describe(server);
+        if (state.equals("passive, in sync") || state.startsWith("active")) {
+            slot.inSyncSeen.set(true);
+            slot.lostPeerSince.set(0);
+            return;
+        }
+        if (!state.equals("passive, not in sync") || !slot.inSyncSeen.get()) {
+            return;
+        }
+        slot.lostPeerSince.compareAndSet(0, now);
+        if (now - slot.lostPeerSince.get() >= STRANDED_GRACE.toNanos()) {
+            slot.inSyncSeen.set(false);
+            slot.lostPeerSince.set(0);
+            rebuild(slot, "lost its active peer " + STRANDED_GRACE.toSeconds() + "s ago and neither took over nor resynchronised; starting it again", true);
+        }
+    }
+
+    /** Replaces the slot's broker by a new instance in its own thread; {@code stopFirst} stops the current one. */
+    private void rebuild(BrokerSlot slot, String why, boolean stopFirst) {
+        if (!restarting.add(slot.name)) {
             return;
         }
         slot.stoppedSince.set(0);
-        LOG.warn("Node {}: {} broker stopped (ZooKeeper unavailable or its peer refused it); starting it again", layout.self(), slot.name);
+        LOG.warn("Node {}: {} broker {}", layout.self(), slot.name, why);
         Thread starter = new Thread(() -> {
             try {
-                // a stopped Artemis server cannot always be started again (its node manager is gone): build a new one
+                if (stopFirst) {
+                    slot.current.get().stop();
+                }
+                // a stopped Artemis server cannot always be started again (its node manager is gone): build a new one.
                 // close() stops whatever the slot holds; a broker built after it began is never started, and one it
                 // could not see yet (start() waits for ZooKeeper, so it runs outside the lock) is stopped here
                 EmbeddedActiveMQ fresh;
@@ -176,18 +217,19 @@ public final class ClusterNode implements AutoCloseable {
         starter.start();
     }
 
-    /** One of the node's two brokers: how to build it, and the instance now running. */
-    private record BrokerSlot(String name, Callable<EmbeddedActiveMQ> factory, AtomicReference<EmbeddedActiveMQ> current, AtomicLong stoppedSince) {
-        Optional<ActiveMQServer> server() {
-            return Optional.ofNullable(current.get().getActiveMQServer());
-        }
-    }
-
     private static void sleepQuietly(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One of the node's two brokers: how to build it, and the instance now running. */
+    private record BrokerSlot(String name, Callable<EmbeddedActiveMQ> factory, AtomicReference<EmbeddedActiveMQ> current, AtomicLong stoppedSince,
+                              AtomicLong lostPeerSince, AtomicBoolean inSyncSeen) {
+        Optional<ActiveMQServer> server() {
+            return Optional.ofNullable(current.get().getActiveMQServer());
         }
     }
 
@@ -355,7 +397,8 @@ public final class ClusterNode implements AutoCloseable {
     private BrokerSlot broker(Config node, Path dir, int port, GroupSettings group) throws Exception {
         String name = group.group() + " " + group.role().name().toLowerCase(Locale.ROOT);
         Callable<EmbeddedActiveMQ> factory = () -> configure(node, dir, port, group);
-        BrokerSlot slot = new BrokerSlot(name, factory, new AtomicReference<>(factory.call()), new AtomicLong());
+        BrokerSlot slot = new BrokerSlot(name, factory, new AtomicReference<>(factory.call()), new AtomicLong(), new AtomicLong(),
+                new AtomicBoolean());
         // not watched for a stop until its first start returns: the server exists, stopped, before it starts
         restarting.add(name);
         Thread starter = new Thread(() -> {

@@ -81,6 +81,10 @@ public record GroupSettings(String group, Role role, String selfUrl, List<String
                         // Curator warns, and waits longer than a session to connect, unless this is below session-ms
                         "connection-ms", String.valueOf(Math.min(8_000, lockSession.toMillis() / 2)),
                         "session-percent", String.valueOf(SESSION_PERCENT),
+                        // a lock or sequence operation that meets a ZooKeeper leader election is retried for 2 s (Artemis
+                        // retries once after 1 s): a backup whose read failed mid-failover gave up its failover for good
+                        "retries", "4",
+                        "retries-ms", "500",
                         "namespace", LOCK_NAMESPACE));
         if (role == Role.PRIMARY) {
             ReplicationPrimaryPolicyConfiguration primary = ReplicationPrimaryPolicyConfiguration.withDefault()
