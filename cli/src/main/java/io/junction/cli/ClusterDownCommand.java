@@ -1,7 +1,6 @@
 package io.junction.cli;
 
 import io.junction.cluster.ClusterLayout;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +20,8 @@ final class ClusterDownCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "cluster", description = "Cluster directory (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @Mixin
+    ClusterDirectory data;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long each node may take to stop before it is killed (default: ${DEFAULT-VALUE}).")
@@ -30,7 +29,7 @@ final class ClusterDownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClusterHome home = new ClusterHome(data);
+        ClusterHome home = data.home();
         ClusterLayout layout = home.layout();
         Map<Integer, ProcessHandle> running = new LinkedHashMap<>();
         for (ClusterLayout.Member m : layout.members()) {

@@ -47,8 +47,8 @@ final class ClusterRecoverCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "cluster", description = "Cluster directory (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @Mixin
+    ClusterDirectory data;
 
     @Option(names = "--dry-run", description = "Report what would be done, change nothing.")
     boolean dryRun;
@@ -72,7 +72,7 @@ final class ClusterRecoverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.quietClients();
-        ClusterHome home = new ClusterHome(data);
+        ClusterHome home = data.home();
         ClusterLayout layout = home.layout();
         List<Verdict> verdicts = new ArrayList<>();
         try (CuratorFramework zk = CuratorFrameworkFactory.builder().connectString(layout.zooKeeper()).namespace(GroupSettings.LOCK_NAMESPACE)

@@ -29,9 +29,8 @@ final class ClusterStatusCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "cluster",
-            description = "Cluster directory made by `junction cluster up` (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @Mixin
+    ClusterDirectory data;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Any node's configuration, for a cluster on other hosts.")
     Path config;
@@ -42,7 +41,7 @@ final class ClusterStatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Logging.quietClients();
-        ClusterHome home = new ClusterHome(data);
+        ClusterHome home = data.home();
         ClusterLayout layout = config != null ? ClusterHome.layoutOf(config) : home.layout();
         AdminCredentials admin = admin(home, layout);
         ClusterProbe.State state = ClusterProbe.probe(layout, admin.user(), admin.password());

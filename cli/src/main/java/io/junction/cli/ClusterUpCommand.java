@@ -35,8 +35,8 @@ final class ClusterUpCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "cluster", description = "Cluster directory (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @Mixin
+    ClusterDirectory data;
 
     @Option(names = "--nodes", paramLabel = "N", defaultValue = "3", description = "Nodes in a new cluster, 3 to 9 (default: ${DEFAULT-VALUE}).")
     int nodes;
@@ -65,7 +65,7 @@ final class ClusterUpCommand implements Callable<Integer> {
             throw CliFailure.usage("Invalid value " + heap + " for option '--heap': use a JVM size such as 512m or 1g");
         }
         Logging.quietClients();
-        ClusterHome home = new ClusterHome(data);
+        ClusterHome home = data.home();
         if (!home.exists()) {
             home.create(nodes, "127.0.0.1", basePort);
         }
