@@ -7,7 +7,8 @@ import io.junction.node.JournalChoice;
 import io.junction.node.NodeConfig;
 import io.junction.node.StartupChecks;
 import io.junction.security.JunctionSecurityManager;
-import io.junction.security.UserStore;
+import io.junction.tenant.TenantBrokers;
+import io.junction.security.DirectoryStore;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,14 +51,14 @@ public final class ClusterNode implements AutoCloseable {
     private final ClusterLayout layout;
     private final Path dataDir;
     private final FileChannel dataLock;
-    private final UserStore users;
+    private final DirectoryStore users;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<BrokerSlot> brokers = new ArrayList<>();
     private final CompletableFuture<Optional<AdminCredentials>> admin = new CompletableFuture<>();
     private volatile boolean closed;
     private final Set<String> restarting = ConcurrentHashMap.newKeySet();
 
-    private ClusterNode(ClusterLayout layout, Path dataDir, FileChannel dataLock, UserStore users) {
+    private ClusterNode(ClusterLayout layout, Path dataDir, FileChannel dataLock, DirectoryStore users) {
         this.layout = layout;
         this.dataDir = dataDir;
         this.dataLock = dataLock;
@@ -81,7 +82,7 @@ public final class ClusterNode implements AutoCloseable {
         StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkPeerPort(), "ZooKeeper followers");
         StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkElectionPort(), "ZooKeeper leader election");
         FileChannel dataLock = StartupChecks.lockDataDirectory(config, dataDir);
-        UserStore users = UserStore.open(dataDir.resolve("security").resolve("users.properties"));
+        DirectoryStore users = DirectoryStore.open(dataDir.resolve("security").resolve("directory.properties"));
         ClusterNode node = new ClusterNode(layout, dataDir, dataLock, users);
         try {
             node.startParts(config);
@@ -99,7 +100,7 @@ public final class ClusterNode implements AutoCloseable {
         List<ZooKeeperMember.Peer> ensemble = layout.members().stream().map(ClusterLayout.Member::zooKeeperPeer).toList();
         resources.add(ZooKeeperMember.ensembleMember(dataDir.resolve("zookeeper"), me.zooKeeperPeer(), ensemble,
                 config.get(NodeConfig.ZOOKEEPER_TICK)));
-        UserRegistry registry = UserRegistry.start(layout.zooKeeper(), users);
+        DirectoryRegistry registry = DirectoryRegistry.start(layout.zooKeeper(), users);
         resources.add(registry);
         String primaryGroup = ClusterLayout.group(me);
         brokers.add(broker(config, dataDir.resolve(primaryGroup + "-primary"), me.brokerPort(),
@@ -107,6 +108,12 @@ public final class ClusterNode implements AutoCloseable {
         String backupGroup = ClusterLayout.group(layout.previous());
         brokers.add(broker(config, dataDir.resolve(backupGroup + "-backup"), me.backupPort(),
                 settings(config, backupGroup, GroupSettings.Role.BACKUP, me.backupUrl(), layout.previous().brokerUrl())));
+        // a tenant or user changed through any node reaches this node's brokers, whichever of them is active
+        users.onChange(d -> brokers.forEach(slot -> slot.server().ifPresent(server -> {
+            if (!closed) {
+                TenantBrokers.apply(server, users.snapshot());
+            }
+        })));
         Thread syncer = new Thread(() -> joinRegistry(registry), "junction-registry-" + layout.self());
         syncer.setDaemon(true);
         syncer.start();
@@ -285,7 +292,7 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /** Waits for the cluster's users, then creates the first administrator if the cluster has none. */
-    private void joinRegistry(UserRegistry registry) {
+    private void joinRegistry(DirectoryRegistry registry) {
         try {
             boolean warned = false;
             while (!closed && !registry.awaitReady(REGISTRY_WAIT)) {
@@ -324,7 +331,7 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /** The users of the cluster as this node knows them; changes go to the cluster's registry. */
-    public UserStore users() {
+    public DirectoryStore users() {
         return users;
     }
 
@@ -427,8 +434,11 @@ public final class ClusterNode implements AutoCloseable {
         Config brokerConfig = NodeConfig.parse(settings, node.source());
         Files.createDirectories(dir.resolve("journal"));
         JournalChoice journal = JournalChoice.resolve(brokerConfig, dir.resolve("journal"));
-        return new EmbeddedActiveMQ()
+        EmbeddedActiveMQ embedded = new EmbeddedActiveMQ()
                 .setConfiguration(group.applyTo(BrokerSettings.build(brokerConfig, dir, journal.type())))
                 .setSecurityManager(new JunctionSecurityManager(users));
+        embedded.createActiveMQServer();
+        TenantBrokers.prepare(embedded.getActiveMQServer(), users);
+        return embedded;
     }
 }

@@ -4,7 +4,7 @@ import io.junction.config.ConfigException;
 import io.junction.config.PropertiesFile;
 import io.junction.security.PasswordHash;
 import io.junction.security.SecretFiles;
-import io.junction.security.UserStore;
+import io.junction.security.DirectoryStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ public record AdminCredentials(String url, String user, String password) {
      * Creates the admin user if the store has no users; returns the new credentials only when it did. In a cluster
      * several nodes may try at once: the store lets exactly one succeed, and the others remove their copy.
      */
-    public static Optional<AdminCredentials> bootstrap(UserStore users, Path dataDir, String url) {
+    public static Optional<AdminCredentials> bootstrap(DirectoryStore users, Path dataDir, String url) {
         if (!users.isEmpty()) {
             return Optional.empty();
         }

@@ -29,6 +29,10 @@ public final class BrokerSettings {
         c.setName(config.get(NodeConfig.NAME))
                 .setPersistenceEnabled(true)
                 .setSecurityEnabled(true)
+                // the security manager caches checked passwords itself, keyed by the user's current hash, so that a
+                // removed user or a changed password is refused at once; authorisations are re-checked every 5 s
+                .setAuthenticationCacheSize(0)
+                .setSecurityInvalidationInterval(5_000)
                 .setJMXManagementEnabled(false)
                 .setJournalDirectory(dataDir.resolve("journal").toString())
                 .setBindingsDirectory(dataDir.resolve("bindings").toString())

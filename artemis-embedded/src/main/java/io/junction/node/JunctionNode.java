@@ -2,7 +2,8 @@ package io.junction.node;
 
 import io.junction.config.Config;
 import io.junction.security.JunctionSecurityManager;
-import io.junction.security.UserStore;
+import io.junction.tenant.TenantBrokers;
+import io.junction.security.DirectoryStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +28,11 @@ public final class JunctionNode implements AutoCloseable {
     private final Config config;
     private final Path dataDir;
     private final JournalChoice journal;
-    private final UserStore users;
+    private final DirectoryStore users;
     private final AtomicReference<EmbeddedActiveMQ> embedded = new AtomicReference<>();
     private AdminCredentials createdAdmin;
 
-    private JunctionNode(Config config, Path dataDir, JournalChoice journal, UserStore users) {
+    private JunctionNode(Config config, Path dataDir, JournalChoice journal, DirectoryStore users) {
         this.config = config;
         this.dataDir = dataDir;
         this.journal = journal;
@@ -54,7 +55,7 @@ public final class JunctionNode implements AutoCloseable {
             throw config.invalid(NodeConfig.DATA_DIR, "cannot create " + journalDir + " (" + e.getMessage() + ")");
         }
         JournalChoice journal = JournalChoice.resolve(config, journalDir);
-        UserStore users = UserStore.open(dataDir.resolve("security").resolve("users.properties"));
+        DirectoryStore users = DirectoryStore.open(dataDir.resolve("security").resolve("directory.properties"));
         return new JunctionNode(config, dataDir, journal, users);
     }
 
@@ -69,6 +70,14 @@ public final class JunctionNode implements AutoCloseable {
                 .setSecurityManager(new JunctionSecurityManager(users));
         embedded.set(broker);
         try {
+            broker.createActiveMQServer();
+            ActiveMQServer server = broker.getActiveMQServer();
+            TenantBrokers.prepare(server, users);
+            users.onChange(d -> {
+                if (embedded.get() == broker) {
+                    TenantBrokers.apply(server, users.snapshot());
+                }
+            });
             broker.start();
             awaitActive(broker.getActiveMQServer());
         } catch (Exception e) {

@@ -1,6 +1,6 @@
 package io.junction.cluster;
 
-import io.junction.security.UserStore;
+import io.junction.security.DirectoryStore;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -13,8 +13,8 @@ final class AppUser {
     }
 
     /** A user store at {@code file} that holds the application user. */
-    static UserStore store(Path file) {
-        UserStore users = UserStore.open(file);
+    static DirectoryStore store(Path file) {
+        DirectoryStore users = DirectoryStore.open(file);
         users.put(NAME, Set.of("admin"), PASSWORD.toCharArray());
         return users;
     }

@@ -11,6 +11,7 @@ import io.junction.config.ConfigException;
 import io.junction.node.NodeConfig;
 import io.junction.node.AdminCredentials;
 import io.junction.testing.FreePorts;
+import io.junction.tenant.TenantBrokers;
 import io.junction.testing.Waits;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -70,6 +71,12 @@ class ClusterNodeTest {
             ClusterLayout.Member one = nodes.get(0).layout().me();
             ClusterLayout.Member two = nodes.get(1).layout().me();
             ClusterLayout.Member three = nodes.get(2).layout().me();
+
+            // a tenant and its user created through node 1 serve at once through node 3
+            manage(one.brokerUrl(), "createTenant", "acme", "Acme", "max-connections=5");
+            manage(one.brokerUrl(), "addUser", "acme-dev", "acme", "producer,consumer", "acme-password");
+            Waits.until(Duration.ofSeconds(10), "node 3 to know tenant acme", () -> nodes.get(2).users().snapshot().tenant("acme").isPresent());
+            assertEquals("through node 3", roundTrip(three.brokerUrl(), "through node 3"));
             String g1 = ClientUrls.cluster(List.of(one.brokerUrl(), two.backupUrl()));
             send(g1, "spread.q", 50);
             // produced on g1, consumed on g3: the cluster connection redistributes the messages to the consumer
@@ -98,6 +105,8 @@ class ClusterNodeTest {
                     assertNotNull(m, "message " + i + " of group g1 missing after its node stopped");
                 }
             }
+            assertEquals("after node 1 stopped", roundTrip(ClientUrls.cluster(List.of(one.brokerUrl(), two.backupUrl())), "after node 1 stopped"),
+                    "the tenant serves on g1's backup once node 1 is gone");
             assertTrue(nodes.get(2).primary().orElseThrow().isActive(), "g3 keeps serving without its backup on node 1");
             assertTrue(nodeTwo.primary().orElseThrow().isActive(), "g2 is untouched");
         } finally {
@@ -106,6 +115,37 @@ class ClusterNodeTest {
                     node.close();
                 }
             }
+        }
+    }
+
+    /** Calls an operation of Junction's directory resource through the broker at {@code url}, as the admin. */
+    private static String manage(String url, String operation, Object... args) throws Exception {
+        try (Connection c = new ActiveMQConnectionFactory(url, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.TemporaryQueue replies = session.createTemporaryQueue();
+            jakarta.jms.Message request = session.createMessage();
+            request.setJMSReplyTo(replies);
+            org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.putOperationInvocation(request, TenantBrokers.RESOURCE, operation, args);
+            session.createProducer(session.createQueue("activemq.management")).send(request);
+            jakarta.jms.Message reply = session.createConsumer(replies).receive(15_000);
+            assertNotNull(reply, operation + " not answered");
+            Object result = org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.getResult(reply, String.class);
+            assertTrue(org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.hasOperationSucceeded(reply), operation + ": " + result);
+            return (String) result;
+        }
+    }
+
+    /** Publishes to tenant acme's events as its user and reads the message back from the tenant's queue. */
+    private static String roundTrip(String url, String body) throws Exception {
+        try (Connection c = new ActiveMQConnectionFactory(url, "acme-dev", "acme-password").createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createTopic("tenant.acme.events"));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            producer.send(session.createTextMessage(body));
+            TextMessage m = (TextMessage) session.createConsumer(session.createQueue("tenant.acme.events::tenant.acme.events")).receive(10_000);
+            return m == null ? null : m.getText();
         }
     }
 

@@ -3,7 +3,7 @@ package io.junction.cluster;
 import io.junction.node.BrokerSettings;
 import io.junction.node.NodeConfig;
 import io.junction.security.JunctionSecurityManager;
-import io.junction.security.UserStore;
+import io.junction.security.DirectoryStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +34,7 @@ public final class GroupBrokerMain {
                 Duration.ofMillis(Long.parseLong(args[6])), "cluster", "cluster-secret");
         EmbeddedActiveMQ broker = new EmbeddedActiveMQ()
                 .setConfiguration(groupSettings.applyTo(BrokerSettings.build(NodeConfig.parse(settings, "args"), data, JournalType.NIO)))
-                .setSecurityManager(new JunctionSecurityManager(UserStore.open(Path.of(args[7]))));
+                .setSecurityManager(new JunctionSecurityManager(DirectoryStore.open(Path.of(args[7]))));
         broker.start();
         System.out.println("STARTED " + group + " " + role);
         ActiveMQServer server = broker.getActiveMQServer();

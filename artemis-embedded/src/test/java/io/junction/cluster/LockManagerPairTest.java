@@ -9,7 +9,7 @@ import io.junction.node.BrokerSettings;
 import io.junction.node.NodeConfig;
 import io.junction.node.RunningNode;
 import io.junction.security.JunctionSecurityManager;
-import io.junction.security.UserStore;
+import io.junction.security.DirectoryStore;
 import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
 import jakarta.jms.Connection;
@@ -43,7 +43,7 @@ class LockManagerPairTest {
 
     @Test
     void backupTakesOverWithEveryAcknowledgedMessage() throws Exception {
-        UserStore users = AppUser.store(dir.resolve("users.properties"));
+        DirectoryStore users = AppUser.store(dir.resolve("users.properties"));
 
         try (ZooKeeperMember zk = ZooKeeperMember.standalone(dir.resolve("zk"), "127.0.0.1", FreePorts.next(), Duration.ofMillis(500))) {
             Map<String, String> primaryPorts = RunningNode.freePortSettings(dir.resolve("primary"));
@@ -104,7 +104,7 @@ class LockManagerPairTest {
         return group.applyTo(BrokerSettings.build(NodeConfig.parse(settings, name), data, JournalType.NIO));
     }
 
-    private static EmbeddedActiveMQ start(Configuration config, UserStore users) throws Exception {
+    private static EmbeddedActiveMQ start(Configuration config, DirectoryStore users) throws Exception {
         EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config).setSecurityManager(new JunctionSecurityManager(users));
         broker.start();
         return broker;

@@ -60,7 +60,7 @@ class PersistenceTest {
             Path credentials = running.node().credentialsFile();
             assertTrue(running.node().createdAdmin().isPresent());
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials)));
-            String users = Files.readString(running.node().dataDirectory().resolve("security/users.properties"));
+            String users = Files.readString(running.node().dataDirectory().resolve("security/directory.properties"));
             assertTrue(!users.contains(running.admin().password()), "the user store must hold only the hash");
 
             running.restart();

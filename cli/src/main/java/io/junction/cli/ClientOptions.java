@@ -44,12 +44,31 @@ final class ClientOptions {
 
     /** Opens and starts a JMS connection, turning refusals into one-line failures. */
     Client connect() {
-        String resolvedUrl = first(url, System.getenv("JUNCTION_URL"));
-        String[] login = login();
-        if (resolvedUrl == null) {
+        return connect(resolvedUrl());
+    }
+
+    /** The URL the options, the environment or the credentials file give, in that order. */
+    String resolvedUrl() {
+        String resolved = first(url, System.getenv("JUNCTION_URL"));
+        if (resolved == null) {
             AdminCredentials file = fromFile();
-            resolvedUrl = file != null ? file.url() : AdminCredentials.DEFAULT_URL;
+            resolved = file != null ? file.url() : AdminCredentials.DEFAULT_URL;
         }
+        return resolved;
+    }
+
+    /**
+     * Each broker a URL lists, as a URL of its own: {@code (tcp://a:1,tcp://b:2)?ha=true} gives {@code tcp://a:1} and
+     * {@code tcp://b:2}; a single-broker URL gives itself without its parameters.
+     */
+    static java.util.List<String> brokers(String url) {
+        String hosts = url.startsWith("(") && url.contains(")") ? url.substring(1, url.indexOf(')')) : url.split("\\?", 2)[0];
+        return java.util.Arrays.stream(hosts.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
+    }
+
+    /** Opens and starts a JMS connection to {@code resolvedUrl} with the resolved credentials. */
+    Client connect(String resolvedUrl) {
+        String[] login = login();
         ActiveMQConnectionFactory factory;
         try {
             factory = new ActiveMQConnectionFactory(clientUrl(resolvedUrl));

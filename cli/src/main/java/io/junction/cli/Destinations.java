@@ -4,12 +4,34 @@ import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 
-/** {@code NAME} or {@code queue://NAME} is a queue (anycast); {@code topic://NAME} is a topic (multicast). */
+/**
+ * {@code NAME} or {@code queue://NAME} is a queue (anycast); {@code topic://NAME} is a topic (multicast). A tenant's
+ * destination ({@code tenant.ID.NAME}, publish-subscribe) is a topic to send to and its durable queue
+ * ({@code tenant.ID.NAME::tenant.ID.NAME}) to receive from.
+ */
 final class Destinations {
     private Destinations() {
     }
 
-    static Destination resolve(Session session, String address) throws JMSException {
+    static Destination forSending(Session session, String address) throws JMSException {
+        if (isTenantAddress(address)) {
+            return session.createTopic(address);
+        }
+        return resolve(session, address);
+    }
+
+    static Destination forReceiving(Session session, String address) throws JMSException {
+        if (isTenantAddress(address) && !address.contains("::")) {
+            return session.createQueue(address + "::" + address);
+        }
+        return resolve(session, address);
+    }
+
+    private static boolean isTenantAddress(String address) {
+        return address.startsWith(io.junction.security.Tenant.ADDRESS_ROOT + ".");
+    }
+
+    private static Destination resolve(Session session, String address) throws JMSException {
         if (address.startsWith("topic://")) {
             return session.createTopic(nonEmpty(address.substring("topic://".length()), address));
         }

@@ -1,16 +1,12 @@
 package io.junction.cli;
 
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.Session;
-import jakarta.jms.TemporaryQueue;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
-import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 import org.apache.activemq.artemis.json.JsonObject;
 import org.apache.activemq.artemis.json.JsonValue;
 import org.apache.activemq.artemis.utils.JsonLoader;
@@ -24,9 +20,7 @@ import picocli.CommandLine.Spec;
         description = "Reads the broker's queues through Artemis management: messages waiting, consumers, and messages being delivered.",
         footer = {"", "Examples:", "  junction queues", "  junction queues --json", "  junction queues --all"})
 final class QueuesCommand implements Callable<Integer> {
-    private static final String MANAGEMENT_ADDRESS = "activemq.management";
     private static final int PAGE_SIZE = 10_000;
-    private static final long REPLY_TIMEOUT_MS = 15_000;
 
     @Spec
     CommandSpec spec;
@@ -44,21 +38,8 @@ final class QueuesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String options = "{\"field\":\"\",\"operation\":\"\",\"value\":\"\",\"sortOrder\":\"asc\",\"sortColumn\":\"name\"}";
         JsonObject result;
-        try (ClientOptions.Client c = client.connect()) {
-            Session session = c.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
-            TemporaryQueue replies = session.createTemporaryQueue();
-            Message request = session.createMessage();
-            request.setJMSReplyTo(replies);
-            JMSManagementHelper.putOperationInvocation(request, ResourceNames.BROKER, "listQueues", options, 1, PAGE_SIZE);
-            session.createProducer(session.createQueue(MANAGEMENT_ADDRESS)).send(request);
-            Message reply = session.createConsumer(replies).receive(REPLY_TIMEOUT_MS);
-            if (reply == null) {
-                throw CliFailure.failure("The broker did not answer the management request within " + REPLY_TIMEOUT_MS / 1000 + " s");
-            }
-            if (!JMSManagementHelper.hasOperationSucceeded(reply)) {
-                throw CliFailure.failure("The broker refused to list queues: " + JMSManagementHelper.getResult(reply));
-            }
-            result = JsonLoader.readObject(new StringReader((String) JMSManagementHelper.getResult(reply, String.class)));
+        try (ClientOptions.Client c = client.connect(); Management management = new Management(c)) {
+            result = JsonLoader.readObject(new StringReader(management.invoke(ResourceNames.BROKER, "listQueues", options, 1, PAGE_SIZE)));
         } catch (JMSException e) {
             throw CliFailure.failure("Cannot list queues: " + ClientOptions.rootMessage(e));
         }

@@ -54,7 +54,7 @@ final class ReceiveCommand implements Callable<Integer> {
         Message lastMessage = null;
         try (ClientOptions.Client c = client.connect()) {
             Session session = c.connection().createSession(false, Session.CLIENT_ACKNOWLEDGE);
-            MessageConsumer consumer = session.createConsumer(Destinations.resolve(session, from));
+            MessageConsumer consumer = session.createConsumer(Destinations.forReceiving(session, from));
             while (received.size() < count) {
                 long leftMs = (deadline - System.nanoTime()) / 1_000_000;
                 if (leftMs <= 0) {

@@ -66,7 +66,7 @@ final class SendCommand implements Callable<Integer> {
         try (ClientOptions.Client c = client.connect()) {
             start = System.nanoTime();
             Session session = c.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer producer = session.createProducer(Destinations.resolve(session, to));
+            MessageProducer producer = session.createProducer(Destinations.forSending(session, to));
             producer.setDeliveryMode(persistent ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT);
             // through a cluster URL a send that failover interrupts is retried; its duplicate-detection id keeps it single
             ReliableSender sender = new ReliableSender(producer, c.factory().getServerLocator().isHA() ? FAILOVER_RETRY : Duration.ZERO);

@@ -12,6 +12,17 @@ record CliRun(int exitCode, String out, String err) {
         return new CliRun(code, out.toString(), err.toString());
     }
 
+    /** Runs a command with {@code input} as its standard input (a password, say). */
+    static CliRun withInput(String input, String... args) {
+        java.io.InputStream saved = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            return of(args);
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
     /** The error output, which for a known failure is exactly one line. */
     String errorLine() {
         String trimmed = err.strip();

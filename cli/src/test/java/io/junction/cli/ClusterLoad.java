@@ -33,6 +33,25 @@ final class ClusterLoad {
     private ClusterLoad() {
     }
 
+    /** Saves a thread dump of every running node next to its log ({@code nodeN/threads-TIME.txt}), to show a stall. */
+    static void threadDumps(Path home) {
+        for (int n = 1; n <= 3; n++) {
+            Path nodeDir = home.resolve("node" + n);
+            try {
+                long pid = Long.parseLong(Files.readString(nodeDir.resolve("node.pid")).trim());
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    Path out = nodeDir.resolve("threads-" + System.currentTimeMillis() + ".txt");
+                    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+                    new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "Thread.print").redirectErrorStream(true)
+                            .redirectOutput(out.toFile()).start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+                    System.out.println("thread dump of node " + n + ": " + out);
+                }
+            } catch (Exception e) {
+                System.out.println("no thread dump of node " + n + ": " + e);
+            }
+        }
+    }
+
     static ActiveMQConnectionFactory factory(AdminCredentials admin) {
         return new ActiveMQConnectionFactory(admin.url(), admin.user(), admin.password());
     }

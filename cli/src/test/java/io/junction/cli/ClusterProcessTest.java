@@ -109,6 +109,9 @@ class ClusterProcessTest {
             consumer.stop();
             splits.stop();
             ZooKeeperLoss.assertRecoverRestoresAfterLosingZooKeeperData(home, "survivors", 50);
+        } catch (Throwable e) {
+            ClusterLoad.threadDumps(home);
+            throw e;
         } finally {
             producer.stop();
             consumer.stop();

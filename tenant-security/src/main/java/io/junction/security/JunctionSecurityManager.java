@@ -1,7 +1,9 @@
 package io.junction.security;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.security.auth.Subject;
 import org.apache.activemq.artemis.core.security.CheckType;
 import org.apache.activemq.artemis.core.security.Role;
@@ -13,31 +15,80 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates every protocol's logins against the {@link UserStore} and authorises by role. Anonymous logins
- * (no user name) are refused; Artemis itself logs each refusal with the user and the source address (AMQ222216).
+ * Authenticates every protocol's logins against the {@link DirectoryStore} and authorises each operation by
+ * {@link TenantAccess}, reading the user as the directory holds it now, so a removed user or changed role takes
+ * effect as soon as Artemis's authorisation cache lapses. Anonymous logins are refused. A tenant's user may hold at
+ * most its tenant's {@code max-connections} connections. Refusals are logged with the user and the source address.
  */
 public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
     private static final Logger LOG = LoggerFactory.getLogger(JunctionSecurityManager.class);
 
-    private final UserStore users;
+    private final DirectoryStore directory;
+    /** Each user's open connections, by connection id. */
+    private final Map<String, Set<Object>> connections = new ConcurrentHashMap<>();
 
-    public JunctionSecurityManager(UserStore users) {
-        this.users = users;
+    public JunctionSecurityManager(DirectoryStore directory) {
+        this.directory = directory;
     }
 
     @Override
     public Subject authenticate(String user, String password, RemotingConnection connection, String securityDomain) {
-        Optional<Set<String>> roles = users.authenticate(user, password);
-        if (roles.isEmpty()) {
-            String from = connection == null ? "an in-VM client" : connection.getRemoteAddress();
-            String protocol = connection == null ? "" : " over " + connection.getProtocolName();
-            LOG.debug("Login refused for {} from {}{}", user == null ? "an anonymous client" : "user '" + user + "'", from, protocol);
+        Optional<User> found = directory.authenticate(user, password);
+        if (found.isEmpty()) {
+            // Artemis logs every refused login too (AMQ222216), with the user name and the source address
+            LOG.debug("Login refused for {} from {}", user == null ? "an anonymous client" : "user '" + user + "'", describe(connection));
+            return null;
+        }
+        if (connection != null && !admitConnection(found.get(), connection)) {
             return null;
         }
         Subject subject = new Subject();
         subject.getPrincipals().add(new UserPrincipal(user));
-        roles.get().forEach(r -> subject.getPrincipals().add(new RolePrincipal(r)));
+        found.get().roles().forEach(r -> subject.getPrincipals().add(new RolePrincipal(r)));
         return subject;
+    }
+
+    /** Counts the connection against its user's tenant limit; a connection already counted is admitted again. */
+    private boolean admitConnection(User user, RemotingConnection connection) {
+        if (user.tenant() == null) {
+            return true;
+        }
+        int max = directory.snapshot().tenant(user.tenant()).map(t -> t.limits().maxConnections()).orElse(0);
+        Object id = connection.getID();
+        Set<Object> open = connections.computeIfAbsent(user.name(), k -> ConcurrentHashMap.newKeySet());
+        synchronized (open) {
+            if (open.contains(id)) {
+                return true;
+            }
+            if (open.size() >= max) {
+                LOG.warn("Login refused for user '{}' from {}: tenant {} allows {} connections per user", user.name(), describe(connection),
+                        user.tenant(), max);
+                return false;
+            }
+            open.add(id);
+        }
+        Runnable release = () -> {
+            synchronized (open) {
+                open.remove(id);
+            }
+        };
+        connection.addCloseListener(release::run);
+        connection.addFailureListener(new org.apache.activemq.artemis.core.remoting.FailureListener() {
+            @Override
+            public void connectionFailed(org.apache.activemq.artemis.api.core.ActiveMQException exception, boolean failedOver) {
+                release.run();
+            }
+
+            @Override
+            public void connectionFailed(org.apache.activemq.artemis.api.core.ActiveMQException exception, boolean failedOver, String scaleDownTargetNodeID) {
+                release.run();
+            }
+        });
+        return true;
+    }
+
+    private static String describe(RemotingConnection connection) {
+        return connection == null ? "an in-VM client" : connection.getRemoteAddress() + " over " + connection.getProtocolName();
     }
 
     @Override
@@ -45,24 +96,25 @@ public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
         if (subject == null) {
             return false;
         }
-        for (RolePrincipal held : subject.getPrincipals(RolePrincipal.class)) {
-            for (Role role : roles) {
-                if (role.getName().equals(held.getName()) && checkType.hasRole(role)) {
-                    return true;
-                }
+        for (UserPrincipal principal : subject.getPrincipals(UserPrincipal.class)) {
+            User user = directory.find(principal.getName()).orElse(null);
+            if (TenantAccess.allows(user, checkType, address)) {
+                return true;
             }
+            LOG.warn("Refused {} on {} to user '{}'{}", checkType, address, principal.getName(),
+                    user == null ? " (no longer exists)" : user.tenant() == null ? "" : " of tenant " + user.tenant());
         }
         return false;
     }
 
     @Override
     public boolean validateUser(String user, String password) {
-        return users.authenticate(user, password).isPresent();
+        return directory.authenticate(user, password).isPresent();
     }
 
     @Override
     public boolean validateUserAndRole(String user, String password, Set<Role> roles, CheckType checkType) {
-        Subject subject = authenticate(user, password, null, null);
-        return authorize(subject, roles, checkType, null);
+        // only Artemis's own in-VM paths call this without an address: admit the service's admin alone
+        return directory.authenticate(user, password).map(User::isServiceAdmin).orElse(false);
     }
 }

@@ -1,9 +1,9 @@
 package io.junction.cluster;
 
-import io.junction.security.UserStore;
+import io.junction.security.Directory;
+import io.junction.security.DirectoryStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
@@ -18,34 +18,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster's users, held in one ZooKeeper node. Every change reads it, applies the change and writes it back only
+ * The cluster's tenants and users, held in one ZooKeeper node. Every change reads it, applies the change and writes it back only
  * if no other change came in between (a compare-and-set on the node's version), so a change is applied whole or not
  * at all and concurrent changes never overwrite each other. Each cluster node watches the node and applies what it
- * holds to its own {@link UserStore}, whose file then serves as the node's local copy. A node that was down reads the
- * current users when it reconnects.
+ * holds to its own {@link DirectoryStore}, whose file then serves as the node's local copy. A node that was down reads the
+ * current directory when it reconnects.
  */
-public final class UserRegistry implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(UserRegistry.class);
+public final class DirectoryRegistry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryRegistry.class);
     static final String NAMESPACE = "junction-registry";
-    static final String USERS = "/users";
+    static final String DIRECTORY = "/directory";
 
     private final CuratorFramework client;
     private final CuratorCache cache;
-    private final UserStore store;
+    private final DirectoryStore store;
     private int appliedVersion = -1;
     private long appliedCzxid = -1;
 
-    private UserRegistry(CuratorFramework client, UserStore store) {
+    private DirectoryRegistry(CuratorFramework client, DirectoryStore store) {
         this.client = client;
         this.store = store;
-        this.cache = CuratorCache.build(client, USERS, CuratorCache.Options.SINGLE_NODE_CACHE);
+        this.cache = CuratorCache.build(client, DIRECTORY, CuratorCache.Options.SINGLE_NODE_CACHE);
     }
 
     /**
      * Connects to the ensemble in the background and, from now on, sends {@code store}'s changes to the registry.
-     * Call {@link #awaitReady} before relying on the store holding the cluster's users.
+     * Call {@link #awaitReady} before relying on the store holding the cluster's directory.
      */
-    public static UserRegistry start(String connectString, UserStore store) {
+    public static DirectoryRegistry start(String connectString, DirectoryStore store) {
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .namespace(NAMESPACE)
@@ -54,7 +54,7 @@ public final class UserRegistry implements AutoCloseable {
                 // an operation waits out a leader election, but not a lost majority: that fails within about 20s
                 .retryPolicy(new RetryNTimes(40, 500))
                 .build();
-        UserRegistry registry = new UserRegistry(client, store);
+        DirectoryRegistry registry = new DirectoryRegistry(client, store);
         registry.cache.listenable().addListener(CuratorCacheListener.builder()
                 .forCreatesAndChanges((before, after) -> registry.apply(after))
                 .build());
@@ -66,7 +66,7 @@ public final class UserRegistry implements AutoCloseable {
 
     /**
      * Waits until the ensemble answers, creates the empty registry if this is the cluster's first start, and applies
-     * the current users to the store. Returns false if that did not happen within {@code timeout}.
+     * the current directory to the store. Returns false if that did not happen within {@code timeout}.
      */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
         if (!client.blockUntilConnected((int) timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -75,53 +75,53 @@ public final class UserRegistry implements AutoCloseable {
         try {
             ensureExists();
             Stat stat = new Stat();
-            byte[] data = client.getData().storingStatIn(stat).forPath(USERS);
+            byte[] data = client.getData().storingStatIn(stat).forPath(DIRECTORY);
             apply(data, stat.getVersion(), stat.getCzxid());
             return true;
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            LOG.warn("Cannot read the cluster's users from ZooKeeper yet: {}", e.getMessage());
+            LOG.warn("Cannot read the cluster's tenants and users from ZooKeeper yet: {}", e.getMessage());
             return false;
         }
     }
 
-    private Map<String, UserStore.User> update(UnaryOperator<Map<String, UserStore.User>> change) {
+    private Directory update(UnaryOperator<Directory> change) {
         try {
             while (true) {
                 ensureExists();
                 Stat stat = new Stat();
-                byte[] data = client.getData().storingStatIn(stat).forPath(USERS);
-                Map<String, UserStore.User> current = decode(data);
-                Map<String, UserStore.User> next = Map.copyOf(change.apply(current));
+                byte[] data = client.getData().storingStatIn(stat).forPath(DIRECTORY);
+                Directory current = decode(data);
+                Directory next = change.apply(current);
                 if (next.equals(current)) {
                     apply(data, stat.getVersion(), stat.getCzxid());
                     return current;
                 }
-                byte[] encoded = UserStore.encode(next).getBytes(StandardCharsets.UTF_8);
+                byte[] encoded = next.encode().getBytes(StandardCharsets.UTF_8);
                 try {
-                    Stat written = client.setData().withVersion(stat.getVersion()).forPath(USERS, encoded);
+                    Stat written = client.setData().withVersion(stat.getVersion()).forPath(DIRECTORY, encoded);
                     apply(encoded, written.getVersion(), written.getCzxid());
                     return next;
                 } catch (KeeperException.BadVersionException raced) {
-                    LOG.debug("Users changed concurrently in ZooKeeper; applying the change again");
+                    LOG.debug("The directory changed concurrently in ZooKeeper; applying the change again");
                 }
             }
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot change the cluster's users in ZooKeeper: " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot change the cluster's tenants and users in ZooKeeper: " + e.getMessage(), e);
         }
     }
 
     /**
      * Creates the registry if ZooKeeper has none: empty on a new cluster, or from this node's local copy if
-     * ZooKeeper lost its data, so that losing ZooKeeper does not lose the cluster's users.
+     * ZooKeeper lost its data, so that losing ZooKeeper does not lose the cluster's tenants and users.
      */
     private void ensureExists() throws Exception {
-        if (client.checkExists().forPath(USERS) == null) {
+        if (client.checkExists().forPath(DIRECTORY) == null) {
             try {
-                client.create().creatingParentsIfNeeded().forPath(USERS, UserStore.encode(store.snapshot()).getBytes(StandardCharsets.UTF_8));
+                client.create().creatingParentsIfNeeded().forPath(DIRECTORY, store.snapshot().encode().getBytes(StandardCharsets.UTF_8));
             } catch (KeeperException.NodeExistsException createdElsewhere) {
                 // another node created it first: fine
             }
@@ -143,16 +143,16 @@ public final class UserRegistry implements AutoCloseable {
             return;
         }
         appliedCzxid = czxid;
-        Map<String, UserStore.User> users = decode(data);
-        store.replace(users);
+        Directory directory = decode(data);
+        store.replace(directory);
         if (version != appliedVersion) {
-            LOG.debug("Applied version {} of the cluster's users: {} users", version, users.size());
+            LOG.debug("Applied version {} of the cluster's directory: {} tenants, {} users", version, directory.tenants().size(), directory.users().size());
         }
         appliedVersion = version;
     }
 
-    private static Map<String, UserStore.User> decode(byte[] data) {
-        return UserStore.decode(new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8), "ZooKeeper node " + NAMESPACE + USERS);
+    private static Directory decode(byte[] data) {
+        return Directory.decode(new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8), "ZooKeeper node " + NAMESPACE + DIRECTORY);
     }
 
     @Override

@@ -13,14 +13,14 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class UserStoreTest {
+class DirectoryStoreTest {
     @TempDir
     Path dir;
 
     @Test
     void storesOnlySaltedHashesInAnOwnerOnlyFile() throws Exception {
-        Path file = dir.resolve("security/users.properties");
-        UserStore store = UserStore.open(file);
+        Path file = dir.resolve("security/directory.properties");
+        DirectoryStore store = DirectoryStore.open(file);
         store.put("admin", Set.of("admin"), "s3cret-Pass".toCharArray());
         store.put("other", Set.of("admin"), "s3cret-Pass".toCharArray());
 
@@ -34,10 +34,10 @@ class UserStoreTest {
     @Test
     void authenticatesAfterReopeningAndRefusesWrongOrMissingCredentials() {
         Path file = dir.resolve("users.properties");
-        UserStore.open(file).put("ops", Set.of("admin", "operator"), "pw-1".toCharArray());
+        DirectoryStore.open(file).put("ops", Set.of("admin", "operator"), "pw-1".toCharArray());
 
-        UserStore reopened = UserStore.open(file);
-        assertEquals(Optional.of(Set.of("admin", "operator")), reopened.authenticate("ops", "pw-1"));
+        DirectoryStore reopened = DirectoryStore.open(file);
+        assertEquals(Optional.of(Set.of("admin", "operator")), reopened.authenticate("ops", "pw-1").map(User::roles));
         assertTrue(reopened.authenticate("ops", "pw-2").isEmpty());
         assertTrue(reopened.authenticate("nobody", "pw-1").isEmpty());
         assertTrue(reopened.authenticate(null, null).isEmpty());

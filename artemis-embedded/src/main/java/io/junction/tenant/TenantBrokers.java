@@ -1,0 +1,179 @@
+package io.junction.tenant;
+
+import io.junction.security.Directory;
+import io.junction.security.DirectoryStore;
+import io.junction.security.Tenant;
+import io.junction.security.TenantLimits;
+import io.junction.security.User;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.server.ActivateCallback;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.impl.AddressInfo;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.core.settings.impl.PageFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.ResourceLimitSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one broker in step with the directory: every tenant's address settings (limits, dead-letter and expiry
+ * addresses) and its users' queue limits on every broker, active or passive, so that a backup that takes over
+ * enforces them at once; and on an active broker the tenant's destinations, each a publish-subscribe address with a
+ * durable queue of the same name, so that nothing published before a consumer subscribes is lost.
+ */
+public final class TenantBrokers {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantBrokers.class);
+    /** The management resource the CLI's tenant and user commands call. */
+    public static final String RESOURCE = "junction.directory";
+
+    private TenantBrokers() {
+    }
+
+    /**
+     * Prepares a created, not yet started broker: thread-safe settings maps, and on every activation (start,
+     * failover, failback) the management resource and the directory applied again.
+     */
+    public static void prepare(ActiveMQServer server, DirectoryStore store) {
+        Configuration c = server.getConfiguration();
+        c.setAddressSettings(new ConcurrentHashMap<>(c.getAddressSettings()));
+        c.setResourceLimitSettings(new ConcurrentHashMap<>(c.getResourceLimitSettings()));
+        apply(server, store.snapshot());
+        server.registerActivateCallback(new ActivateCallback() {
+            @Override
+            public void activationComplete() {
+                try {
+                    server.getManagementService().registerInRegistry(RESOURCE, new DirectoryResource(server, store));
+                    apply(server, store.snapshot());
+                } catch (RuntimeException e) {
+                    LOG.error("Broker {}: applying the tenants on activation failed: {}", server.getConfiguration().getName(), e.getMessage(), e);
+                }
+            }
+        });
+    }
+
+    /** Applies the directory to the broker; safe to repeat, and a no-op for what is already in place. */
+    public static synchronized void apply(ActiveMQServer server, Directory directory) {
+        Configuration c = server.getConfiguration();
+        Map<String, AddressSettings> wanted = new TreeMap<>();
+        directory.tenants().values().forEach(t -> wanted.put(t.prefix() + "#", addressSettings(t)));
+        for (String match : new HashSet<>(c.getAddressSettings().keySet())) {
+            if (match.startsWith(Tenant.ADDRESS_ROOT + ".") && !wanted.containsKey(match)) {
+                c.getAddressSettings().remove(match);
+                server.getAddressSettingsRepository().removeMatch(match);
+            }
+        }
+        wanted.forEach((match, settings) -> {
+            if (!settings.equals(c.getAddressSettings().get(match))) {
+                c.getAddressSettings().put(match, settings);
+                server.getAddressSettingsRepository().addMatch(match, settings);
+            }
+        });
+        Map<String, ResourceLimitSettings> limits = c.getResourceLimitSettings();
+        Set<String> tenantUsers = new HashSet<>();
+        for (User u : directory.users().values()) {
+            Tenant t = u.tenant() == null ? null : directory.tenants().get(u.tenant());
+            if (t != null) {
+                tenantUsers.add(u.name());
+                ResourceLimitSettings r = limits.get(u.name());
+                if (r == null || r.getMaxQueues() != t.limits().maxQueues()) {
+                    ResourceLimitSettings next = new ResourceLimitSettings();
+                    next.setMatch(SimpleString.of(u.name()));
+                    next.setMaxQueues(t.limits().maxQueues());
+                    next.setMaxSessions(-1);
+                    limits.put(u.name(), next);
+                }
+            }
+        }
+        limits.keySet().retainAll(tenantUsers);
+        if (server.isActive()) {
+            directory.tenants().values().forEach(t -> createDestinations(server, t));
+            for (String id : directory.deleted()) {
+                try {
+                    removeDestinations(server, Tenant.ADDRESS_ROOT + "." + id + ".");
+                } catch (Exception e) {
+                    LOG.warn("Broker {}: cannot remove the destinations of deleted tenant {}: {}", c.getName(), id, e.getMessage());
+                }
+            }
+        }
+    }
+
+    static AddressSettings addressSettings(Tenant tenant) {
+        TenantLimits l = tenant.limits();
+        AddressSettings s = new AddressSettings()
+                .setMaxSizeBytes(l.maxMemory())
+                .setDeadLetterAddress(SimpleString.of(tenant.address(Tenant.DEAD_LETTERS)))
+                .setExpiryAddress(SimpleString.of(tenant.address(Tenant.EXPIRED)))
+                .setMaxDeliveryAttempts(l.maxDeliveries());
+        if (l.onFull() == TenantLimits.Full.BLOCK) {
+            s.setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK);
+        } else {
+            // Artemis counts the quota in whole page files (limit / page size), so pages are a sixteenth of it
+            int pageSize = (int) Math.min(10L << 20, Math.max(64L << 10, l.maxDisk() / 16));
+            s.setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE).setPageSizeBytes(pageSize).setPageLimitBytes(l.maxDisk())
+                    .setPageFullMessagePolicy(PageFullMessagePolicy.FAIL);
+        }
+        return s;
+    }
+
+    /** Creates what is missing of the tenant's addresses and their durable queues; never touches what exists. */
+    private static void createDestinations(ActiveMQServer server, Tenant tenant) {
+        for (String address : tenant.addresses()) {
+            SimpleString name = SimpleString.of(address);
+            try {
+                if (server.getAddressInfo(name) == null) {
+                    server.addAddressInfo(new AddressInfo(name, RoutingType.MULTICAST));
+                }
+                if (server.locateQueue(name) == null) {
+                    server.createQueue(QueueConfiguration.of(name).setAddress(name).setRoutingType(RoutingType.MULTICAST).setDurable(true)
+                            .setAutoCreateAddress(false), true);
+                }
+            } catch (Exception e) {
+                LOG.warn("Broker {}: cannot create {} of tenant {}: {}", server.getConfiguration().getName(), address, tenant.id(), e.getMessage());
+            }
+        }
+    }
+
+    /** Messages held under the tenant's addresses on this broker, by queue. */
+    static Map<String, Long> messageCounts(ActiveMQServer server, Tenant tenant) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (SimpleString address : server.getPostOffice().getAddresses()) {
+            if (!address.toString().startsWith(tenant.prefix())) {
+                continue;
+            }
+            try {
+                for (SimpleString queueName : server.bindingQuery(address).getQueueNames()) {
+                    Queue q = server.locateQueue(queueName);
+                    if (q != null) {
+                        counts.put(queueName.toString(), q.getMessageCount());
+                    }
+                }
+            } catch (Exception e) {
+                LOG.debug("Cannot count the messages of {}: {}", address, e.getMessage());
+            }
+        }
+        return counts;
+    }
+
+    /** Removes every queue and address of the tenant from this broker, whatever they hold. */
+    static void removeDestinations(ActiveMQServer server, String tenantPrefix) throws Exception {
+        for (SimpleString address : Set.copyOf(server.getPostOffice().getAddresses())) {
+            if (!address.toString().startsWith(tenantPrefix)) {
+                continue;
+            }
+            for (SimpleString queueName : server.bindingQuery(address).getQueueNames()) {
+                server.destroyQueue(queueName, null, false, true, false, false);
+            }
+            server.removeAddressInfo(address, null, true);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package io.junction.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.junction.node.RunningNode;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two tenants on one node, created and managed only through {@code junction}; every cross-tenant attempt is refused
+ * and logged, on CORE (JMS), AMQP (Qpid JMS) and MQTT (Paho).
+ */
+class TenantIsolationTest {
+    private static final String PASSWORD = "tenant-pass-1";
+    @TempDir
+    static Path dir;
+    static RunningNode node;
+    static final List<String> refusals = new CopyOnWriteArrayList<>();
+    static AbstractAppender capture;
+
+    @BeforeAll
+    static void twoTenants() throws Exception {
+        node = RunningNode.start(dir.resolve("data"));
+        capture = new AbstractAppender("refusals", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                refusals.add(event.getMessage().getFormattedMessage());
+            }
+        };
+        capture.start();
+        ((Logger) LogManager.getLogger("io.junction.security.JunctionSecurityManager")).addAppender(capture);
+        for (String t : new String[] {"a", "b"}) {
+            ok(admin("tenant", "create", t, "--name", "Tenant " + t.toUpperCase()));
+            ok(addUser(t + "-producer", t, "producer"));
+            ok(addUser(t + "-consumer", t, "consumer"));
+            ok(addUser(t + "-admin", t, "admin"));
+        }
+        ok(addUser("noc", null, "operator"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        ((Logger) LogManager.getLogger("io.junction.security.JunctionSecurityManager")).removeAppender(capture);
+        node.close();
+    }
+
+    static CliRun admin(String... args) {
+        return new AdminCli(node).run(args);
+    }
+
+    static CliRun addUser(String name, String tenant, String role) {
+        return new AdminCli(node).addUser(name, tenant, role, PASSWORD);
+    }
+
+    static CliRun ok(CliRun run) {
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        return run;
+    }
+
+    // ---- CORE and AMQP: the same matrix through two JMS clients ----
+
+    @Test
+    void coreJmsUsersSeeOnlyTheirOwnTenant() throws Exception {
+        jmsMatrix("core", user -> new ActiveMQConnectionFactory(node.coreUrl() + "?reconnectAttempts=0", user, PASSWORD));
+    }
+
+    @Test
+    void amqpUsersSeeOnlyTheirOwnTenant() throws Exception {
+        jmsMatrix("amqp", user -> new JmsConnectionFactory(user, PASSWORD, node.amqpUrl()));
+    }
+
+    private void jmsMatrix(String protocol, Function<String, ConnectionFactory> as) throws Exception {
+        String body = "hello from a over " + protocol;
+        send(as.apply("a-producer"), "tenant.a.events", body);
+        assertEquals(body, receive(as.apply("a-consumer"), "tenant.a.events"));
+
+        refused(protocol + ": a's producer sends to b", () -> send(as.apply("a-producer"), "tenant.b.events", "x"));
+        refused(protocol + ": a's consumer consumes b's queue", () -> receive(as.apply("a-consumer"), "tenant.b.events"));
+        refused(protocol + ": a's consumer browses b's queue", () -> browse(as.apply("a-consumer"), "tenant.b.events::tenant.b.events"));
+        refused(protocol + ": a's consumer subscribes across tenants", () -> subscribe(as.apply("a-consumer"), "tenant.*.events"));
+        refused(protocol + ": a's consumer subscribes to everything", () -> subscribe(as.apply("a-consumer"), "#"));
+        refused(protocol + ": a's admin creates a queue under b", () -> durableSubscription(as.apply("a-admin"), "tenant.b.events", "a-steals"));
+        refused(protocol + ": a's admin reaches management", () -> send(as.apply("a-admin"), "activemq.management", "x", false));
+        refused(protocol + ": a's producer consumes its own tenant", () -> receive(as.apply("a-producer"), "tenant.a.events"));
+        refused(protocol + ": a's consumer creates a temporary queue", () -> temporaryQueue(as.apply("a-consumer")));
+
+        String forNoc = "metrics of b over " + protocol;
+        send(as.apply("b-producer"), "tenant.b.metrics", forNoc);
+        assertEquals(forNoc, receive(as.apply("noc"), "tenant.b.metrics"), "the operator reads every tenant's metrics");
+        refused(protocol + ": the operator sends", () -> send(as.apply("noc"), "tenant.b.metrics", "x"));
+        refused(protocol + ": the operator reads a dead-letter queue", () -> receive(as.apply("noc"), "tenant.b.dlq"));
+    }
+
+    private static void send(ConnectionFactory cf, String address, String body) throws JMSException {
+        send(cf, address, body, true);
+    }
+
+    private static void send(ConnectionFactory cf, String address, String body, boolean topic) throws JMSException {
+        try (Connection c = cf.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(topic ? s.createTopic(address) : s.createQueue(address));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            p.send(s.createTextMessage(body));
+        }
+    }
+
+    private static String receive(ConnectionFactory cf, String address) throws JMSException {
+        try (Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Message m = s.createConsumer(s.createQueue(address + "::" + address)).receive(5_000);
+            return m == null ? null : ((TextMessage) m).getText();
+        }
+    }
+
+    private static void browse(ConnectionFactory cf, String queue) throws JMSException {
+        try (Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            QueueBrowser b = s.createBrowser(s.createQueue(queue));
+            b.getEnumeration().hasMoreElements();
+        }
+    }
+
+    private static void subscribe(ConnectionFactory cf, String topic) throws JMSException {
+        try (Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createConsumer(s.createTopic(topic)).receive(200);
+        }
+    }
+
+    private static void durableSubscription(ConnectionFactory cf, String topic, String name) throws JMSException {
+        try (Connection c = cf.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createSharedDurableConsumer(s.createTopic(topic), name).close();
+        }
+    }
+
+    private static void temporaryQueue(ConnectionFactory cf) throws JMSException {
+        try (Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createConsumer(s.createTemporaryQueue()).receive(200);
+        }
+    }
+
+    interface Attempt {
+        void run() throws Exception;
+    }
+
+    private static void refused(String what, Attempt attempt) {
+        int before = refusals.size();
+        try {
+            attempt.run();
+            fail(what + ": was allowed");
+        } catch (JMSException | MqttException expected) {
+            // refused, as it must be
+        } catch (Exception e) {
+            throw new AssertionError(what + ": failed in an unexpected way", e);
+        }
+        assertTrue(refusals.size() > before, what + ": refused but not logged");
+    }
+
+    // ---- MQTT ----
+
+    @Test
+    void mqttDevicesPublishAndSubscribeOnlyUnderTheirOwnTenant() throws Exception {
+        MqttClient device = mqtt("a-producer", "device-a1");
+        device.publish("tenant/a/metrics", "ifInOctets=42".getBytes(StandardCharsets.UTF_8), 1, false);
+        device.disconnect();
+        assertEquals("ifInOctets=42", bytesOf(receiveAny(new ActiveMQConnectionFactory(node.coreUrl(), "a-consumer", PASSWORD), "tenant.a.metrics")));
+
+        MqttClient watcher = mqtt("a-consumer", "watcher-a");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        assertArrayEquals(new int[] {1}, watcher.subscribeWithResponse("tenant/a/events", 1, (t, m) -> seen.add(new String(m.getPayload(),
+                StandardCharsets.UTF_8))).getGrantedQos());
+        int before = refusals.size();
+        for (String across : new String[] {"tenant/b/events", "tenant/+/events", "tenant/#", "#"}) {
+            assertEquals(128, watcher.subscribeWithResponse(across, 1).getGrantedQos()[0], "subscription to " + across + " must be refused");
+        }
+        assertTrue(refusals.size() >= before + 4, "every refused subscription is logged");
+        send(new ActiveMQConnectionFactory(node.coreUrl(), "a-producer", PASSWORD), "tenant.a.events", "link down");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (seen.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of("link down"), seen);
+        watcher.disconnect();
+
+        MqttClient intruder = mqtt("a-producer", "device-a2");
+        before = refusals.size();
+        try {
+            intruder.publish("tenant/b/metrics", "x".getBytes(StandardCharsets.UTF_8), 1, false);
+            fail("a device of a published to b");
+        } catch (MqttException expected) {
+            // MQTT 3.1.1 cannot refuse a publish: the broker closes the connection
+        }
+        assertFalse(intruder.isConnected());
+        assertTrue(refusals.size() > before, "the refused publish is logged");
+        intruder.close();
+    }
+
+    private static MqttClient mqtt(String user, String clientId) throws MqttException {
+        MqttClient client = new MqttClient(node.mqttUrl(), clientId, new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setUserName(user);
+        options.setPassword(PASSWORD.toCharArray());
+        options.setCleanSession(true);
+        client.connect(options);
+        return client;
+    }
+
+    private static Message receiveAny(ConnectionFactory cf, String address) throws JMSException {
+        try (Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Message m = s.createConsumer(s.createQueue(address + "::" + address)).receive(5_000);
+            assertNotNull(m, "nothing arrived on " + address);
+            m.acknowledge();
+            return m;
+        }
+    }
+
+    private static String bytesOf(Message m) throws JMSException {
+        if (m instanceof TextMessage t) {
+            return t.getText();
+        }
+        byte[] body = m.getBody(byte[].class);
+        return new String(body, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,179 @@
+package io.junction.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.junction.node.RunningNode;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A tenant at its limits stops only its own producers: refused at its disk quota, or blocked at its memory limit. */
+class TenantQuotaTest {
+    private static final String PASSWORD = "quota-pass-1";
+    @TempDir
+    Path dir;
+    RunningNode node;
+
+    @BeforeEach
+    void start() throws Exception {
+        node = RunningNode.start(dir.resolve("data"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        node.close();
+    }
+
+    private void tenant(String id, String... limits) {
+        AdminCli cli = new AdminCli(node);
+        List<String> args = new ArrayList<>(List.of("tenant", "create", id));
+        args.addAll(Arrays.asList(limits));
+        CliRun created = cli.run(args.toArray(String[]::new));
+        assertEquals(0, created.exitCode(), created.err());
+        CliRun user = cli.addUser(id + "-app", id, "producer,consumer", PASSWORD);
+        assertEquals(0, user.exitCode(), user.err());
+    }
+
+    private Connection connect(String tenant) throws JMSException {
+        return new ActiveMQConnectionFactory(node.coreUrl() + "?reconnectAttempts=0", tenant + "-app", PASSWORD).createConnection();
+    }
+
+    /** The median time of {@code count} durable 1 KiB sends to tenant {@code id}'s metrics, in microseconds. */
+    private long medianSendMicros(String id, int count) throws JMSException {
+        try (Connection c = connect(id)) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createTopic("tenant." + id + ".metrics"));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            long[] micros = new long[count];
+            for (int i = 0; i < count; i++) {
+                BytesMessage m = s.createBytesMessage();
+                m.writeBytes(new byte[1024]);
+                long start = System.nanoTime();
+                p.send(m);
+                micros[i] = (System.nanoTime() - start) / 1_000;
+            }
+            Arrays.sort(micros);
+            return micros[count / 2];
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aTenantPastItsDiskQuotaIsRefusedWhileAnotherSendsAsFastAsBefore() throws Exception {
+        tenant("flood", "--max-memory", "1MiB", "--max-disk", "2MiB", "--on-full", "refuse");
+        tenant("calm");
+        medianSendMicros("calm", 100);
+        long unloaded = medianSendMicros("calm", 300);
+
+        AtomicLong accepted = new AtomicLong();
+        AtomicLong refused = new AtomicLong();
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
+            try (Connection c = connect("flood")) {
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer p = s.createProducer(s.createTopic("tenant.flood.metrics"));
+                p.setDeliveryMode(DeliveryMode.PERSISTENT);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (flooding.get() && System.nanoTime() < deadline && accepted.get() < 2_000) {
+                    BytesMessage m = s.createBytesMessage();
+                    m.writeBytes(new byte[10 * 1024]);
+                    try {
+                        p.send(m);
+                        accepted.incrementAndGet();
+                    } catch (JMSException e) {
+                        // a refused producer that keeps retrying, a hundred times a second, as a poller would
+                        refused.incrementAndGet();
+                        sleep(10);
+                    }
+                }
+            } catch (JMSException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (refused.get() == 0 && System.nanoTime() < deadline && !flood.isDone()) {
+            Thread.sleep(20);
+        }
+        try {
+            assertTrue(refused.get() > 0, "the flooding tenant was never refused; it stored " + accepted.get() + " messages of 10 KiB");
+            assertTrue(accepted.get() * 10 * 1024 > (1 << 20), "it paged beyond its memory before being refused: " + accepted.get() + " accepted");
+            long loaded = medianSendMicros("calm", 300);
+            System.out.printf("tenant quota: flood accepted %d x 10 KiB, then refused; calm median send %d us unloaded, %d us beside the flood%n",
+                    accepted.get(), unloaded, loaded);
+            assertTrue(refused.get() > 1, "the flood went on being refused while the other tenant sent");
+            assertTrue(loaded <= 2 * unloaded, "the other tenant's median send took " + loaded + " us beside the flood, " + unloaded + " us before");
+        } finally {
+            flooding.set(false);
+            flood.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aBlockingTenantsProducerWaitsAtItsMemoryLimitAndGoesOnOnceConsumed() throws Exception {
+        tenant("slow", "--max-memory", "1MiB", "--on-full", "block");
+        try (Connection producerConnection = connect("slow"); Connection consumerConnection = connect("slow")) {
+            Session s = producerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createTopic("tenant.slow.events"));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            AtomicLong sent = new AtomicLong();
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < 300; i++) {
+                        BytesMessage m = s.createBytesMessage();
+                        m.writeBytes(new byte[10 * 1024]);
+                        p.send(m);
+                        sent.incrementAndGet();
+                    }
+                } catch (JMSException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try {
+                producing.get(5, TimeUnit.SECONDS);
+                throw new AssertionError("300 x 10 KiB went into a tenant blocked at 1 MiB");
+            } catch (TimeoutException expected) {
+                // blocked
+            }
+            long blockedAt = sent.get();
+            Thread.sleep(1_000);
+            assertEquals(blockedAt, sent.get(), "the producer stays blocked");
+            assertTrue(blockedAt < 300 && blockedAt * 10 * 1024 >= (1 << 20) / 2, "blocked near the memory limit: " + blockedAt + " sent");
+
+            consumerConnection.start();
+            Session cs = consumerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = cs.createConsumer(cs.createQueue("tenant.slow.events::tenant.slow.events"));
+            for (int i = 0; i < 300; i++) {
+                assertNotNull(consumer.receive(10_000), "message " + i + " of the blocked tenant");
+            }
+            producing.get(30, TimeUnit.SECONDS);
+            assertEquals(300, sent.get());
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.junction.security;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.apache.activemq.artemis.core.security.CheckType;
+
+/**
+ * Who may do what where. A tenant's user acts only on addresses under its own {@code tenant.ID.}; the service's
+ * operator reads every tenant's metrics, events and alerts; the service's admin does anything. Everything else,
+ * management, notifications and temporary queues (whose names are outside any tenant) included, is refused: no
+ * catch-all grants a tenant's roles anything.
+ */
+public final class TenantAccess {
+    private static final Set<CheckType> PRODUCE = EnumSet.of(CheckType.SEND, CheckType.CREATE_ADDRESS);
+    private static final Set<CheckType> CONSUME = EnumSet.of(CheckType.CONSUME, CheckType.BROWSE, CheckType.CREATE_NON_DURABLE_QUEUE,
+            CheckType.DELETE_NON_DURABLE_QUEUE, CheckType.CREATE_DURABLE_QUEUE);
+    private static final Set<CheckType> ADMINISTER = EnumSet.of(CheckType.SEND, CheckType.CREATE_ADDRESS, CheckType.DELETE_ADDRESS,
+            CheckType.CONSUME, CheckType.BROWSE, CheckType.CREATE_NON_DURABLE_QUEUE, CheckType.DELETE_NON_DURABLE_QUEUE,
+            CheckType.CREATE_DURABLE_QUEUE, CheckType.DELETE_DURABLE_QUEUE);
+
+    private TenantAccess() {
+    }
+
+    /**
+     * Whether {@code user} may do {@code check} on {@code address}, which may be a fully qualified queue name
+     * ({@code address::queue}) or hold wildcards.
+     */
+    public static boolean allows(User user, CheckType check, String address) {
+        if (user == null || check == null) {
+            return false;
+        }
+        if (user.isServiceAdmin()) {
+            return true;
+        }
+        String bare = address == null ? "" : address.split("::", 2)[0];
+        String owner = Tenant.owner(bare).orElse(null);
+        if (owner == null) {
+            return false;
+        }
+        String local = Tenant.local(bare);
+        if (user.tenant() == null) {
+            // the operator: every tenant's feeds (the owner may be a wildcard), read only
+            return user.roles().contains(User.OPERATOR) && CONSUME.contains(check) && (owner.equals("*") || isTenantId(owner))
+                    && Tenant.DESTINATIONS.contains(local.split("\\.", 2)[0]);
+        }
+        if (!owner.equals(user.tenant()) || local.isEmpty()) {
+            return false;
+        }
+        for (String role : user.roles()) {
+            Set<CheckType> granted = switch (role) {
+                case User.PRODUCER -> PRODUCE;
+                case User.CONSUMER -> CONSUME;
+                case User.ADMIN -> ADMINISTER;
+                default -> Set.of();
+            };
+            if (granted.contains(check)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTenantId(String s) {
+        try {
+            Tenant.checkId(s);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.junction.security;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import org.apache.activemq.artemis.core.security.CheckType;
+import org.junit.jupiter.api.Test;
+
+class TenantAccessTest {
+    private static User user(String tenant, String... roles) {
+        return new User("u", tenant, Set.of(roles), "hash");
+    }
+
+    @Test
+    void aProducerOnlySendsToItsOwnTenant() {
+        User p = user("a", User.PRODUCER);
+        assertTrue(TenantAccess.allows(p, CheckType.SEND, "tenant.a.metrics"));
+        assertFalse(TenantAccess.allows(p, CheckType.SEND, "tenant.b.metrics"));
+        assertFalse(TenantAccess.allows(p, CheckType.CONSUME, "tenant.a.metrics"));
+        assertFalse(TenantAccess.allows(p, CheckType.BROWSE, "tenant.a.metrics::tenant.a.metrics"));
+        assertFalse(TenantAccess.allows(p, CheckType.SEND, "tenant.a"));
+        assertFalse(TenantAccess.allows(p, CheckType.SEND, "tenant.ab.metrics"));
+    }
+
+    @Test
+    void aConsumerReadsOnlyItsOwnTenantAndNoWildcardAcrossTenants() {
+        User c = user("a", User.CONSUMER);
+        assertTrue(TenantAccess.allows(c, CheckType.CONSUME, "tenant.a.events::tenant.a.events"));
+        assertTrue(TenantAccess.allows(c, CheckType.CREATE_NON_DURABLE_QUEUE, "tenant.a.#"));
+        assertFalse(TenantAccess.allows(c, CheckType.CONSUME, "tenant.b.events::tenant.b.events"));
+        assertFalse(TenantAccess.allows(c, CheckType.CREATE_NON_DURABLE_QUEUE, "tenant.*.events"));
+        assertFalse(TenantAccess.allows(c, CheckType.CREATE_NON_DURABLE_QUEUE, "tenant.#"));
+        assertFalse(TenantAccess.allows(c, CheckType.CREATE_NON_DURABLE_QUEUE, "#"));
+        assertFalse(TenantAccess.allows(c, CheckType.SEND, "tenant.a.events"));
+        assertFalse(TenantAccess.allows(c, CheckType.DELETE_DURABLE_QUEUE, "tenant.a.events"));
+    }
+
+    @Test
+    void managementNotificationsAndTemporaryQueuesAreTheAdminsAlone() {
+        for (User u : new User[] {user("a", User.ADMIN, User.PRODUCER, User.CONSUMER), user(null, User.OPERATOR)}) {
+            assertFalse(TenantAccess.allows(u, CheckType.MANAGE, "activemq.management"));
+            assertFalse(TenantAccess.allows(u, CheckType.SEND, "activemq.management"));
+            assertFalse(TenantAccess.allows(u, CheckType.CONSUME, "activemq.notifications"));
+            assertFalse(TenantAccess.allows(u, CheckType.CREATE_NON_DURABLE_QUEUE, "3f1b8a7e-5c1d-4c1e-9a55-0c2a1f6f4b2e"));
+        }
+        assertTrue(TenantAccess.allows(user(null, User.ADMIN), CheckType.MANAGE, "activemq.management"));
+        assertTrue(TenantAccess.allows(user("a", User.ADMIN), CheckType.DELETE_DURABLE_QUEUE, "tenant.a.events::old"));
+        assertFalse(TenantAccess.allows(user("a", User.ADMIN), CheckType.SEND, "tenant.b.events"));
+    }
+
+    @Test
+    void theOperatorReadsEveryTenantsFeedsButWritesNothing() {
+        User o = user(null, User.OPERATOR);
+        assertTrue(TenantAccess.allows(o, CheckType.CONSUME, "tenant.a.metrics::tenant.a.metrics"));
+        assertTrue(TenantAccess.allows(o, CheckType.CREATE_NON_DURABLE_QUEUE, "tenant.*.events"));
+        assertTrue(TenantAccess.allows(o, CheckType.CONSUME, "tenant.b.alerts"));
+        assertFalse(TenantAccess.allows(o, CheckType.SEND, "tenant.a.metrics"));
+        assertFalse(TenantAccess.allows(o, CheckType.CONSUME, "tenant.a.dlq"));
+        assertFalse(TenantAccess.allows(o, CheckType.CREATE_NON_DURABLE_QUEUE, "tenant.#"));
+        assertFalse(TenantAccess.allows(null, CheckType.CONSUME, "tenant.a.metrics"));
+    }
+}
