@@ -73,6 +73,9 @@ public final class ClusterNode implements AutoCloseable {
      */
     public static ClusterNode start(Config config) throws Exception {
         ClusterLayout layout = ClusterLayout.of(config);
+        if (io.junction.node.Tls.enabled(config)) {
+            throw config.invalid(NodeConfig.TLS_KEYSTORE, "TLS between the nodes of a cluster is not built yet; keep a cluster on a private network");
+        }
         Path dataDir = StartupChecks.dataDirectory(config);
         StartupChecks.memory(config, Runtime.getRuntime().maxMemory(), 2);
         ClusterLayout.Member me = layout.me();

@@ -41,6 +41,7 @@ public enum Acceptor {
 
     /** The Artemis acceptor URI for this acceptor under {@code config}. */
     String uri(Config config) {
-        return "tcp://" + UrlHosts.listen(config.get(NodeConfig.BIND_ADDRESS)) + ":" + config.get(portKey()) + "?protocols=" + protocols;
+        return "tcp://" + UrlHosts.listen(config.get(NodeConfig.BIND_ADDRESS)) + ":" + config.get(portKey()) + "?protocols=" + protocols
+                + Tls.acceptorParameters(config);
     }
 }

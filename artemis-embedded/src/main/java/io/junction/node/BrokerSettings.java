@@ -75,7 +75,8 @@ public final class BrokerSettings {
         c.addQueueConfiguration(QueueConfiguration.of(DEAD_LETTER_QUEUE).setRoutingType(RoutingType.ANYCAST));
         c.addQueueConfiguration(QueueConfiguration.of(EXPIRY_QUEUE).setRoutingType(RoutingType.ANYCAST));
 
-        // Until tenants arrive, only the node administrator may do anything; everyone else is refused at login.
+        // Who may do what is decided by the security manager from the directory of tenants and users (TenantAccess);
+        // this entry only gives Artemis's own checks a role to look up.
         c.putSecurityRoles("#", Set.of(allPermissions(AdminCredentials.ADMIN_ROLE)));
         return c;
     }

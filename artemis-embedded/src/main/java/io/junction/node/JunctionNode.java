@@ -48,6 +48,7 @@ public final class JunctionNode implements AutoCloseable {
         StartupChecks.notInUse(config, dataDir);
         StartupChecks.memory(config, Runtime.getRuntime().maxMemory());
         StartupChecks.ports(config);
+        Tls.check(config);
         Path journalDir = dataDir.resolve("journal");
         try {
             Files.createDirectories(journalDir);
@@ -137,7 +138,7 @@ public final class JunctionNode implements AutoCloseable {
 
     /** The URL clients on this machine use to reach the main acceptor. */
     public String connectUrl() {
-        return "tcp://" + UrlHosts.connect(config.get(NodeConfig.BIND_ADDRESS)) + ":" + config.get(NodeConfig.MAIN_PORT);
+        return "tcp://" + UrlHosts.connect(config.get(NodeConfig.BIND_ADDRESS)) + ":" + config.get(NodeConfig.MAIN_PORT) + Tls.localClientParameters(config);
     }
 
     public List<String> acceptorUrls() {

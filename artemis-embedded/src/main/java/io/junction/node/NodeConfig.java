@@ -82,12 +82,27 @@ public final class NodeConfig {
             "ZooKeeper's basic time unit; sessions may last 2 to 20 ticks.")
             .require(d -> d.toMillis() >= 10 && d.toMillis() <= 10_000, "must be between 10ms and 10s");
 
+    public static final ConfigKey<String> TLS_KEYSTORE = ConfigKey.of("tls.keystore", ConfigType.STRING, "",
+            "Keystore (PKCS12 or JKS) holding this node's certificate and private key. When set, every acceptor\n"
+                    + "speaks TLS only, on the same ports; empty: plain TCP. docs/tls.md shows how to make one.");
+    public static final ConfigKey<String> TLS_KEYSTORE_PASSWORD = ConfigKey.of("tls.keystore-password", ConfigType.STRING, "",
+            "Password of tls.keystore.");
+    public static final ConfigKey<String> TLS_TRUSTSTORE = ConfigKey.of("tls.truststore", ConfigType.STRING, "",
+            "Truststore with the certificates (or their authorities) of the clients allowed in by certificate;\n"
+                    + "required when tls.client-auth is want or need.");
+    public static final ConfigKey<String> TLS_TRUSTSTORE_PASSWORD = ConfigKey.of("tls.truststore-password", ConfigType.STRING, "",
+            "Password of tls.truststore.");
+    public static final ConfigKey<String> TLS_CLIENT_AUTH = ConfigKey.of("tls.client-auth", ConfigType.oneOf("none", "want", "need"), "none",
+            "Client certificates: none (not asked for), want (checked when offered) or need (a client without a\n"
+                    + "certificate that tls.truststore trusts is refused). A password is required either way.");
+
     static final ConfigDef DEF = new ConfigDef()
             .define(NAME).define(BIND_ADDRESS).define(DATA_DIR).define(ACCEPTORS)
             .define(MAIN_PORT).define(AMQP_PORT).define(MQTT_PORT).define(STOMP_PORT)
             .define(JOURNAL_TYPE).define(JOURNAL_BUFFER_TIMEOUT).define(JOURNAL_SYNC).define(JOURNAL_FILE_SIZE)
             .define(GLOBAL_MAX_SIZE).define(DISK_MAX_USAGE).define(MAX_DELIVERY_ATTEMPTS)
-            .define(CLUSTER_NODE_ID).define(CLUSTER_NODES).define(CLUSTER_SECRET).define(CLUSTER_LOCK_SESSION).define(ZOOKEEPER_TICK);
+            .define(CLUSTER_NODE_ID).define(CLUSTER_NODES).define(CLUSTER_SECRET).define(CLUSTER_LOCK_SESSION).define(ZOOKEEPER_TICK)
+            .define(TLS_KEYSTORE).define(TLS_KEYSTORE_PASSWORD).define(TLS_TRUSTSTORE).define(TLS_TRUSTSTORE_PASSWORD).define(TLS_CLIENT_AUTH);
 
     private NodeConfig() {
     }

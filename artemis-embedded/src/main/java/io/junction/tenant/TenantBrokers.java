@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -51,12 +52,15 @@ public final class TenantBrokers {
         server.registerActivateCallback(new ActivateCallback() {
             @Override
             public void activationComplete() {
-                try {
-                    server.getManagementService().registerInRegistry(RESOURCE, new DirectoryResource(server, store));
-                    apply(server, store.snapshot());
-                } catch (RuntimeException e) {
-                    LOG.error("Broker {}: applying the tenants on activation failed: {}", server.getConfiguration().getName(), e.getMessage(), e);
-                }
+                server.getManagementService().registerInRegistry(RESOURCE, new DirectoryResource(server, store));
+                // Artemis calls this holding the server's lock; apply in another thread, never holding both locks at once
+                CompletableFuture.runAsync(() -> {
+                    try {
+                        apply(server, store.snapshot());
+                    } catch (RuntimeException e) {
+                        LOG.error("Broker {}: applying the tenants on activation failed: {}", server.getConfiguration().getName(), e.getMessage(), e);
+                    }
+                });
             }
         });
     }

@@ -31,6 +31,11 @@ public final class RunningNode implements AutoCloseable {
         return new RunningNode(freePortSettings(dataDir));
     }
 
+    /** A node with these settings (start from {@link #freePortSettings}). */
+    public static RunningNode start(Map<String, String> settings) throws Exception {
+        return new RunningNode(settings);
+    }
+
     /** Stops the broker and starts it again on the same data and ports. */
     public RunningNode restart() throws Exception {
         node.close();

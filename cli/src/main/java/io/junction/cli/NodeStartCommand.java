@@ -87,7 +87,7 @@ final class NodeStartCommand implements Callable<Integer> {
         out.printf("  %-9s%s%n", "journal:", node.journalDescription());
         out.printf("  %-9s%s%n", "data:", node.dataDirectory());
         node.acceptorUrls().forEach(a -> out.printf("  %-9s%s%n", a.substring(0, a.indexOf('=')) + ":", a.substring(a.indexOf('=') + 1)));
-        out.printf("  %-9s%s%n", "connect:", node.connectUrl());
+        out.printf("  %-9s%s%n", "connect:", node.connectUrl().replaceAll("(Password=)[^&]*", "$1***"));
         node.createdAdmin().ifPresent((AdminCredentials admin) -> {
             out.println();
             out.println("Created the admin user '" + admin.user() + "' with password: " + admin.password());

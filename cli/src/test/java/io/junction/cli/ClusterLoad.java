@@ -52,6 +52,19 @@ final class ClusterLoad {
         }
     }
 
+    /** Publishes to tenant acme's events as its user {@code acme-dev} and reads the message back from the tenant's queue. */
+    static String tenantRoundTrip(String url, String body) throws JMSException {
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url, "acme-dev", "acme-password"); Connection c = cf.createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createTopic("tenant.acme.events"));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            producer.send(session.createTextMessage(body));
+            Message m = session.createConsumer(session.createQueue("tenant.acme.events::tenant.acme.events")).receive(20_000);
+            return m == null ? null : m.getBody(String.class);
+        }
+    }
+
     static ActiveMQConnectionFactory factory(AdminCredentials admin) {
         return new ActiveMQConnectionFactory(admin.url(), admin.user(), admin.password());
     }

@@ -51,6 +51,14 @@ class ClusterProcessTest {
         ClusterLoad.Producer producer = new ClusterLoad.Producer(admin);
         ClusterLoad.Consumer consumer = new ClusterLoad.Consumer(admin);
         List<Double> failovers = new ArrayList<>();
+        // a tenant created through node 1 serves through node 3 at once
+        String node1 = layout.members().get(0).brokerUrl();
+        CliRun tenant = CliRun.of("tenant", "create", "acme", "--url", node1, "--user", admin.user(), "--password", admin.password());
+        assertEquals(0, tenant.exitCode(), tenant.err());
+        CliRun user = CliRun.withInput("acme-password\n", "user", "add", "--tenant", "acme", "--role", "producer,consumer", "acme-dev",
+                "--url", node1, "--user", admin.user(), "--password", admin.password());
+        assertEquals(0, user.exitCode(), user.err());
+        assertEquals("via node 3", ClusterLoad.tenantRoundTrip(layout.members().get(2).brokerUrl(), "via node 3"));
         try {
             splits.start();
             consumer.start();
@@ -74,6 +82,8 @@ class ClusterProcessTest {
                 });
                 double failover = producer.firstAcknowledgedAfter(killedAt, Duration.ofSeconds(60));
                 failovers.add(failover);
+                assertEquals("node " + node + " killed", ClusterLoad.tenantRoundTrip(admin.url(), "node " + node + " killed"),
+                        "tenant acme serves through the cluster URL with node " + node + " killed");
                 CliRun status = CliRun.of("cluster", "status", "--data", home.toString());
                 assertEquals(1, status.exitCode(), "status with node " + node + " down: " + status.out());
                 assertTrue(status.out().contains(g + " is UNPROTECTED"), status.out());

@@ -137,6 +137,19 @@ class TenantCommandsTest {
     }
 
     @Test
+    void repeatedLoginFailuresFromOneAddressAreSlowedDown() throws Exception {
+        assertEquals(0, run("tenant", "create", "acme").exitCode());
+        assertEquals(0, runWithInput("right-password\n", "user", "add", "--tenant", "acme", "--role", "consumer", "guess-me").exitCode());
+        for (int i = 0; i < 5; i++) {
+            assertThrows(JMSSecurityException.class, () -> as("guess-me", "wrong-password").createConnection().close());
+        }
+        assertThrows(JMSSecurityException.class, () -> as("guess-me", "right-password").createConnection().close(),
+                "after five failures in a row even the right password is refused for a while");
+        Thread.sleep(1_200);
+        as("guess-me", "right-password").createConnection().close();
+    }
+
+    @Test
     void aUserHoldsAtMostItsTenantsConnections() throws Exception {
         assertEquals(0, run("tenant", "create", "small", "--max-connections", "2").exitCode());
         assertEquals(0, runWithInput("pw-12345678\n", "user", "add", "--tenant", "small", "--role", "producer", "dev").exitCode());

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Authenticates every protocol's logins against the {@link DirectoryStore} and authorises each operation by
  * {@link TenantAccess}, reading the user as the directory holds it now, so a removed user or changed role takes
  * effect as soon as Artemis's authorisation cache lapses. Anonymous logins are refused. A tenant's user may hold at
- * most its tenant's {@code max-connections} connections. Refusals are logged with the user and the source address.
+ * most its tenant's {@code max-connections} connections. Refusals are logged with the user and the source address,
+ * and repeated login failures from one address are slowed down ({@link LoginThrottle}).
  */
 public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
     private static final Logger LOG = LoggerFactory.getLogger(JunctionSecurityManager.class);
@@ -26,6 +27,8 @@ public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
     private final DirectoryStore directory;
     /** Each user's open connections, by connection id. */
     private final Map<String, Set<Object>> connections = new ConcurrentHashMap<>();
+    /** Five failed logins in a row from one address, and its logins are refused for 1 s, then 2 s, ... up to 60 s. */
+    private final LoginThrottle throttle = new LoginThrottle(5, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(60));
 
     public JunctionSecurityManager(DirectoryStore directory) {
         this.directory = directory;
@@ -33,11 +36,22 @@ public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
 
     @Override
     public Subject authenticate(String user, String password, RemotingConnection connection, String securityDomain) {
+        String source = connection == null || connection.getRemoteAddress() == null ? null : LoginThrottle.host(connection.getRemoteAddress());
+        if (source != null && throttle.blocked(source)) {
+            LOG.debug("Login refused unchecked for {} from {}: too many failures from there", user, describe(connection));
+            return null;
+        }
         Optional<User> found = directory.authenticate(user, password);
         if (found.isEmpty()) {
             // Artemis logs every refused login too (AMQ222216), with the user name and the source address
             LOG.debug("Login refused for {} from {}", user == null ? "an anonymous client" : "user '" + user + "'", describe(connection));
+            if (source != null) {
+                throttle.failed(source);
+            }
             return null;
+        }
+        if (source != null) {
+            throttle.succeeded(source);
         }
         if (connection != null && !admitConnection(found.get(), connection)) {
             return null;
