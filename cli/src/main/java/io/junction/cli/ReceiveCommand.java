@@ -2,6 +2,7 @@ package io.junction.cli;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
@@ -80,6 +81,8 @@ final class ReceiveCommand implements Callable<Integer> {
             if (output.json && lastMessage != null) {
                 lastMessage.acknowledge();
             }
+        } catch (JMSSecurityException e) {
+            throw CliFailure.failure("Refused: " + ClientOptions.rootMessage(e));
         }
         if (received.size() < count) {
             throw CliFailure.failure("Received " + received.size() + " of " + count + " message" + (count == 1 ? "" : "s")

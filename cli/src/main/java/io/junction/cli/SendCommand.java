@@ -5,6 +5,7 @@ import jakarta.jms.BytesMessage;
 import java.time.Duration;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -87,6 +88,8 @@ final class SendCommand implements Callable<Integer> {
                 sender.send(message);
                 progress.update(i);
             }
+        } catch (JMSSecurityException e) {
+            throw CliFailure.failure("Refused: " + ClientOptions.rootMessage(e));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         progress.done();

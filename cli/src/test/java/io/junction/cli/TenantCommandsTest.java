@@ -95,6 +95,10 @@ class TenantCommandsTest {
                 p.send(s.createTextMessage("m" + i));
             }
         }
+        CliRun elsewhere = CliRun.of("send", "--to", "tenant.globex.metrics", "--body", "x", "--url", node.coreUrl(), "--user", "poller-1",
+                "--password", "pw-12345678");
+        assertEquals(1, elsewhere.exitCode());
+        assertTrue(elsewhere.errorLine().startsWith("junction: Refused: ") && elsewhere.errorLine().contains("tenant.globex.metrics"), elsewhere.err());
         CliRun show = run("tenant", "show", "acme");
         assertEquals(0, show.exitCode(), show.err());
         assertTrue(show.out().contains("Acme Networks") && show.out().contains("poller-1 [producer]"), show.out());
