@@ -8,9 +8,10 @@ import java.util.List;
 
 /**
  * Who runs what in a cluster, from the node configuration: node N runs the primary of group gN, the backup of the
- * previous node's group (node 1 backs up the last), and ZooKeeper member N.
+ * previous node's group (node 1 backs up the last), and ZooKeeper member N, unless the cluster uses an external
+ * ensemble ({@code externalZooKeeper}, empty otherwise).
  */
-public record ClusterLayout(int self, List<Member> members, String secret) {
+public record ClusterLayout(int self, List<Member> members, String secret, String externalZooKeeper) {
 
     /** One node's address and ports, as listed in {@code cluster.nodes}. */
     public record Member(int id, String host, int brokerPort, int backupPort, int zkPort, int zkPeerPort, int zkElectionPort) {
@@ -32,14 +33,17 @@ public record ClusterLayout(int self, List<Member> members, String secret) {
         int self = config.get(NodeConfig.CLUSTER_NODE_ID);
         String list = config.get(NodeConfig.CLUSTER_NODES).trim();
         List<Member> members = new ArrayList<>();
+        String external = externalEnsemble(config);
         for (String entry : list.isEmpty() ? new String[0] : list.split(",")) {
             String[] p = entry.trim().split(":");
-            if (p.length != 6) {
+            if (p.length != 6 && !(p.length == 3 && !external.isEmpty())) {
                 throw config.invalid(NodeConfig.CLUSTER_NODES, "entry '" + entry.trim()
-                        + "' is not host:broker-port:backup-port:zk-port:zk-peer-port:zk-election-port");
+                        + "' is not host:broker-port:backup-port:zk-port:zk-peer-port:zk-election-port"
+                        + (external.isEmpty() ? "" : " or host:broker-port:backup-port"));
             }
             try {
-                members.add(new Member(members.size() + 1, p[0], port(p[1]), port(p[2]), port(p[3]), port(p[4]), port(p[5])));
+                members.add(p.length == 3 ? new Member(members.size() + 1, p[0], port(p[1]), port(p[2]), 0, 0, 0)
+                        : new Member(members.size() + 1, p[0], port(p[1]), port(p[2]), port(p[3]), port(p[4]), port(p[5])));
             } catch (IllegalArgumentException e) {
                 throw config.invalid(NodeConfig.CLUSTER_NODES, "entry '" + entry.trim() + "': " + e.getMessage());
             }
@@ -59,7 +63,44 @@ public record ClusterLayout(int self, List<Member> members, String secret) {
         if (session < 2 * tick || session > 20 * tick) {
             throw config.invalid(NodeConfig.CLUSTER_LOCK_SESSION, "must be 2 to 20 times zookeeper.tick (" + tick + "ms)");
         }
-        return new ClusterLayout(self, List.copyOf(members), secret);
+        return new ClusterLayout(self, List.copyOf(members), secret, external);
+    }
+
+    /** {@code zookeeper.connect}, checked: empty, or three or more {@code host:port} entries. */
+    private static String externalEnsemble(Config config) {
+        String value = config.get(NodeConfig.ZOOKEEPER_CONNECT).trim();
+        if (value.isEmpty()) {
+            return "";
+        }
+        String[] entries = value.split(",");
+        for (String entry : entries) {
+            String[] p = entry.trim().split(":");
+            try {
+                if (p.length != 2 || p[0].isBlank()) {
+                    throw new IllegalArgumentException("is not host:port");
+                }
+                port(p[1]);
+            } catch (IllegalArgumentException e) {
+                throw config.invalid(NodeConfig.ZOOKEEPER_CONNECT, "entry '" + entry.trim() + "' " + e.getMessage().replaceFirst("^'", "'"));
+            }
+        }
+        if (entries.length < 3) {
+            throw config.invalid(NodeConfig.ZOOKEEPER_CONNECT, "an ensemble needs at least three members for a majority that survives one loss");
+        }
+        return value;
+    }
+
+    /** Whether each node runs a member of the cluster's ZooKeeper ensemble (else it uses an external one). */
+    public boolean embeddedZooKeeper() {
+        return externalZooKeeper.isEmpty();
+    }
+
+    /** The ensemble's members as {@code host:port}, embedded or external, in order. */
+    public List<String> zooKeeperMembers() {
+        if (!embeddedZooKeeper()) {
+            return java.util.Arrays.stream(externalZooKeeper.split(",")).map(String::trim).toList();
+        }
+        return members.stream().map(m -> m.host() + ":" + m.zkPort()).toList();
     }
 
     public Member me() {
@@ -76,8 +117,9 @@ public record ClusterLayout(int self, List<Member> members, String secret) {
         return members.get(self % members.size());
     }
 
+    /** The connect string of the cluster's ZooKeeper ensemble. */
     public String zooKeeper() {
-        return ZooKeeperMember.connectString(members.stream().map(Member::zooKeeperPeer).toList());
+        return embeddedZooKeeper() ? ZooKeeperMember.connectString(members.stream().map(Member::zooKeeperPeer).toList()) : externalZooKeeper;
     }
 
     /** Every broker of the cluster, primaries and backups, node by node. */

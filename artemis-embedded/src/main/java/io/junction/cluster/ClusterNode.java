@@ -81,9 +81,11 @@ public final class ClusterNode implements AutoCloseable {
         ClusterLayout.Member me = layout.me();
         StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.brokerPort(), "broker of " + ClusterLayout.group(me));
         StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.backupPort(), "backup of " + ClusterLayout.group(layout.previous()));
-        StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkPort(), "ZooKeeper clients");
-        StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkPeerPort(), "ZooKeeper followers");
-        StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkElectionPort(), "ZooKeeper leader election");
+        if (layout.embeddedZooKeeper()) {
+            StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkPort(), "ZooKeeper clients");
+            StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkPeerPort(), "ZooKeeper followers");
+            StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkElectionPort(), "ZooKeeper leader election");
+        }
         FileChannel dataLock = StartupChecks.lockDataDirectory(config, dataDir);
         DirectoryStore users = DirectoryStore.open(dataDir.resolve("security").resolve("directory.properties"));
         ClusterNode node = new ClusterNode(layout, dataDir, dataLock, users);
@@ -93,18 +95,22 @@ public final class ClusterNode implements AutoCloseable {
             node.close();
             throw e;
         }
-        LOG.info("Cluster node {} started: primary of {} on {}, backup of {} on {}, ZooKeeper member {} on port {}", layout.self(),
-                ClusterLayout.group(me), me.brokerUrl(), ClusterLayout.group(layout.previous()), me.backupUrl(), me.id(), me.zkPort());
+        LOG.info("Cluster node {} started: primary of {} on {}, backup of {} on {}, {}", layout.self(), ClusterLayout.group(me), me.brokerUrl(),
+                ClusterLayout.group(layout.previous()), me.backupUrl(), layout.embeddedZooKeeper() ? "ZooKeeper member " + me.id() + " on port "
+                        + me.zkPort() : "external ZooKeeper " + layout.zooKeeper());
         return node;
     }
 
     private void startParts(Config config) throws Exception {
         ClusterLayout.Member me = layout.me();
-        List<ZooKeeperMember.Peer> ensemble = layout.members().stream().map(ClusterLayout.Member::zooKeeperPeer).toList();
-        resources.add(ZooKeeperMember.ensembleMember(dataDir.resolve("zookeeper"), me.zooKeeperPeer(), ensemble,
-                config.get(NodeConfig.ZOOKEEPER_TICK)));
+        if (layout.embeddedZooKeeper()) {
+            List<ZooKeeperMember.Peer> ensemble = layout.members().stream().map(ClusterLayout.Member::zooKeeperPeer).toList();
+            resources.add(ZooKeeperMember.ensembleMember(dataDir.resolve("zookeeper"), me.zooKeeperPeer(), ensemble,
+                    config.get(NodeConfig.ZOOKEEPER_TICK)));
+        }
         DirectoryRegistry registry = DirectoryRegistry.start(layout.zooKeeper(), users);
         resources.add(registry);
+        registry.announce(layout.self());
         String primaryGroup = ClusterLayout.group(me);
         brokers.add(broker(config, dataDir.resolve(primaryGroup + "-primary"), me.brokerPort(),
                 settings(config, primaryGroup, GroupSettings.Role.PRIMARY, me.brokerUrl(), layout.next().backupUrl())));
@@ -399,8 +405,9 @@ public final class ClusterNode implements AutoCloseable {
         // random before each attempt) can outlast the third of a lock session after which the lock manager gives
         // the session up; a backup that gives up in the middle of a failover then waits for a primary that never
         // returns. The local member still answers only while it is part of a majority.
-        String localZooKeeper = layout.me().host() + ":" + layout.me().zkPort();
-        return new GroupSettings(group, role, self, peers, localZooKeeper, config.get(NodeConfig.CLUSTER_LOCK_SESSION),
+        // With an external ensemble, which outlives any node, the brokers use all of it.
+        String zooKeeper = layout.embeddedZooKeeper() ? layout.me().host() + ":" + layout.me().zkPort() : layout.zooKeeper();
+        return new GroupSettings(group, role, self, peers, zooKeeper, config.get(NodeConfig.CLUSTER_LOCK_SESSION),
                 CLUSTER_USER, layout.secret());
     }
 

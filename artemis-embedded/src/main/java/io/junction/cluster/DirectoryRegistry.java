@@ -11,7 +11,9 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -26,12 +28,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class DirectoryRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryRegistry.class);
-    static final String NAMESPACE = "junction-registry";
+    public static final String NAMESPACE = "junction-registry";
     static final String DIRECTORY = "/directory";
+    /** Where running nodes announce themselves, one ephemeral child each. */
+    public static final String NODES = "/nodes";
 
     private final CuratorFramework client;
     private final CuratorCache cache;
     private final DirectoryStore store;
+    private volatile PersistentNode presence;
     private int appliedVersion = -1;
     private long appliedCzxid = -1;
 
@@ -84,6 +89,17 @@ public final class DirectoryRegistry implements AutoCloseable {
             LOG.warn("Cannot read the cluster's tenants and users from ZooKeeper yet: {}", e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * Marks node {@code id} as running, with an ephemeral ZooKeeper node ({@code /nodes/ID}) that lives as long as this
+     * registry's session and is created again after a lost session: how {@code junction cluster status} tells a node
+     * whose brokers are passive from a node that is down.
+     */
+    public void announce(int id) {
+        PersistentNode node = new PersistentNode(client, CreateMode.EPHEMERAL, false, NODES + "/" + id, new byte[0]);
+        node.start();
+        this.presence = node;
     }
 
     private Directory update(UnaryOperator<Directory> change) {
@@ -157,6 +173,13 @@ public final class DirectoryRegistry implements AutoCloseable {
 
     @Override
     public void close() {
+        if (presence != null) {
+            try {
+                presence.close();
+            } catch (java.io.IOException e) {
+                LOG.debug("Cannot remove this node's presence from ZooKeeper: {}", e.getMessage());
+            }
+        }
         cache.close();
         client.close();
     }

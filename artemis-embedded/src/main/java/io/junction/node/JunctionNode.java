@@ -64,7 +64,7 @@ public final class JunctionNode implements AutoCloseable {
         if (embedded.get() != null) {
             throw new IllegalStateException("node " + name() + " is already started");
         }
-        LOG.info("Node {} configuration from {}: {}", name(), config.source(), config.describe());
+        LOG.info("Node {} configuration from {}: {}", name(), config.source(), config.describeForLog());
         createdAdmin = AdminCredentials.bootstrap(users, dataDir, connectUrl()).orElse(null);
         EmbeddedActiveMQ broker = new EmbeddedActiveMQ()
                 .setConfiguration(BrokerSettings.build(config, dataDir, journal.type()))

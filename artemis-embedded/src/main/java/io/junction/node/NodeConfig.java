@@ -82,6 +82,10 @@ public final class NodeConfig {
             "ZooKeeper's basic time unit; sessions may last 2 to 20 ticks.")
             .require(d -> d.toMillis() >= 10 && d.toMillis() <= 10_000, "must be between 10ms and 10s");
 
+    public static final ConfigKey<String> ZOOKEEPER_CONNECT = ConfigKey.of("zookeeper.connect", ConfigType.STRING, "",
+            "An external ZooKeeper ensemble for a cluster, as host:port,host:port,... (three members or more).\n"
+                    + "Empty: each node runs its own ensemble member on the ZooKeeper ports in cluster.nodes. When set,\n"
+                    + "the nodes run no member and cluster.nodes entries may be just host:broker-port:backup-port.");
     public static final ConfigKey<String> TLS_KEYSTORE = ConfigKey.of("tls.keystore", ConfigType.STRING, "",
             "Keystore (PKCS12 or JKS) holding this node's certificate and private key. When set, every acceptor\n"
                     + "speaks TLS only, on the same ports; empty: plain TCP. docs/tls.md shows how to make one.");
@@ -102,6 +106,7 @@ public final class NodeConfig {
             .define(JOURNAL_TYPE).define(JOURNAL_BUFFER_TIMEOUT).define(JOURNAL_SYNC).define(JOURNAL_FILE_SIZE)
             .define(GLOBAL_MAX_SIZE).define(DISK_MAX_USAGE).define(MAX_DELIVERY_ATTEMPTS)
             .define(CLUSTER_NODE_ID).define(CLUSTER_NODES).define(CLUSTER_SECRET).define(CLUSTER_LOCK_SESSION).define(ZOOKEEPER_TICK)
+            .define(ZOOKEEPER_CONNECT)
             .define(TLS_KEYSTORE).define(TLS_KEYSTORE_PASSWORD).define(TLS_TRUSTSTORE).define(TLS_TRUSTSTORE_PASSWORD).define(TLS_CLIENT_AUTH);
 
     private NodeConfig() {

@@ -1,16 +1,20 @@
 package io.junction.cli;
 
 import io.junction.cluster.ClusterLayout;
+import io.junction.cluster.DirectoryRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
@@ -20,6 +24,9 @@ import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.api.core.management.ManagementHelper;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryNTimes;
 
 /**
  * Looks at every broker and ZooKeeper member of a cluster from outside: which broker of each group serves, whether
@@ -123,16 +130,26 @@ final class ClusterProbe {
 
     static State probe(ClusterLayout layout, String user, String password) {
         List<ZooKeeper> zooKeeper = new ArrayList<>();
-        for (ClusterLayout.Member m : layout.members()) {
-            zooKeeper.add(new ZooKeeper(m.id(), m.host() + ":" + m.zkPort(), zooKeeperMode(m.host(), m.zkPort())));
+        List<String> members = layout.zooKeeperMembers();
+        for (int i = 0; i < members.size(); i++) {
+            String address = members.get(i);
+            int colon = address.lastIndexOf(':');
+            zooKeeper.add(new ZooKeeper(i + 1, address, zooKeeperMode(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))));
+        }
+        // a node that is up: its own ZooKeeper member answers (embedded), or its presence node exists (external)
+        Set<Integer> up = new HashSet<>();
+        if (layout.embeddedZooKeeper()) {
+            zooKeeper.stream().filter(z -> !z.mode().equals("down")).forEach(z -> up.add(z.node()));
+        } else {
+            up.addAll(presentNodes(layout));
         }
         List<Group> groups = new ArrayList<>();
         int n = layout.members().size();
         for (ClusterLayout.Member m : layout.members()) {
             ClusterLayout.Member next = layout.members().get(m.id() % n);
             groups.add(new Group(ClusterLayout.group(m),
-                    broker(m.id(), "primary", m.brokerUrl(), !zooKeeper.get(m.id() - 1).mode().equals("down"), user, password),
-                    broker(next.id(), "backup", next.backupUrl(), !zooKeeper.get(next.id() - 1).mode().equals("down"), user, password)));
+                    broker(m.id(), "primary", m.brokerUrl(), up.contains(m.id()), user, password),
+                    broker(next.id(), "backup", next.backupUrl(), up.contains(next.id()), user, password)));
         }
         return new State(groups, zooKeeper);
     }
@@ -180,6 +197,25 @@ final class ClusterProbe {
             throw new IOException("management refused " + name + ": " + ManagementHelper.getResult(reply));
         }
         return ManagementHelper.getResult(reply);
+    }
+
+    /** The nodes that announce themselves in an external ensemble; none if it does not answer in time. */
+    static Set<Integer> presentNodes(ClusterLayout layout) {
+        Set<Integer> present = new HashSet<>();
+        try (CuratorFramework zk = CuratorFrameworkFactory.builder().connectString(layout.zooKeeper()).namespace(DirectoryRegistry.NAMESPACE)
+                .sessionTimeoutMs(10_000).connectionTimeoutMs(TIMEOUT_MS).retryPolicy(new RetryNTimes(0, 0)).build()) {
+            zk.start();
+            if (zk.blockUntilConnected(TIMEOUT_MS, TimeUnit.MILLISECONDS) && zk.checkExists().forPath(DirectoryRegistry.NODES) != null) {
+                for (String child : zk.getChildren().forPath(DirectoryRegistry.NODES)) {
+                    present.add(Integer.parseInt(child));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // no answer: no node can be shown as up
+        }
+        return present;
     }
 
     /** ZooKeeper's {@code srvr} command: the member's mode, or why there is none. */

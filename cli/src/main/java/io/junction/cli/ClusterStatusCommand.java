@@ -48,7 +48,7 @@ final class ClusterStatusCommand implements Callable<Integer> {
         if (output.json) {
             output.result("", state.json());
         } else {
-            print(state, spec.commandLine().getOut());
+            print(state, layout, spec.commandLine().getOut());
         }
         return state.quorum() && state.allReplicated() ? 0 : CliFailure.FAILURE;
     }
@@ -70,7 +70,7 @@ final class ClusterStatusCommand implements Callable<Integer> {
                 "No admin credentials: pass --credentials FILE, set JUNCTION_USER and JUNCTION_PASSWORD, or use the --data DIR of junction cluster up"));
     }
 
-    private void print(ClusterProbe.State state, PrintWriter out) {
+    private void print(ClusterProbe.State state, ClusterLayout layout, PrintWriter out) {
         List<List<Object>> rows = new ArrayList<>();
         for (ClusterProbe.Group g : state.groups()) {
             String active = g.active().map(b -> "node " + b.node() + " (" + b.role() + ")").orElse("-");
@@ -84,7 +84,7 @@ final class ClusterStatusCommand implements Callable<Integer> {
         out.println();
         out.println("ZooKeeper: " + (state.quorum() ? "quorum" : "NO QUORUM (active brokers stop; see docs/ha.md)") + ", " + serving + " of "
                 + state.zooKeeper().size() + " members serving ("
-                + String.join(", ", state.zooKeeper().stream().map(z -> "node " + z.node() + " " + z.mode()).toList()) + ")");
+                + String.join(", ", state.zooKeeper().stream().map(z -> (layout.embeddedZooKeeper() ? "node " + z.node() : z.address()) + " " + z.mode()).toList()) + ")");
         for (ClusterProbe.Group g : state.groups()) {
             if (g.status().equals("UNPROTECTED")) {
                 out.println(g.name() + " is UNPROTECTED: it runs on one copy until its other broker is back in sync.");

@@ -51,7 +51,8 @@ final class NodeStartCommand implements Callable<Integer> {
         out.printf("  %-10s%s%n", "data:", node.dataDirectory());
         out.printf("  %-10s%s (group %s)%n", "primary:", layout.me().brokerUrl(), ClusterLayout.group(layout.me()));
         out.printf("  %-10s%s (group %s)%n", "backup:", layout.me().backupUrl(), ClusterLayout.group(layout.previous()));
-        out.printf("  %-10s%s:%d%n", "zookeeper:", layout.me().host(), layout.me().zkPort());
+        out.printf("  %-10s%s%n", "zookeeper:", layout.embeddedZooKeeper() ? layout.me().host() + ":" + layout.me().zkPort() + " (this node's member)"
+                : layout.zooKeeper() + " (external)");
         out.printf("  %-10s%s%n", "connect:", node.clientUrl());
         out.println("Its brokers become active once a majority of the nodes runs. Press Ctrl-C to stop.");
         out.flush();

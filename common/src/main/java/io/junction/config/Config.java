@@ -44,4 +44,11 @@ public final class Config {
     public Map<String, String> describe() {
         return new TreeMap<>(resolved);
     }
+
+    /** {@link #describe}, with the value of every key naming a password or secret replaced by {@code ***}: for logs. */
+    public Map<String, String> describeForLog() {
+        Map<String, String> shown = new TreeMap<>(resolved);
+        shown.replaceAll((k, v) -> (k.contains("password") || k.contains("secret")) && !v.isEmpty() ? "***" : v);
+        return shown;
+    }
 }
