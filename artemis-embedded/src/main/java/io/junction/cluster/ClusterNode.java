@@ -110,7 +110,6 @@ public final class ClusterNode implements AutoCloseable {
         }
         DirectoryRegistry registry = DirectoryRegistry.start(layout.zooKeeper(), users);
         resources.add(registry);
-        registry.announce(layout.self());
         String primaryGroup = ClusterLayout.group(me);
         brokers.add(broker(config, dataDir.resolve(primaryGroup + "-primary"), me.brokerPort(),
                 settings(config, primaryGroup, GroupSettings.Role.PRIMARY, me.brokerUrl(), layout.next().backupUrl())));
@@ -314,6 +313,8 @@ public final class ClusterNode implements AutoCloseable {
                 return;
             }
             LOG.info("Cluster node {} has the cluster's users from ZooKeeper ({} users)", layout.self(), users.names().size());
+            // announced once ZooKeeper answers: the first write through the registry's namespace waits for a majority
+            registry.announce(layout.self());
             admin.complete(AdminCredentials.bootstrap(users, dataDir, clientUrl()));
         } catch (Throwable e) {
             LOG.error("Cluster node {} cannot read the cluster's users: {}", layout.self(), e.getMessage(), e);

@@ -173,13 +173,8 @@ public final class DirectoryRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        if (presence != null) {
-            try {
-                presence.close();
-            } catch (java.io.IOException e) {
-                LOG.debug("Cannot remove this node's presence from ZooKeeper: {}", e.getMessage());
-            }
-        }
+        // the presence node is not deleted one by one: that retries for as long as ZooKeeper has no majority, while
+        // closing the client ends the session, and ZooKeeper removes the session's ephemeral nodes with it
         cache.close();
         client.close();
     }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -108,6 +109,131 @@ class GroupFailoverProcessTest {
                             "the primary must serve what the backup stored while it was away");
                 }
             }
+        }
+    }
+
+    @Test
+    void amqpAndMqttClientsFollowTheirGroupToTheBackup() throws Exception {
+        Path users = dir.resolve("users.properties");
+        AppUser.store(users);
+        int primaryPort = FreePorts.next();
+        int backupPort = FreePorts.next();
+        try (ZooKeeperMember zk = ZooKeeperMember.standalone(dir.resolve("zk"), "127.0.0.1", FreePorts.next(), Duration.ofMillis(200));
+             ChildJvm primary = broker("PRIMARY", primaryPort, backupPort, zk, users);
+             ChildJvm backup = startBackupWhenPrimaryIsActive(primary, backupPort, primaryPort, zk, users)) {
+            Waits.until(Duration.ofSeconds(60), "backup in sync", () -> backup.output().contains("IN_SYNC"));
+            String coreUrl = ClientUrls.cluster(List.of("tcp://127.0.0.1:" + primaryPort, "tcp://127.0.0.1:" + backupPort));
+            try (Connection c = new ActiveMQConnectionFactory(coreUrl, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
+                // the MQTT topic failover/mqtt lands in this anycast queue
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                session.createConsumer(session.createQueue("failover.mqtt")).close();
+            }
+            // the client settings the README gives for each protocol
+            String amqpUrl = "failover:(amqp://127.0.0.1:" + primaryPort + ",amqp://127.0.0.1:" + backupPort
+                    + ")?failover.maxReconnectAttempts=-1&failover.reconnectDelay=100&failover.useReconnectBackOff=false";
+            Set<String> amqpAcked = ConcurrentHashMap.newKeySet();
+            Set<String> mqttAcked = ConcurrentHashMap.newKeySet();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread amqp = new Thread(() -> produceAmqp(amqpUrl, amqpAcked, stop), "amqp-producer");
+            Thread mqtt = new Thread(() -> produceMqtt(new String[] {"tcp://127.0.0.1:" + primaryPort, "tcp://127.0.0.1:" + backupPort}, mqttAcked, stop),
+                    "mqtt-producer");
+            amqp.start();
+            mqtt.start();
+            Waits.until(Duration.ofSeconds(60), "100 acknowledged sends over each protocol", () -> amqpAcked.size() >= 100 && mqttAcked.size() >= 100);
+            primary.killHard();
+            Waits.until(Duration.ofSeconds(60), "the backup to take over", () -> backup.output().contains("ACTIVE g1 BACKUP"));
+            int amqpAtTakeover = amqpAcked.size();
+            int mqttAtTakeover = mqttAcked.size();
+            Waits.until(Duration.ofSeconds(60), "100 more acknowledged sends over each protocol after the takeover",
+                    () -> amqpAcked.size() >= amqpAtTakeover + 100 && mqttAcked.size() >= mqttAtTakeover + 100);
+            stop.set(true);
+            amqp.join(30_000);
+            mqtt.join(30_000);
+
+            String backupUrl = "tcp://127.0.0.1:" + backupPort;
+            assertEquals(Set.of(), missing(backupUrl, "failover.amqp", amqpAcked), "acknowledged AMQP sends lost in failover");
+            assertEquals(Set.of(), missing(backupUrl, "failover.mqtt", mqttAcked), "acknowledged MQTT QoS 1 publishes lost in failover");
+        }
+    }
+
+    /** The acknowledged sequence numbers that are not in {@code queue}. */
+    private static Set<String> missing(String url, String queue, Set<String> acknowledged) throws JMSException {
+        Set<String> received = new HashSet<>();
+        try (Connection c = new ActiveMQConnectionFactory(url, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+            for (Message m = consumer.receive(10_000); m != null; m = consumer.receive(2_000)) {
+                received.add(m instanceof jakarta.jms.BytesMessage b ? new String(b.getBody(byte[].class), java.nio.charset.StandardCharsets.UTF_8)
+                        : m.getBody(String.class));
+            }
+        }
+        Set<String> lost = new HashSet<>(acknowledged);
+        lost.removeAll(received);
+        return lost;
+    }
+
+    /** Qpid JMS through its failover URL: durable sends, each with a duplicate-detection id, retried on failure. */
+    private static void produceAmqp(String url, Set<String> acknowledged, AtomicBoolean stop) {
+        try (Connection c = new org.apache.qpid.jms.JmsConnectionFactory(AppUser.NAME, AppUser.PASSWORD, url).createConnection()) {
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = session.createProducer(session.createQueue("failover.amqp"));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < 100_000 && !stop.get(); i++) {
+                String seq = "a" + i;
+                Message m = session.createTextMessage(seq);
+                m.setStringProperty("_AMQ_DUPL_ID", seq);
+                sendWithRetries(() -> p.send(m));
+                acknowledged.add(seq);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    interface Send {
+        void run() throws Exception;
+    }
+
+    private static void sendWithRetries(Send send) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                send.run();
+                return;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** Paho with both brokers as server URIs, a persistent session and automatic reconnection: QoS 1 publishes. */
+    private static void produceMqtt(String[] servers, Set<String> acknowledged, AtomicBoolean stop) {
+        try {
+            org.eclipse.paho.client.mqttv3.MqttClient client = new org.eclipse.paho.client.mqttv3.MqttClient(servers[0], "failover-device",
+                    new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+            org.eclipse.paho.client.mqttv3.MqttConnectOptions options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+            options.setServerURIs(servers);
+            options.setAutomaticReconnect(true);
+            options.setCleanSession(false);
+            options.setUserName(AppUser.NAME);
+            options.setPassword(AppUser.PASSWORD.toCharArray());
+            options.setConnectionTimeout(3);
+            options.setKeepAliveInterval(2);
+            client.setTimeToWait(5_000);
+            client.connect(options);
+            for (int i = 0; i < 100_000 && !stop.get(); i++) {
+                String seq = "q" + i;
+                sendWithRetries(() -> client.publish("failover/mqtt", seq.getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, false));
+                acknowledged.add(seq);
+            }
+            client.disconnect();
+            client.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
