@@ -17,7 +17,8 @@ import org.apache.activemq.artemis.utils.JsonLoader;
 
 /**
  * The tenant and user operations of {@code junction tenant} and {@code junction user}, invoked through Artemis
- * management (resource {@value TenantBrokers#RESOURCE}), which only the service's admin may use. Each change goes
+ * management (resource {@value TenantBrokers#RESOURCE}) by the service's admin, or by a tenant's admin for its own
+ * tenant's users. Each change goes
  * through the {@link DirectoryStore}, that is to the cluster's registry on a cluster, and is applied whole or not at
  * all; a refused change throws with a one-line reason, which management returns to the caller.
  */
@@ -30,8 +31,38 @@ public final class DirectoryResource {
         this.store = store;
     }
 
+    /**
+     * The tenant the calling user may act on: null for the service's admin (any tenant), the admin's own tenant for a
+     * tenant's admin; anyone else is refused. Artemis has already let only these two kinds of user call.
+     */
+    private String scope() {
+        String name = ManagementCaller.current();
+        User caller = name == null ? null : store.snapshot().user(name).orElse(null);
+        if (caller != null && caller.isServiceAdmin()) {
+            return null;
+        }
+        if (caller != null && caller.tenant() != null && caller.roles().contains(User.ADMIN)) {
+            return caller.tenant();
+        }
+        throw new SecurityException("User " + name + " may not manage tenants or users");
+    }
+
+    /** Refuses a tenant's admin acting on another tenant (or on none). */
+    private void within(String scope, String tenant) {
+        if (scope != null && !scope.equals(tenant)) {
+            throw new SecurityException("An admin of tenant " + scope + " manages only that tenant's users");
+        }
+    }
+
+    private void serviceAdminOnly() {
+        if (scope() != null) {
+            throw new SecurityException("Only the service's admin creates, changes and deletes tenants");
+        }
+    }
+
     /** Creates a tenant; {@code limits} is {@code key=value,...} over the defaults. Returns the tenant as JSON. */
     public String createTenant(String id, String name, String limits) {
+        serviceAdminOnly();
         Tenant tenant = new Tenant(Tenant.checkId(id), name, TenantLimits.DEFAULTS.with(limits));
         Directory after = store.update(d -> {
             if (d.tenant(id).isPresent()) {
@@ -45,6 +76,7 @@ public final class DirectoryResource {
 
     /** Changes a tenant's name (unless empty) and the limits named in {@code limits}. */
     public String updateTenant(String id, String name, String limits) {
+        serviceAdminOnly();
         Directory after = store.update(d -> {
             Tenant t = d.tenant(id).orElseThrow(() -> new IllegalArgumentException("No tenant " + id));
             return d.withTenant(new Tenant(id, name == null || name.isBlank() ? t.name() : name, t.limits().with(limits)));
@@ -58,6 +90,7 @@ public final class DirectoryResource {
      * messages of the tenant unless {@code force}; the CLI asks every broker first.
      */
     public String deleteTenant(String id, boolean force) throws Exception {
+        serviceAdminOnly();
         Tenant tenant = store.snapshot().tenant(id).orElseThrow(() -> new IllegalArgumentException("No tenant " + id));
         long held = TenantBrokers.messageCounts(server, tenant).values().stream().mapToLong(Long::longValue).sum();
         if (held > 0 && !force) {
@@ -75,6 +108,7 @@ public final class DirectoryResource {
 
     /** Every tenant with its limits and number of users, as a JSON array. */
     public String tenants() {
+        serviceAdminOnly();
         Directory d = store.snapshot();
         JsonArrayBuilder all = JsonLoader.createArrayBuilder();
         d.tenants().values().stream().sorted((a, b) -> a.id().compareTo(b.id())).forEach(t -> all.add(tenantJson(d, t, false)));
@@ -83,6 +117,7 @@ public final class DirectoryResource {
 
     /** One tenant: limits, users, and the messages this broker holds in each of its queues. */
     public String tenant(String id) {
+        within(scope(), id);
         Directory d = store.snapshot();
         Tenant t = d.tenant(id).orElseThrow(() -> new IllegalArgumentException("No tenant " + id));
         return tenantJson(d, t, true).build().toString();
@@ -90,6 +125,7 @@ public final class DirectoryResource {
 
     /** Adds a user to a tenant (or, with an empty tenant, to the whole service); {@code roles} is comma-separated. */
     public String addUser(String name, String tenant, String roles, String password) {
+        within(scope(), tenant == null || tenant.isBlank() ? null : tenant);
         User user = User.create(User.checkName(name), tenant == null || tenant.isBlank() ? null : tenant, roleSet(roles), checkPassword(password));
         Directory after = store.update(d -> {
             if (d.user(name).isPresent()) {
@@ -102,8 +138,10 @@ public final class DirectoryResource {
     }
 
     public String removeUser(String name) {
+        String scope = scope();
         Directory after = store.update(d -> {
             User u = d.user(name).orElseThrow(() -> new IllegalArgumentException("No user " + name));
+            within(scope, u.tenant());
             if (u.isServiceAdmin() && d.users().values().stream().filter(User::isServiceAdmin).count() == 1) {
                 throw new IllegalArgumentException("User " + name + " is the last admin; add another admin first");
             }
@@ -114,25 +152,34 @@ public final class DirectoryResource {
     }
 
     public String setPassword(String name, String password) {
+        String scope = scope();
         String hash = io.junction.security.PasswordHash.hash(checkPassword(password));
-        store.update(d -> d.withUser(d.user(name).orElseThrow(() -> new IllegalArgumentException("No user " + name)).withPasswordHash(hash)));
+        store.update(d -> {
+            User u = d.user(name).orElseThrow(() -> new IllegalArgumentException("No user " + name));
+            within(scope, u.tenant());
+            return d.withUser(u.withPasswordHash(hash));
+        });
         return "{\"changed\":\"" + name + "\"}";
     }
 
     /** Users of one tenant, or all users when {@code tenant} is empty, as a JSON array (never a password hash). */
     public String users(String tenant) {
+        String scope = scope();
+        String which = scope != null && (tenant == null || tenant.isBlank()) ? scope : tenant;
+        within(scope, which);
         Directory d = store.snapshot();
-        if (tenant != null && !tenant.isBlank() && d.tenant(tenant).isEmpty()) {
-            throw new IllegalArgumentException("No tenant " + tenant);
+        if (which != null && !which.isBlank() && d.tenant(which).isEmpty()) {
+            throw new IllegalArgumentException("No tenant " + which);
         }
         JsonArrayBuilder all = JsonLoader.createArrayBuilder();
-        d.users().values().stream().filter(u -> tenant == null || tenant.isBlank() || tenant.equals(u.tenant()))
+        d.users().values().stream().filter(u -> which == null || which.isBlank() || which.equals(u.tenant()))
                 .sorted((a, b) -> a.name().compareTo(b.name())).forEach(u -> all.add(userJson(u)));
         return all.build().toString();
     }
 
     /** The messages this broker holds in each queue of the tenant, as a JSON object. */
     public String tenantMessages(String id) {
+        within(scope(), id);
         Tenant t = store.snapshot().tenant(id).orElseThrow(() -> new IllegalArgumentException("No tenant " + id));
         JsonObjectBuilder counts = JsonLoader.createObjectBuilder();
         TenantBrokers.messageCounts(server, t).forEach(counts::add);

@@ -48,6 +48,10 @@ public final class TenantBrokers {
         Configuration c = server.getConfiguration();
         c.setAddressSettings(new ConcurrentHashMap<>(c.getAddressSettings()));
         c.setResourceLimitSettings(new ConcurrentHashMap<>(c.getResourceLimitSettings()));
+        // each management operation is authorised on its own (mops.RESOURCE.OPERATION), so that a tenant's admin may
+        // manage its users through junction.directory and nothing else
+        c.setManagementMessageRbac(true);
+        c.registerBrokerPlugin(new ManagementCaller(c.getManagementAddress().toString()));
         apply(server, store.snapshot());
         server.registerActivateCallback(new ActivateCallback() {
             @Override

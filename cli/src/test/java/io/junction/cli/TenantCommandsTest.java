@@ -12,6 +12,8 @@ import jakarta.jms.JMSSecurityException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -138,6 +140,46 @@ class TenantCommandsTest {
         CliRun last = run("user", "remove", "admin");
         assertEquals(1, last.exitCode());
         assertTrue(last.errorLine().contains("last admin"), last.err());
+    }
+
+    @Test
+    void aTenantsAdminManagesItsOwnUsersAndNothingElse() throws Exception {
+        assertEquals(0, run("tenant", "create", "acme").exitCode());
+        assertEquals(0, run("tenant", "create", "globex").exitCode());
+        assertEquals(0, runWithInput("acme-admin-pw\n", "user", "add", "--tenant", "acme", "--role", "admin", "acme-admin").exitCode());
+        assertEquals(0, runWithInput("globex-pw-123\n", "user", "add", "--tenant", "globex", "--role", "consumer", "globex-app").exitCode());
+        String[] asTenantAdmin = {"--url", node.coreUrl(), "--user", "acme-admin", "--password", "acme-admin-pw"};
+
+        CliRun added = CliRun.withInput("poller-pw-123\n", with(asTenantAdmin, "user", "add", "--tenant", "acme", "--role", "producer", "poller-2"));
+        assertEquals(0, added.exitCode(), added.err());
+        as("poller-2", "poller-pw-123").createConnection().close();
+        CliRun listed = CliRun.of(with(asTenantAdmin, "user", "list"));
+        assertTrue(listed.out().contains("poller-2") && !listed.out().contains("globex-app"), listed.out());
+        assertEquals(0, CliRun.withInput("poller-pw-456\n", with(asTenantAdmin, "user", "passwd", "poller-2")).exitCode());
+        assertEquals(0, CliRun.of(with(asTenantAdmin, "tenant", "show", "acme")).exitCode());
+
+        for (CliRun refused : List.of(
+                CliRun.withInput("x-password-1\n", with(asTenantAdmin, "user", "add", "--tenant", "globex", "--role", "producer", "intruder")),
+                CliRun.withInput("x-password-1\n", with(asTenantAdmin, "user", "add", "--role", "operator", "intruder")),
+                CliRun.of(with(asTenantAdmin, "user", "remove", "globex-app")),
+                CliRun.withInput("x-password-1\n", with(asTenantAdmin, "user", "passwd", "admin")),
+                CliRun.of(with(asTenantAdmin, "user", "list", "--tenant", "globex")),
+                CliRun.of(with(asTenantAdmin, "tenant", "show", "globex")),
+                CliRun.of(with(asTenantAdmin, "tenant", "create", "mine")),
+                CliRun.of(with(asTenantAdmin, "tenant", "list")),
+                CliRun.of(with(asTenantAdmin, "queues")))) {
+            assertEquals(1, refused.exitCode(), refused.out() + refused.err());
+            refused.errorLine();
+        }
+        as("globex-app", "globex-pw-123").createConnection().close();
+        assertTrue(run("user", "list").out().contains("globex-app"), "the other tenant's user is untouched");
+        assertEquals(0, CliRun.of(with(asTenantAdmin, "user", "remove", "poller-2")).exitCode());
+    }
+
+    private static String[] with(String[] login, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(login));
+        return all.toArray(String[]::new);
     }
 
     @Test

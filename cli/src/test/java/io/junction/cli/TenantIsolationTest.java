@@ -113,7 +113,13 @@ class TenantIsolationTest {
         refused(protocol + ": a's consumer subscribes across tenants", () -> subscribe(as.apply("a-consumer"), "tenant.*.events"));
         refused(protocol + ": a's consumer subscribes to everything", () -> subscribe(as.apply("a-consumer"), "#"));
         refused(protocol + ": a's admin creates a queue under b", () -> durableSubscription(as.apply("a-admin"), "tenant.b.events", "a-steals"));
-        refused(protocol + ": a's admin reaches management", () -> send(as.apply("a-admin"), "activemq.management", "x", false));
+        refused(protocol + ": a's consumer reaches management", () -> send(as.apply("a-consumer"), "activemq.management", "x", false));
+        if (protocol.equals("core")) {
+            int before = refusals.size();
+            assertEquals(false, manage(as.apply("a-admin"), "broker", "listQueues"), "a's admin may not call the broker's own management");
+            assertEquals(false, manage(as.apply("a-admin"), "junction.directory", "tenants"), "a's admin may not list the tenants");
+            assertTrue(refusals.size() > before, "refused management calls are logged");
+        }
         refused(protocol + ": a's producer consumes its own tenant", () -> receive(as.apply("a-producer"), "tenant.a.events"));
         refused(protocol + ": a's consumer creates a temporary queue", () -> temporaryQueue(as.apply("a-consumer")));
 
@@ -122,6 +128,22 @@ class TenantIsolationTest {
         assertEquals(forNoc, receive(as.apply("noc"), "tenant.b.metrics"), "the operator reads every tenant's metrics");
         refused(protocol + ": the operator sends", () -> send(as.apply("noc"), "tenant.b.metrics", "x"));
         refused(protocol + ": the operator reads a dead-letter queue", () -> receive(as.apply("noc"), "tenant.b.dlq"));
+    }
+
+    /** Calls a management operation with no arguments; whether the broker carried it out. */
+    private static boolean manage(ConnectionFactory cf, String resource, String operation) throws Exception {
+        try (Connection c = cf.createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.TemporaryQueue replies = s.createTemporaryQueue();
+            Message request = s.createMessage();
+            request.setJMSReplyTo(replies);
+            org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.putOperationInvocation(request, resource, operation);
+            s.createProducer(s.createQueue("activemq.management")).send(request);
+            Message reply = s.createConsumer(replies).receive(10_000);
+            assertNotNull(reply, "no answer to " + operation);
+            return org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.hasOperationSucceeded(reply);
+        }
     }
 
     private static void send(ConnectionFactory cf, String address, String body) throws JMSException {

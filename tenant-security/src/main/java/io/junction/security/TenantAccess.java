@@ -5,8 +5,10 @@ import java.util.Set;
 import org.apache.activemq.artemis.core.security.CheckType;
 
 /**
- * Who may do what where. A tenant's user acts only on addresses under its own {@code tenant.ID.}; the service's
- * operator reads every tenant's metrics, events and alerts; the service's admin does anything. Everything else,
+ * Who may do what where. A tenant's user acts only on addresses under its own {@code tenant.ID.}; a tenant's admin
+ * may also call the user operations of Junction's directory resource (which confine it to its tenant) and no other
+ * management; the service's operator reads every tenant's metrics, events and alerts; the service's admin does
+ * anything. Everything else,
  * management, notifications and temporary queues (whose names are outside any tenant) included, is refused: no
  * catch-all grants a tenant's roles anything.
  */
@@ -17,6 +19,16 @@ public final class TenantAccess {
     private static final Set<CheckType> ADMINISTER = EnumSet.of(CheckType.SEND, CheckType.CREATE_ADDRESS, CheckType.DELETE_ADDRESS,
             CheckType.CONSUME, CheckType.BROWSE, CheckType.CREATE_NON_DURABLE_QUEUE, CheckType.DELETE_NON_DURABLE_QUEUE,
             CheckType.CREATE_DURABLE_QUEUE, CheckType.DELETE_DURABLE_QUEUE);
+
+    private static final String MANAGEMENT_ADDRESS = "activemq.management";
+    /** Artemis's per-operation management address for Junction's directory resource: {@code mops.junction.directory.}. */
+    private static final String TENANT_ADMIN_OPERATIONS = "mops.junction.directory.";
+    private static final Set<String> TENANT_ADMIN_METHODS = Set.of("addUser", "removeUser", "setPassword", "users", "tenant", "tenantMessages");
+
+    private static final java.util.regex.Pattern TEMPORARY_NAME = java.util.regex.Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Set<CheckType> TEMPORARY = EnumSet.of(CheckType.SEND, CheckType.CREATE_ADDRESS, CheckType.DELETE_ADDRESS,
+            CheckType.CREATE_NON_DURABLE_QUEUE, CheckType.DELETE_NON_DURABLE_QUEUE, CheckType.CONSUME);
 
     private TenantAccess() {
     }
@@ -31,6 +43,21 @@ public final class TenantAccess {
         }
         if (user.isServiceAdmin()) {
             return true;
+        }
+        if (user.tenant() != null && user.roles().contains(User.ADMIN)) {
+            // a tenant's admin manages its users through Junction's directory resource, which checks the tenant itself
+            if (check == CheckType.MANAGE && MANAGEMENT_ADDRESS.equals(address)) {
+                return true;
+            }
+            if ((check == CheckType.EDIT || check == CheckType.VIEW) && address != null && address.startsWith(TENANT_ADMIN_OPERATIONS)
+                    && TENANT_ADMIN_METHODS.contains(address.substring(TENANT_ADMIN_OPERATIONS.length()))) {
+                return true;
+            }
+            // the temporary queue the management answers come back on (the broker sends them as the caller): named by a
+            // random UUID, outside every tenant
+            if (TEMPORARY.contains(check) && address != null && TEMPORARY_NAME.matcher(address.split("::", 2)[0]).matches()) {
+                return true;
+            }
         }
         String bare = address == null ? "" : address.split("::", 2)[0];
         String owner = Tenant.owner(bare).orElse(null);

@@ -38,13 +38,23 @@ class TenantAccessTest {
 
     @Test
     void managementNotificationsAndTemporaryQueuesAreTheAdminsAlone() {
-        for (User u : new User[] {user("a", User.ADMIN, User.PRODUCER, User.CONSUMER), user(null, User.OPERATOR)}) {
+        for (User u : new User[] {user("a", User.PRODUCER, User.CONSUMER), user(null, User.OPERATOR)}) {
             assertFalse(TenantAccess.allows(u, CheckType.MANAGE, "activemq.management"));
             assertFalse(TenantAccess.allows(u, CheckType.SEND, "activemq.management"));
             assertFalse(TenantAccess.allows(u, CheckType.CONSUME, "activemq.notifications"));
             assertFalse(TenantAccess.allows(u, CheckType.CREATE_NON_DURABLE_QUEUE, "3f1b8a7e-5c1d-4c1e-9a55-0c2a1f6f4b2e"));
         }
         assertTrue(TenantAccess.allows(user(null, User.ADMIN), CheckType.MANAGE, "activemq.management"));
+        User tenantAdmin = user("a", User.ADMIN);
+        assertTrue(TenantAccess.allows(tenantAdmin, CheckType.MANAGE, "activemq.management"), "a tenant's admin sends management requests");
+        assertTrue(TenantAccess.allows(tenantAdmin, CheckType.EDIT, "mops.junction.directory.addUser"));
+        assertFalse(TenantAccess.allows(tenantAdmin, CheckType.EDIT, "mops.junction.directory.createTenant"));
+        assertFalse(TenantAccess.allows(tenantAdmin, CheckType.VIEW, "mops.broker.listQueues"));
+        assertFalse(TenantAccess.allows(tenantAdmin, CheckType.EDIT, "mops.queue.tenant.b.events.removeAllMessages"));
+        assertTrue(TenantAccess.allows(tenantAdmin, CheckType.CREATE_NON_DURABLE_QUEUE, "3f1b8a7e-5c1d-4c1e-9a55-0c2a1f6f4b2e"),
+                "its temporary reply queue");
+        assertFalse(TenantAccess.allows(tenantAdmin, CheckType.BROWSE, "3f1b8a7e-5c1d-4c1e-9a55-0c2a1f6f4b2e"));
+        assertFalse(TenantAccess.allows(tenantAdmin, CheckType.CREATE_DURABLE_QUEUE, "3f1b8a7e-5c1d-4c1e-9a55-0c2a1f6f4b2e"));
         assertTrue(TenantAccess.allows(user("a", User.ADMIN), CheckType.DELETE_DURABLE_QUEUE, "tenant.a.events::old"));
         assertFalse(TenantAccess.allows(user("a", User.ADMIN), CheckType.SEND, "tenant.b.events"));
     }
