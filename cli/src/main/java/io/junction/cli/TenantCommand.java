@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "tenant", mixinStandardHelpOptions = true, header = "Create, inspect, change and delete tenants.",
         description = {"A tenant's data lives under tenant.ID.* (MQTT: tenant/ID/...); it is created with tenant.ID.metrics, .events, .alerts,",
-                ".dlq and .expiry. Changes go to every node of a cluster. Only the service's admin may run these commands.",
+                ".dlq and .expiry. Changes go to every node of a cluster. The service's admin runs these commands; a tenant's admin may",
+                "only show its own tenant.",
                 "See docs/destinations.md."},
         subcommands = {TenantCommand.Create.class, TenantCommand.ListTenants.class, TenantCommand.Show.class, TenantCommand.Update.class,
                 TenantCommand.Delete.class})

@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "user", mixinStandardHelpOptions = true, header = "Add, list and remove users, and change their passwords.",
         description = {"A tenant's user is a producer (send only), a consumer (consume and browse) or an admin of that tenant.",
                 "A user without a tenant is an operator (reads every tenant's metrics, events and alerts) or an admin of the service.",
+                "The service's admin manages every user; a tenant's admin manages its own tenant's users.",
                 "Passwords come from a prompt or the first line of standard input, never from the command line."},
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class, UserCommand.Remove.class})
 final class UserCommand implements Runnable {

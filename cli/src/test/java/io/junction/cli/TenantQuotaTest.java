@@ -136,6 +136,36 @@ class TenantQuotaTest {
     }
 
     @Test
+    void aUserCreatesAtMostItsTenantsQueuesAndUndeliverableMessagesGoToTheTenantsDeadLetters() throws Exception {
+        tenant("tidy", "--max-queues", "2", "--max-deliveries", "2");
+        try (Connection c = connect("tidy")) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.Topic events = s.createTopic("tenant.tidy.events");
+            s.createSharedDurableConsumer(events, "tenant.tidy.events.store").close();
+            s.createSharedDurableConsumer(events, "tenant.tidy.events.graphs").close();
+            org.junit.jupiter.api.Assertions.assertThrows(JMSException.class, () -> s.createSharedDurableConsumer(events, "tenant.tidy.events.third"),
+                    "a third queue is beyond max-queues 2");
+        }
+        try (Connection c = connect("tidy")) {
+            c.start();
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            tx.createProducer(tx.createTopic("tenant.tidy.alerts")).send(tx.createTextMessage("poison"));
+            tx.commit();
+            MessageConsumer alerts = tx.createConsumer(tx.createQueue("tenant.tidy.alerts::tenant.tidy.alerts"));
+            for (int i = 0; i < 2; i++) {
+                assertNotNull(alerts.receive(5_000), "delivery " + (i + 1));
+                tx.rollback();
+            }
+            alerts.close();
+            MessageConsumer dead = tx.createConsumer(tx.createQueue("tenant.tidy.dlq::tenant.tidy.dlq"));
+            jakarta.jms.Message m = dead.receive(5_000);
+            assertNotNull(m, "after max-deliveries the message is in the tenant's own dead-letter queue");
+            assertEquals("poison", m.getBody(String.class));
+            tx.commit();
+        }
+    }
+
+    @Test
     void aBlockingTenantsProducerWaitsAtItsMemoryLimitAndGoesOnOnceConsumed() throws Exception {
         tenant("slow", "--max-memory", "1MiB", "--on-full", "block");
         try (Connection producerConnection = connect("slow"); Connection consumerConnection = connect("slow")) {
