@@ -77,6 +77,11 @@ class ClusterNodeTest {
             manage(one.brokerUrl(), "addUser", "acme-dev", "acme", "producer,consumer", "acme-password");
             Waits.until(Duration.ofSeconds(10), "node 3 to know tenant acme", () -> nodes.get(2).users().snapshot().tenant("acme").isPresent());
             assertEquals("through node 3", roundTrip(three.brokerUrl(), "through node 3"));
+            // a second tenant, isolated from the first on every protocol of a cluster broker
+            manage(two.brokerUrl(), "createTenant", "other", "Other", "");
+            manage(two.brokerUrl(), "addUser", "other-dev", "other", "producer,consumer", "other-password");
+            Waits.until(Duration.ofSeconds(10), "node 3 to know tenant other", () -> nodes.get(2).users().snapshot().user("other-dev").isPresent());
+            isolated(three);
             String g1 = ClientUrls.cluster(List.of(one.brokerUrl(), two.backupUrl()));
             send(g1, "spread.q", 50);
             // produced on g1, consumed on g3: the cluster connection redistributes the messages to the consumer
@@ -134,6 +139,39 @@ class ClusterNodeTest {
             assertTrue(org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.hasOperationSucceeded(reply), operation + ": " + result);
             return (String) result;
         }
+    }
+
+    /** On node 3's primary: acme's user reaches nothing of tenant other, over CORE, AMQP and MQTT. */
+    private static void isolated(ClusterLayout.Member node) throws Exception {
+        String amqp = "amqp://" + node.host() + ":" + node.brokerPort();
+        List<jakarta.jms.ConnectionFactory> factories = List.of(new ActiveMQConnectionFactory(node.brokerUrl(), "acme-dev", "acme-password"),
+                new org.apache.qpid.jms.JmsConnectionFactory("acme-dev", "acme-password", amqp));
+        for (jakarta.jms.ConnectionFactory cf : factories) {
+            try (Connection c = cf.createConnection()) {
+                c.start();
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                org.junit.jupiter.api.Assertions.assertThrows(jakarta.jms.JMSException.class,
+                        () -> session.createProducer(session.createTopic("tenant.other.events")).send(session.createTextMessage("x")),
+                        cf.getClass().getSimpleName() + ": acme sends to other");
+            }
+            try (Connection c = cf.createConnection()) {
+                c.start();
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                org.junit.jupiter.api.Assertions.assertThrows(jakarta.jms.JMSException.class,
+                        () -> session.createConsumer(session.createQueue("tenant.other.events::tenant.other.events")).receive(500),
+                        cf.getClass().getSimpleName() + ": acme consumes other's queue");
+            }
+        }
+        org.eclipse.paho.client.mqttv3.MqttClient mqtt = new org.eclipse.paho.client.mqttv3.MqttClient("tcp://" + node.host() + ":" + node.brokerPort(),
+                "acme-device", new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        org.eclipse.paho.client.mqttv3.MqttConnectOptions options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+        options.setUserName("acme-dev");
+        options.setPassword("acme-password".toCharArray());
+        mqtt.connect(options);
+        assertEquals(128, mqtt.subscribeWithResponse("tenant/other/#", 1).getGrantedQos()[0], "MQTT: acme subscribes to other");
+        assertEquals(1, mqtt.subscribeWithResponse("tenant/acme/events", 1).getGrantedQos()[0], "MQTT: acme subscribes to its own");
+        mqtt.disconnect();
+        mqtt.close();
     }
 
     /** Publishes to tenant acme's events as its user and reads the message back from the tenant's queue. */
