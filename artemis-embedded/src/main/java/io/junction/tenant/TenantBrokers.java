@@ -52,6 +52,7 @@ public final class TenantBrokers {
         // manage its users through junction.directory and nothing else
         c.setManagementMessageRbac(true);
         c.registerBrokerPlugin(new ManagementCaller(c.getManagementAddress().toString()));
+        c.registerBrokerPlugin(new TenantQuota(server, store));
         apply(server, store.snapshot());
         server.registerActivateCallback(new ActivateCallback() {
             @Override

@@ -14,7 +14,7 @@ final class TenantLimitOptions {
             + "to disk or blocking producers (default 64MiB).")
     String maxMemory;
 
-    @Option(names = "--max-disk", paramLabel = "SIZE", description = "Bytes of paged messages each of the tenant's addresses may hold on disk; "
+    @Option(names = "--max-disk", paramLabel = "SIZE", description = "Bytes of paged messages the tenant may hold on disk, all its addresses together; "
             + "beyond it sends are refused (default 1GiB).")
     String maxDisk;
 

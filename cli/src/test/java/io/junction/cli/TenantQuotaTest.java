@@ -136,6 +136,34 @@ class TenantQuotaTest {
     }
 
     @Test
+    void theDiskQuotaCoversAllOfATenantsAddressesTogether() throws Exception {
+        tenant("wide", "--max-memory", "1MiB", "--max-disk", "2MiB", "--on-full", "refuse");
+        long accepted = 0;
+        try (Connection c = connect("wide")) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer[] producers = {s.createProducer(s.createTopic("tenant.wide.metrics")), s.createProducer(s.createTopic("tenant.wide.events"))};
+            for (MessageProducer p : producers) {
+                p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            }
+            boolean refused = false;
+            for (int i = 0; i < 1_000 && !refused; i++) {
+                BytesMessage m = s.createBytesMessage();
+                m.writeBytes(new byte[10 * 1024]);
+                try {
+                    producers[i % 2].send(m);
+                    accepted += 10 * 1024;
+                } catch (JMSException e) {
+                    refused = true;
+                }
+            }
+            assertTrue(refused, "never refused after " + accepted + " bytes");
+        }
+        // each address holds 1 MiB in memory, and the two together 2 MiB on disk: about 4 MiB, where per-address quotas
+        // alone would have let in 6 MiB
+        assertTrue(accepted > (3L << 20) && accepted < (5L << 20), "accepted " + accepted + " bytes over two addresses");
+    }
+
+    @Test
     void aUserCreatesAtMostItsTenantsQueuesAndUndeliverableMessagesGoToTheTenantsDeadLetters() throws Exception {
         tenant("tidy", "--max-queues", "2", "--max-deliveries", "2");
         try (Connection c = connect("tidy")) {

@@ -5,9 +5,10 @@ import java.util.Locale;
 /**
  * What one tenant may hold and do, applied to every address under {@code tenant.ID.}.
  *
- * @param maxMemory bytes the tenant's addresses hold in memory; then messages are paged to disk ({@link Full#REFUSE})
- *        or producers are blocked ({@link Full#BLOCK})
- * @param maxDisk bytes of paged messages the tenant may hold on disk before its producers are refused
+ * @param maxMemory bytes each of the tenant's addresses holds in memory; then messages are paged to disk
+ *        ({@link Full#REFUSE}) or producers are blocked ({@link Full#BLOCK})
+ * @param maxDisk bytes of paged messages the tenant may hold on disk, all its addresses together, before its producers
+ *        are refused
  * @param onFull what happens to a producer once the tenant is full
  * @param maxConnections connections one user of the tenant may hold open at once
  * @param maxQueues queues one user of the tenant may create
