@@ -53,6 +53,15 @@ class AuthenticationTest {
     }
 
     @Test
+    void artemisDefaultClusterCredentialsOpenNothing() {
+        String url = node.coreUrl() + "?reconnectAttempts=0";
+        for (String user : new String[] {"ACTIVEMQ.CLUSTER.ADMIN.USER", "junction-cluster"}) {
+            assertThrows(JMSException.class, () -> new ActiveMQConnectionFactory(url).createConnection(user, "CHANGE ME!!").close(), user);
+            assertThrows(JMSException.class, () -> amqp(node.amqpUrl(), user, "CHANGE ME!!"), user + " over AMQP");
+        }
+    }
+
+    @Test
     void amqpRefusesAnonymousAndWrongPassword() {
         for (String url : new String[] {node.amqpUrl(), "amqp://127.0.0.1:" + node.port(Acceptor.MAIN)}) {
             assertThrows(JMSSecurityException.class, () -> amqp(url, null, null), url + " anonymous");
