@@ -142,9 +142,13 @@ public final class TenantBrokers {
                 if (server.getAddressInfo(name) == null) {
                     server.addAddressInfo(new AddressInfo(name, RoutingType.MULTICAST));
                 }
-                if (server.locateQueue(name) == null) {
+                Queue existing = server.locateQueue(name);
+                if (existing == null) {
                     server.createQueue(QueueConfiguration.of(name).setAddress(name).setRoutingType(RoutingType.MULTICAST).setDurable(true)
                             .setAutoCreateAddress(false), true);
+                } else if (!existing.getAddress().equals(name)) {
+                    LOG.error("Broker {}: the queue {} of tenant {} is bound to address {}, not to its own: its messages are not kept there",
+                            server.getConfiguration().getName(), name, tenant.id(), existing.getAddress());
                 }
             } catch (Exception e) {
                 LOG.warn("Broker {}: cannot create {} of tenant {}: {}", server.getConfiguration().getName(), address, tenant.id(), e.getMessage());

@@ -36,7 +36,8 @@ final class TenantQuota implements ActiveMQServerMessagePlugin {
     @Override
     public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue)
             throws ActiveMQAddressFullException {
-        String address = message.getAddress();
+        // a message without an address goes to the session's default address (Artemis fills it in after this call)
+        String address = message.getAddress() != null ? message.getAddress() : session.getDefaultAddress();
         if (address == null || !address.startsWith(Tenant.ADDRESS_ROOT + ".")) {
             return;
         }

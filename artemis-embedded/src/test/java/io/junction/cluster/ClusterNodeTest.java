@@ -163,7 +163,7 @@ class ClusterNodeTest {
             }
         }
         org.eclipse.paho.client.mqttv3.MqttClient mqtt = new org.eclipse.paho.client.mqttv3.MqttClient("tcp://" + node.host() + ":" + node.brokerPort(),
-                "acme-device", new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+                "tenant.acme.device", new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
         org.eclipse.paho.client.mqttv3.MqttConnectOptions options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
         options.setUserName("acme-dev");
         options.setPassword("acme-password".toCharArray());

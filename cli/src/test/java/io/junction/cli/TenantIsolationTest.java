@@ -113,6 +113,9 @@ class TenantIsolationTest {
         refused(protocol + ": a's consumer subscribes across tenants", () -> subscribe(as.apply("a-consumer"), "tenant.*.events"));
         refused(protocol + ": a's consumer subscribes to everything", () -> subscribe(as.apply("a-consumer"), "#"));
         refused(protocol + ": a's admin creates a queue under b", () -> durableSubscription(as.apply("a-admin"), "tenant.b.events", "a-steals"));
+        refused(protocol + ": a's consumer takes a queue name of b's", () -> durableSubscription(as.apply("a-consumer"), "tenant.a.events",
+                "tenant.b.events.copy"));
+        durableSubscription(as.apply("a-consumer"), "tenant.a.events", "tenant.a.events.archive-" + protocol);
         refused(protocol + ": a's consumer reaches management", () -> send(as.apply("a-consumer"), "activemq.management", "x", false));
         if (protocol.equals("core")) {
             int before = refusals.size();
@@ -226,7 +229,7 @@ class TenantIsolationTest {
         device.disconnect();
         assertEquals("ifInOctets=42", bytesOf(receiveAny(new ActiveMQConnectionFactory(node.coreUrl(), "a-consumer", PASSWORD), "tenant.a.metrics")));
 
-        MqttClient watcher = mqtt("a-consumer", "watcher-a");
+        MqttClient watcher = mqtt("a-consumer", "tenant.a.watcher");
         List<String> seen = new CopyOnWriteArrayList<>();
         assertArrayEquals(new int[] {1}, watcher.subscribeWithResponse("tenant/a/events", 1, (t, m) -> seen.add(new String(m.getPayload(),
                 StandardCharsets.UTF_8))).getGrantedQos());

@@ -28,11 +28,12 @@ public final class DirectoryStore {
     private volatile Backing backing;
     /**
      * Passwords already checked against a user's current hash (user and hash to a SHA-256 of the password), so that
-     * the slow salted hash is paid once per user and password. Artemis's own login cache is off: it would let a
+     * the slow salted hash is paid once per user and password (kept as an HMAC under a per-process random key). Artemis's own login cache is off: it would let a
      * removed user or an old password in for up to its invalidation interval. A changed password or a removed user
      * no longer matches any entry.
      */
-    private final Map<String, String> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, byte[]> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private final byte[] cacheKey = randomKey();
 
     /** Where changes go: they must be applied atomically, all or nothing, and return the directory as now stored. */
     @FunctionalInterface
@@ -124,8 +125,9 @@ public final class DirectoryStore {
             return Optional.empty();
         }
         User user = directory.users().get(name);
-        String digest = user == null ? null : digest(password);
-        if (user != null && digest.equals(verified.get(user.name() + "\n" + user.passwordHash()))) {
+        byte[] digest = user == null ? null : digest(password);
+        byte[] known = user == null ? null : verified.get(user.name() + "\n" + user.passwordHash());
+        if (known != null && java.security.MessageDigest.isEqual(known, digest)) {
             return Optional.of(user);
         }
         // an unknown user costs as much as a known one, so timing does not reveal which names exist
@@ -140,10 +142,19 @@ public final class DirectoryStore {
         return Optional.of(user);
     }
 
-    private static String digest(String password) {
+    private static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    /** An HMAC of the password under a key made at random for this process, so the cache holds nothing reusable. */
+    private byte[] digest(String password) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(cacheKey, "HmacSHA256"));
+            return mac.doFinal(password.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

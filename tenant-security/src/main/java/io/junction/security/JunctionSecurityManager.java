@@ -98,6 +98,10 @@ public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
                 release.run();
             }
         });
+        if (connection.isDestroyed()) {
+            // closed before the listeners were in place: they will never run
+            release.run();
+        }
         return true;
     }
 

@@ -59,9 +59,14 @@ public final class TenantAccess {
                 return true;
             }
         }
-        String bare = address == null ? "" : address.split("::", 2)[0];
+        String[] parts = address == null ? new String[] {""} : address.split("::", 2);
+        String bare = parts[0];
         String owner = Tenant.owner(bare).orElse(null);
         if (owner == null) {
+            return false;
+        }
+        if ((check == CheckType.CREATE_DURABLE_QUEUE || check == CheckType.CREATE_NON_DURABLE_QUEUE) && parts.length == 2
+                && !mayNameQueue(user, parts[1], check == CheckType.CREATE_NON_DURABLE_QUEUE)) {
             return false;
         }
         String local = Tenant.local(bare);
@@ -85,6 +90,25 @@ public final class TenantAccess {
             }
         }
         return false;
+    }
+
+    /**
+     * Queue names are one namespace across the broker, so a user may name a queue only inside its own tenant
+     * ({@code tenant.ID.}...; MQTT names a subscription's queue after the client id, JMS a durable subscription after
+     * the client id or the subscription name) or, for a non-durable subscription, with a random UUID; the operator's
+     * queues may not take a name inside any tenant. Otherwise one tenant could take the name of another tenant's
+     * queue before it exists.
+     */
+    private static boolean mayNameQueue(User user, String rawQueue, boolean nonDurable) {
+        if (nonDurable && TEMPORARY_NAME.matcher(rawQueue).matches()) {
+            return true;
+        }
+        // the Artemis JMS client escapes the dots of a subscription name (tenant\.a\.events\.store)
+        String queue = rawQueue.replace("\\.", ".");
+        if (user.tenant() == null) {
+            return !queue.startsWith(Tenant.ADDRESS_ROOT + ".");
+        }
+        return queue.startsWith(Tenant.ADDRESS_ROOT + "." + user.tenant() + ".");
     }
 
     private static boolean isTenantId(String s) {

@@ -37,6 +37,23 @@ class TenantAccessTest {
     }
 
     @Test
+    void queuesAreNamedInsideTheirOwnTenantSoNoOneTakesAnotherTenantsQueueName() {
+        User c = user("a", User.CONSUMER);
+        assertTrue(TenantAccess.allows(c, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::tenant.a.events.store"));
+        assertTrue(TenantAccess.allows(c, CheckType.CREATE_NON_DURABLE_QUEUE, "tenant.a.events::3f1b8a7e-5c1d-4c1e-9a55-0c2a1f6f4b2e"));
+        assertTrue(TenantAccess.allows(c, CheckType.CREATE_NON_DURABLE_QUEUE, "tenant.a.events::tenant.a.device-1.tenant.a.events"));
+        assertFalse(TenantAccess.allows(c, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::tenant.c.metrics"), "c's queue name, before c exists");
+        assertTrue(TenantAccess.allows(c, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::tenant\\.a\\.events\\.store"), "as the JMS client escapes it");
+        assertFalse(TenantAccess.allows(c, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::tenant\\.b\\.events"));
+        assertFalse(TenantAccess.allows(c, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::device-1.tenant.b.events"));
+        assertFalse(TenantAccess.allows(c, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::3f1b8a7e-5c1d-4c1e-9a55-0c2a1f6f4b2e"),
+                "a durable queue needs a name inside the tenant");
+        User o = user(null, User.OPERATOR);
+        assertTrue(TenantAccess.allows(o, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::noc.events"));
+        assertFalse(TenantAccess.allows(o, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::tenant.b.events"));
+    }
+
+    @Test
     void managementNotificationsAndTemporaryQueuesAreTheAdminsAlone() {
         for (User u : new User[] {user("a", User.PRODUCER, User.CONSUMER), user(null, User.OPERATOR)}) {
             assertFalse(TenantAccess.allows(u, CheckType.MANAGE, "activemq.management"));
