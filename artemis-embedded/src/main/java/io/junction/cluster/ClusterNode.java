@@ -108,7 +108,7 @@ public final class ClusterNode implements AutoCloseable {
             resources.add(ZooKeeperMember.ensembleMember(dataDir.resolve("zookeeper"), me.zooKeeperPeer(), ensemble,
                     config.get(NodeConfig.ZOOKEEPER_TICK)));
         }
-        DirectoryRegistry registry = DirectoryRegistry.start(layout.zooKeeper(), users);
+        DirectoryRegistry registry = DirectoryRegistry.start(layout.zooKeeper(), users, layout.secret());
         resources.add(registry);
         String primaryGroup = ClusterLayout.group(me);
         brokers.add(broker(config, dataDir.resolve(primaryGroup + "-primary"), me.brokerPort(),

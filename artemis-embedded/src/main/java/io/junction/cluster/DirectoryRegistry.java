@@ -37,12 +37,15 @@ public final class DirectoryRegistry implements AutoCloseable {
     private final CuratorCache cache;
     private final DirectoryStore store;
     private volatile PersistentNode presence;
+    /** Signs what this registry writes and checks what it reads: ZooKeeper itself lets in anyone who reaches it. */
+    private final javax.crypto.spec.SecretKeySpec signingKey;
     private int appliedVersion = -1;
     private long appliedCzxid = -1;
 
-    private DirectoryRegistry(CuratorFramework client, DirectoryStore store) {
+    private DirectoryRegistry(CuratorFramework client, DirectoryStore store, String secret) {
         this.client = client;
         this.store = store;
+        this.signingKey = new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
         this.cache = CuratorCache.build(client, DIRECTORY, CuratorCache.Options.SINGLE_NODE_CACHE);
     }
 
@@ -50,7 +53,7 @@ public final class DirectoryRegistry implements AutoCloseable {
      * Connects to the ensemble in the background and, from now on, sends {@code store}'s changes to the registry.
      * Call {@link #awaitReady} before relying on the store holding the cluster's directory.
      */
-    public static DirectoryRegistry start(String connectString, DirectoryStore store) {
+    public static DirectoryRegistry start(String connectString, DirectoryStore store, String secret) {
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .namespace(NAMESPACE)
@@ -59,7 +62,7 @@ public final class DirectoryRegistry implements AutoCloseable {
                 // an operation waits out a leader election, but not a lost majority: that fails within about 20s
                 .retryPolicy(new RetryNTimes(40, 500))
                 .build();
-        DirectoryRegistry registry = new DirectoryRegistry(client, store);
+        DirectoryRegistry registry = new DirectoryRegistry(client, store, secret);
         registry.cache.listenable().addListener(CuratorCacheListener.builder()
                 .forCreatesAndChanges((before, after) -> registry.apply(after))
                 .build());
@@ -114,7 +117,7 @@ public final class DirectoryRegistry implements AutoCloseable {
                     apply(data, stat.getVersion(), stat.getCzxid());
                     return current;
                 }
-                byte[] encoded = next.encode().getBytes(StandardCharsets.UTF_8);
+                byte[] encoded = sign(next.encode());
                 try {
                     Stat written = client.setData().withVersion(stat.getVersion()).forPath(DIRECTORY, encoded);
                     apply(encoded, written.getVersion(), written.getCzxid());
@@ -137,7 +140,7 @@ public final class DirectoryRegistry implements AutoCloseable {
     private void ensureExists() throws Exception {
         if (client.checkExists().forPath(DIRECTORY) == null) {
             try {
-                client.create().creatingParentsIfNeeded().forPath(DIRECTORY, store.snapshot().encode().getBytes(StandardCharsets.UTF_8));
+                client.create().creatingParentsIfNeeded().forPath(DIRECTORY, sign(store.snapshot().encode()));
             } catch (KeeperException.NodeExistsException createdElsewhere) {
                 // another node created it first: fine
             }
@@ -158,8 +161,14 @@ public final class DirectoryRegistry implements AutoCloseable {
         if (czxid == appliedCzxid && version < appliedVersion) {
             return;
         }
+        Directory directory;
+        try {
+            directory = decode(data);
+        } catch (IllegalStateException e) {
+            LOG.error("{}; this node keeps the tenants and users it has", e.getMessage());
+            return;
+        }
         appliedCzxid = czxid;
-        Directory directory = decode(data);
         store.replace(directory);
         if (version != appliedVersion) {
             LOG.debug("Applied version {} of the cluster's directory: {} tenants, {} users", version, directory.tenants().size(), directory.users().size());
@@ -167,8 +176,43 @@ public final class DirectoryRegistry implements AutoCloseable {
         appliedVersion = version;
     }
 
-    private static Directory decode(byte[] data) {
-        return Directory.decode(new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8), "ZooKeeper node " + NAMESPACE + DIRECTORY);
+    private static final String SIGNATURE = "# hmac-sha256=";
+
+    /** The text with a last line holding its HMAC under the cluster secret. */
+    private byte[] sign(String text) {
+        return (text + SIGNATURE + java.util.HexFormat.of().formatHex(mac(text)) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] mac(String text) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(signingKey);
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The directory in {@code data}, refused unless signed with this cluster's secret. */
+    private Directory decode(byte[] data) {
+        String source = "ZooKeeper node " + NAMESPACE + DIRECTORY;
+        String text = new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8);
+        int at = text.lastIndexOf(SIGNATURE);
+        boolean valid = false;
+        if (at >= 0) {
+            String body = text.substring(0, at);
+            String signature = text.substring(at + SIGNATURE.length()).trim();
+            try {
+                valid = java.security.MessageDigest.isEqual(java.util.HexFormat.of().parseHex(signature), mac(body));
+            } catch (IllegalArgumentException notHex) {
+                valid = false;
+            }
+            text = body;
+        }
+        if (!valid) {
+            throw new IllegalStateException(source + " is not signed with this cluster's secret: refused");
+        }
+        return Directory.decode(text, source);
     }
 
     @Override

@@ -64,6 +64,21 @@ class ExternalZooKeeperTest {
             nodes.get(2).users().put(AppUser.NAME, Set.of("admin"), AppUser.PASSWORD.toCharArray());
             Waits.until(Duration.ofSeconds(10), "node 1 to learn the user", () -> nodes.get(0).users().authenticate(AppUser.NAME, AppUser.PASSWORD).isPresent());
 
+            // whoever reaches ZooKeeper but lacks the cluster secret cannot slip in a user
+            String forged = io.junction.security.Directory.EMPTY.withUser(io.junction.security.User.create("intruder", null,
+                    Set.of("admin"), "intruder-pw".toCharArray())).encode();
+            try (CuratorFramework zk = CuratorFrameworkFactory.builder().connectString(connect).namespace(DirectoryRegistry.NAMESPACE)
+                    .retryPolicy(new RetryNTimes(3, 200)).build()) {
+                zk.start();
+                zk.blockUntilConnected();
+                zk.setData().forPath("/directory", (forged + "# hmac-sha256=00\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            Thread.sleep(1_500);
+            for (ClusterNode node : nodes) {
+                assertTrue(node.users().find("intruder").isEmpty(), "a forged directory was applied on node " + node.layout().self());
+                assertTrue(node.users().find(AppUser.NAME).isPresent(), "node " + node.layout().self() + " keeps its users");
+            }
+
             ClusterLayout.Member one = nodes.get(0).layout().me();
             ClusterLayout.Member two = nodes.get(1).layout().me();
             try (Connection c = new ActiveMQConnectionFactory(one.brokerUrl(), AppUser.NAME, AppUser.PASSWORD).createConnection()) {
