@@ -53,6 +53,11 @@ public final class TenantBrokers {
         c.setManagementMessageRbac(true);
         c.registerBrokerPlugin(new ManagementCaller(c.getManagementAddress().toString()));
         c.registerBrokerPlugin(new TenantQuota(server, store));
+        c.registerBrokerPlugin(new TemporaryQueues(store));
+        // addresses named by a UUID (temporary reply queues) match the settings "uuid.#": at most 10 MiB each, then
+        // sends fail, so no one parks data there outside every tenant's quota
+        c.setUuidNamespace("uuid");
+        c.getAddressSettings().put("uuid.#", new AddressSettings().setMaxSizeBytes(10L << 20).setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL));
         apply(server, store.snapshot());
         server.registerActivateCallback(new ActivateCallback() {
             @Override

@@ -27,8 +27,15 @@ public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
     private final DirectoryStore directory;
     /** Each user's open connections, by connection id. */
     private final Map<String, Set<Object>> connections = new ConcurrentHashMap<>();
-    /** Five failed logins in a row from one address, and its logins are refused for 1 s, then 2 s, ... up to 60 s. */
-    private final LoginThrottle throttle = new LoginThrottle(5, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(60));
+    /**
+     * Five failed logins for one user from one source within minutes of each other, and that user's new logins from
+     * there are refused for 1 s, 2 s, ... 60 s; thirty failed logins from one source, whatever the users, and all its
+     * new logins are. A success clears only its own user's count.
+     */
+    private final LoginThrottle perUser = new LoginThrottle(5, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(60),
+            java.time.Duration.ofMinutes(5));
+    private final LoginThrottle perSource = new LoginThrottle(30, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(60),
+            java.time.Duration.ofMinutes(5));
 
     public JunctionSecurityManager(DirectoryStore directory) {
         this.directory = directory;
@@ -36,8 +43,12 @@ public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
 
     @Override
     public Subject authenticate(String user, String password, RemotingConnection connection, String securityDomain) {
-        String source = connection == null || connection.getRemoteAddress() == null ? null : LoginThrottle.host(connection.getRemoteAddress());
-        if (source != null && throttle.blocked(source)) {
+        // a connection that logged in already is being checked again (Artemis re-authenticates for authorisation):
+        // not a new login, so not the throttle's business
+        boolean newLogin = connection != null && connection.getSubject() == null && connection.getRemoteAddress() != null;
+        String source = newLogin ? LoginThrottle.source(connection.getRemoteAddress()) : null;
+        String pair = source + " as " + user;
+        if (source != null && (perSource.blocked(source) || perUser.blocked(pair))) {
             LOG.debug("Login refused unchecked for {} from {}: too many failures from there", user, describe(connection));
             return null;
         }
@@ -46,13 +57,15 @@ public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
             // Artemis logs every refused login too (AMQ222216), with the user name and the source address
             LOG.debug("Login refused for {} from {}", user == null ? "an anonymous client" : "user '" + user + "'", describe(connection));
             if (source != null) {
-                throttle.failed(source);
+                perUser.failed(pair);
+                perSource.failed(source);
             }
             return null;
         }
         if (source != null) {
-            throttle.succeeded(source);
+            perUser.succeeded(pair);
         }
+
         if (connection != null && !admitConnection(found.get(), connection)) {
             return null;
         }
