@@ -61,6 +61,14 @@ public final class TenantBrokers {
         apply(server, store.snapshot());
         server.registerActivateCallback(new ActivateCallback() {
             @Override
+            public void activated() {
+                // before the acceptors open; a restarted server has a new remoting service without it
+                if (server.getRemotingService().getIncomingInterceptors().stream().noneMatch(i -> i instanceof MqttClientIds)) {
+                    server.getRemotingService().addIncomingInterceptor(new MqttClientIds(store));
+                }
+            }
+
+            @Override
             public void activationComplete() {
                 server.getManagementService().registerInRegistry(RESOURCE, new DirectoryResource(server, store));
                 // Artemis calls this holding the server's lock; apply in another thread, never holding both locks at once

@@ -62,6 +62,7 @@ class TenantIsolationTest {
         };
         capture.start();
         ((Logger) LogManager.getLogger("io.junction.security.JunctionSecurityManager")).addAppender(capture);
+        ((Logger) LogManager.getLogger("io.junction.tenant.MqttClientIds")).addAppender(capture);
         for (String t : new String[] {"a", "b"}) {
             ok(admin("tenant", "create", t, "--name", "Tenant " + t.toUpperCase()));
             ok(addUser(t + "-producer", t, "producer"));
@@ -74,6 +75,7 @@ class TenantIsolationTest {
     @AfterAll
     static void stop() throws Exception {
         ((Logger) LogManager.getLogger("io.junction.security.JunctionSecurityManager")).removeAppender(capture);
+        ((Logger) LogManager.getLogger("io.junction.tenant.MqttClientIds")).removeAppender(capture);
         node.close();
     }
 
@@ -224,7 +226,7 @@ class TenantIsolationTest {
 
     @Test
     void mqttDevicesPublishAndSubscribeOnlyUnderTheirOwnTenant() throws Exception {
-        MqttClient device = mqtt("a-producer", "device-a1");
+        MqttClient device = mqtt("a-producer", "tenant.a.device1");
         device.publish("tenant/a/metrics", "ifInOctets=42".getBytes(StandardCharsets.UTF_8), 1, false);
         device.disconnect();
         assertEquals("ifInOctets=42", bytesOf(receiveAny(new ActiveMQConnectionFactory(node.coreUrl(), "a-consumer", PASSWORD), "tenant.a.metrics")));
@@ -246,7 +248,7 @@ class TenantIsolationTest {
         assertEquals(List.of("link down"), seen);
         watcher.disconnect();
 
-        MqttClient intruder = mqtt("a-producer", "device-a2");
+        MqttClient intruder = mqtt("a-producer", "tenant.a.device2");
         before = refusals.size();
         try {
             intruder.publish("tenant/b/metrics", "x".getBytes(StandardCharsets.UTF_8), 1, false);
@@ -257,6 +259,12 @@ class TenantIsolationTest {
         assertFalse(intruder.isConnected());
         assertTrue(refusals.size() > before, "the refused publish is logged");
         intruder.close();
+
+        // client ids are one namespace: a tenant's device may not take (and so disconnect) another tenant's
+        before = refusals.size();
+        org.junit.jupiter.api.Assertions.assertThrows(MqttException.class, () -> mqtt("a-producer", "tenant.b.device1"));
+        org.junit.jupiter.api.Assertions.assertThrows(MqttException.class, () -> mqtt("a-producer", "router-7"));
+        assertTrue(refusals.size() >= before + 2, "both refused client ids are logged");
     }
 
     private static MqttClient mqtt(String user, String clientId) throws MqttException {
