@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.junction.config.Config;
 import io.junction.config.ConfigException;
 import io.junction.node.NodeConfig;
-import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -36,23 +35,13 @@ class ExternalZooKeeperTest {
 
     @Test
     void nodesOnAnExternalEnsembleActivateAnnounceThemselvesAndFailOver() throws Exception {
-        List<ZooKeeperMember.Peer> ensemble = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            ensemble.add(new ZooKeeperMember.Peer(i, "127.0.0.1", FreePorts.next(), FreePorts.next(), FreePorts.next()));
-        }
-        List<AutoCloseable> open = new ArrayList<>();
         List<ClusterNode> nodes = new ArrayList<>();
+        ExternalEnsemble ensemble = ExternalEnsemble.start(dir);
         try {
-            for (ZooKeeperMember.Peer peer : ensemble) {
-                open.add(ZooKeeperMember.ensembleMember(dir.resolve("zk" + peer.id()), peer, ensemble, Duration.ofMillis(200)));
-            }
-            String connect = ZooKeeperMember.connectString(ensemble);
-            List<String> entries = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                entries.add("127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next());
-            }
+            String connect = ensemble.connectString();
+            String members = ExternalEnsemble.clusterNodes();
             for (int id = 1; id <= 3; id++) {
-                Config config = config(id, String.join(",", entries), connect);
+                Config config = config(id, members, connect);
                 assertFalse(ClusterLayout.of(config).embeddedZooKeeper());
                 nodes.add(ClusterNode.start(config));
             }
@@ -107,9 +96,8 @@ class ExternalZooKeeperTest {
                     node.close();
                 }
             }
-            for (AutoCloseable c : open) {
-                c.close();
-            }
+            // the nodes first: closing a node whose ZooKeeper is gone waits for it
+            ensemble.close();
         }
     }
 

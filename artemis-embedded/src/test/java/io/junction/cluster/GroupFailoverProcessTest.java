@@ -42,14 +42,13 @@ class GroupFailoverProcessTest {
 
     @Test
     void killedPrimaryLosesNoAcknowledgedMessageAndTakesItsGroupBackWhenRestarted() throws Exception {
-        Path users = dir.resolve("users.properties");
-        AppUser.store(users);
-        int primaryPort = FreePorts.next();
-        int backupPort = FreePorts.next();
-        try (ZooKeeperMember zk = ZooKeeperMember.standalone(dir.resolve("zk"), "127.0.0.1", FreePorts.next(), Duration.ofMillis(200));
-             ChildJvm primary = broker("PRIMARY", primaryPort, backupPort, zk, users);
-             ChildJvm backup = startBackupWhenPrimaryIsActive(primary, backupPort, primaryPort, zk, users)) {
-            Waits.until(Duration.ofSeconds(60), "backup in sync", () -> backup.output().contains("IN_SYNC"));
+        try (Group group = Group.startInSync(this)) {
+            ChildJvm primary = group.primary();
+            ChildJvm backup = group.backup();
+            ZooKeeperMember zk = group.zk();
+            Path users = group.users();
+            int primaryPort = group.primaryPort();
+            int backupPort = group.backupPort();
 
             String url = ClientUrls.cluster(List.of("tcp://127.0.0.1:" + primaryPort, "tcp://127.0.0.1:" + backupPort));
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -114,14 +113,11 @@ class GroupFailoverProcessTest {
 
     @Test
     void amqpAndMqttClientsFollowTheirGroupToTheBackup() throws Exception {
-        Path users = dir.resolve("users.properties");
-        AppUser.store(users);
-        int primaryPort = FreePorts.next();
-        int backupPort = FreePorts.next();
-        try (ZooKeeperMember zk = ZooKeeperMember.standalone(dir.resolve("zk"), "127.0.0.1", FreePorts.next(), Duration.ofMillis(200));
-             ChildJvm primary = broker("PRIMARY", primaryPort, backupPort, zk, users);
-             ChildJvm backup = startBackupWhenPrimaryIsActive(primary, backupPort, primaryPort, zk, users)) {
-            Waits.until(Duration.ofSeconds(60), "backup in sync", () -> backup.output().contains("IN_SYNC"));
+        try (Group group = Group.startInSync(this)) {
+            ChildJvm primary = group.primary();
+            ChildJvm backup = group.backup();
+            int primaryPort = group.primaryPort();
+            int backupPort = group.backupPort();
             String coreUrl = ClientUrls.cluster(List.of("tcp://127.0.0.1:" + primaryPort, "tcp://127.0.0.1:" + backupPort));
             try (Connection c = new ActiveMQConnectionFactory(coreUrl, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
                 // the MQTT topic failover/mqtt lands in this anycast queue
@@ -234,6 +230,42 @@ class GroupFailoverProcessTest {
             client.close();
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** One group: its ZooKeeper, its primary and its backup (each its own JVM, the backup in sync), and their users. */
+    private record Group(ZooKeeperMember zk, ChildJvm primary, ChildJvm backup, Path users, int primaryPort, int backupPort) implements AutoCloseable {
+        static Group startInSync(GroupFailoverProcessTest test) throws Exception {
+            Path users = test.dir.resolve("users.properties");
+            AppUser.store(users);
+            int primaryPort = FreePorts.next();
+            int backupPort = FreePorts.next();
+            ZooKeeperMember zk = ZooKeeperMember.standalone(test.dir.resolve("zk"), "127.0.0.1", FreePorts.next(), Duration.ofMillis(200));
+            ChildJvm primary = null;
+            ChildJvm backup = null;
+            try {
+                primary = test.broker("PRIMARY", primaryPort, backupPort, zk, users);
+                backup = test.startBackupWhenPrimaryIsActive(primary, backupPort, primaryPort, zk, users);
+                ChildJvm started = backup;
+                Waits.until(Duration.ofSeconds(60), "backup in sync", () -> started.output().contains("IN_SYNC"));
+                return new Group(zk, primary, backup, users, primaryPort, backupPort);
+            } catch (RuntimeException | AssertionError e) {
+                if (backup != null) {
+                    backup.close();
+                }
+                if (primary != null) {
+                    primary.close();
+                }
+                zk.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            backup.close();
+            primary.close();
+            zk.close();
         }
     }
 

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.cluster.ClusterNode;
-import io.junction.cluster.ZooKeeperMember;
+import io.junction.cluster.ExternalEnsemble;
 import io.junction.node.AdminCredentials;
 import io.junction.node.NodeConfig;
-import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,26 +28,16 @@ class ClusterExternalZooKeeperStatusTest {
 
     @Test
     void statusReadsTheExternalEnsembleAndTheNodesPresence() throws Exception {
-        List<ZooKeeperMember.Peer> ensemble = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            ensemble.add(new ZooKeeperMember.Peer(i, "127.0.0.1", FreePorts.next(), FreePorts.next(), FreePorts.next()));
-        }
-        List<AutoCloseable> open = new ArrayList<>();
         List<ClusterNode> nodes = new ArrayList<>();
+        ExternalEnsemble ensemble = ExternalEnsemble.start(dir);
         try {
-            for (ZooKeeperMember.Peer peer : ensemble) {
-                open.add(ZooKeeperMember.ensembleMember(dir.resolve("zk" + peer.id()), peer, ensemble, Duration.ofMillis(200)));
-            }
-            String connect = ZooKeeperMember.connectString(ensemble);
-            List<String> entries = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                entries.add("127.0.0.1:" + FreePorts.next() + ":" + FreePorts.next());
-            }
+            String connect = ensemble.connectString();
+            String members = ExternalEnsemble.clusterNodes();
             List<Path> configs = new ArrayList<>();
             for (int id = 1; id <= 3; id++) {
                 Path file = dir.resolve("node" + id + ".properties");
                 Files.writeString(file, String.join("\n", "node.name=node" + id, "data.dir=" + dir.resolve("node" + id), "journal.type=nio",
-                        "cluster.node-id=" + id, "cluster.nodes=" + String.join(",", entries), "cluster.secret=s3cret", "zookeeper.connect=" + connect, ""));
+                        "cluster.node-id=" + id, "cluster.nodes=" + members, "cluster.secret=s3cret", "zookeeper.connect=" + connect, ""));
                 configs.add(file);
                 nodes.add(ClusterNode.start(NodeConfig.load(file)));
             }
@@ -63,8 +52,8 @@ class ClusterExternalZooKeeperStatusTest {
                 healthy[0] = CliRun.of(status);
                 return healthy[0].exitCode() == 0;
             });
-            for (ZooKeeperMember.Peer peer : ensemble) {
-                assertTrue(healthy[0].out().contains("127.0.0.1:" + peer.clientPort()), "the external members are listed: " + healthy[0].out());
+            for (String member : ensemble.clientAddresses()) {
+                assertTrue(healthy[0].out().contains(member), "the external members are listed: " + healthy[0].out());
             }
 
             nodes.get(0).close();
@@ -82,9 +71,8 @@ class ClusterExternalZooKeeperStatusTest {
                     node.close();
                 }
             }
-            for (AutoCloseable c : open) {
-                c.close();
-            }
+            // the nodes first: closing a node whose ZooKeeper is gone waits for it
+            ensemble.close();
         }
     }
 }
