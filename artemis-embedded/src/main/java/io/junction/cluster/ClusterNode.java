@@ -6,9 +6,10 @@ import io.junction.node.BrokerSettings;
 import io.junction.node.JournalChoice;
 import io.junction.node.NodeConfig;
 import io.junction.node.StartupChecks;
+import io.junction.node.Tls;
+import io.junction.security.DirectoryStore;
 import io.junction.security.JunctionSecurityManager;
 import io.junction.tenant.TenantBrokers;
-import io.junction.security.DirectoryStore;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +21,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +74,7 @@ public final class ClusterNode implements AutoCloseable {
      */
     public static ClusterNode start(Config config) throws Exception {
         ClusterLayout layout = ClusterLayout.of(config);
-        if (io.junction.node.Tls.enabled(config)) {
+        if (Tls.enabled(config)) {
             throw config.invalid(NodeConfig.TLS_KEYSTORE, "TLS between the nodes of a cluster is not built yet; keep a cluster on a private network");
         }
         Path dataDir = StartupChecks.dataDirectory(config);

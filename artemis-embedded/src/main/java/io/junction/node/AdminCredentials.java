@@ -2,9 +2,9 @@ package io.junction.node;
 
 import io.junction.config.ConfigException;
 import io.junction.config.PropertiesFile;
+import io.junction.security.DirectoryStore;
 import io.junction.security.PasswordHash;
 import io.junction.security.SecretFiles;
-import io.junction.security.DirectoryStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package io.junction.node;
 
 import io.junction.config.Config;
+import io.junction.security.DirectoryStore;
 import io.junction.security.JunctionSecurityManager;
 import io.junction.tenant.TenantBrokers;
-import io.junction.security.DirectoryStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package io.junction.cluster;
 
 import io.junction.node.BrokerSettings;
 import io.junction.node.NodeConfig;
-import io.junction.security.JunctionSecurityManager;
 import io.junction.security.DirectoryStore;
+import io.junction.security.JunctionSecurityManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -2,13 +2,13 @@ package io.junction.cli;
 
 import io.junction.client.ReliableSender;
 import jakarta.jms.BytesMessage;
-import java.time.Duration;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
