@@ -209,5 +209,13 @@ class TenantCommandsTest {
         try (Connection again = cf.createConnection()) {
             again.createSession(false, Session.AUTO_ACKNOWLEDGE).close();
         }
+        // a changed limit applies to the next login
+        assertEquals(0, run("tenant", "update", "small", "--max-connections", "3").exitCode());
+        try (Connection one = cf.createConnection(); Connection two = cf.createConnection(); Connection three = cf.createConnection()) {
+            for (Connection c : List.of(one, two, three)) {
+                c.start();
+            }
+            assertThrows(JMSException.class, () -> cf.createConnection().close(), "a fourth connection must be refused");
+        }
     }
 }
