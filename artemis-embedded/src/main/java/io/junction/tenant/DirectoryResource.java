@@ -131,6 +131,10 @@ public final class DirectoryResource {
             if (d.user(name).isPresent()) {
                 throw new IllegalArgumentException("User " + name + " already exists");
             }
+            Tenant t = user.tenant() == null ? null : d.tenant(user.tenant()).orElse(null);
+            if (t != null && d.usersOf(t.id()).size() >= t.limits().maxUsers()) {
+                throw new IllegalArgumentException("Tenant " + t.id() + " has its " + t.limits().maxUsers() + " users (max-users); remove one or raise the limit");
+            }
             return d.withUser(user);
         });
         TenantBrokers.apply(server, after);
@@ -194,7 +198,8 @@ public final class DirectoryResource {
                 .add("on-full", l.onFull().word())
                 .add("max-connections", l.maxConnections())
                 .add("max-queues", l.maxQueues())
-                .add("max-deliveries", l.maxDeliveries());
+                .add("max-deliveries", l.maxDeliveries())
+                .add("max-users", l.maxUsers());
         JsonObjectBuilder json = JsonLoader.createObjectBuilder().add("id", t.id()).add("name", t.name()).add("limits", limits)
                 .add("users", d.usersOf(t.id()).size());
         if (details) {

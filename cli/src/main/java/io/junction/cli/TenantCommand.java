@@ -137,10 +137,11 @@ final class TenantCommand implements Runnable {
                 Map<String, Object> t = describe(v.asJsonObject());
                 Map<?, ?> l = (Map<?, ?>) t.get("limits");
                 rows.add(List.of(t.get("id"), t.get("name"), t.get("users"), l.get("max-memory"), l.get("max-disk"), l.get("on-full"),
-                        l.get("max-connections"), l.get("max-queues"), l.get("max-deliveries")));
+                        l.get("max-connections"), l.get("max-queues"), l.get("max-deliveries"), l.get("max-users")));
             }
-            output.table(List.of("ID", "NAME", "USERS", "MAX-MEMORY", "MAX-DISK", "ON-FULL", "MAX-CONNECTIONS", "MAX-QUEUES", "MAX-DELIVERIES"),
-                    List.of("id", "name", "users", "maxMemory", "maxDisk", "onFull", "maxConnections", "maxQueues", "maxDeliveries"), rows);
+            output.table(List.of("ID", "NAME", "USERS", "MAX-MEMORY", "MAX-DISK", "ON-FULL", "MAX-CONNECTIONS", "MAX-QUEUES", "MAX-DELIVERIES",
+                    "MAX-USERS"), List.of("id", "name", "users", "maxMemory", "maxDisk", "onFull", "maxConnections", "maxQueues", "maxDeliveries",
+                    "maxUsers"), rows);
             return 0;
         }
     }

@@ -31,6 +31,9 @@ final class TenantLimitOptions {
     @Option(names = "--max-deliveries", paramLabel = "N", description = "Delivery attempts before a message goes to tenant.ID.dlq (default 10).")
     String maxDeliveries;
 
+    @Option(names = "--max-users", paramLabel = "N", description = "Users the tenant may have (default 100).")
+    String maxUsers;
+
     /** The options set, as {@code key=value,...}; checked here so that a bad value is a usage error naming its option. */
     String assignments() {
         List<String> set = new ArrayList<>();
@@ -40,6 +43,7 @@ final class TenantLimitOptions {
         add(set, "max-connections", maxConnections);
         add(set, "max-queues", maxQueues);
         add(set, "max-deliveries", maxDeliveries);
+        add(set, "max-users", maxUsers);
         return String.join(",", set);
     }
 

@@ -78,6 +78,12 @@ class TenantCommandsTest {
         CliRun dup = runWithInput("pw-12345678\n", "user", "add", "--tenant", "acme", "--role", "producer", "p1");
         assertEquals(1, dup.exitCode());
         assertEquals("junction: User p1 already exists", dup.errorLine());
+
+        assertEquals(0, run("tenant", "create", "tiny", "--max-users", "1").exitCode());
+        assertEquals(0, runWithInput("pw-12345678\n", "user", "add", "--tenant", "tiny", "--role", "producer", "t1").exitCode());
+        CliRun full = runWithInput("pw-12345678\n", "user", "add", "--tenant", "tiny", "--role", "consumer", "t2");
+        assertEquals(1, full.exitCode());
+        assertTrue(full.errorLine().contains("max-users"), full.err());
     }
 
     @Test

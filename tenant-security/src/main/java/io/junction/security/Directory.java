@@ -93,6 +93,7 @@ public record Directory(Map<String, Tenant> tenants, Map<String, User> users, Se
             lines.put(k + "max-connections", String.valueOf(l.maxConnections()));
             lines.put(k + "max-queues", String.valueOf(l.maxQueues()));
             lines.put(k + "max-deliveries", String.valueOf(l.maxDeliveries()));
+            lines.put(k + "max-users", String.valueOf(l.maxUsers()));
         });
         users.values().forEach(u -> {
             String k = "user." + u.name() + ".";
@@ -136,7 +137,9 @@ public record Directory(Map<String, Tenant> tenants, Map<String, User> users, Se
         try {
             tenantFields.forEach((id, f) -> tenants.put(id, new Tenant(id, f.get("name"), new TenantLimits(
                     number(f, "max-memory"), number(f, "max-disk"), TenantLimits.Full.parse(f.get("on-full")),
-                    (int) number(f, "max-connections"), (int) number(f, "max-queues"), (int) number(f, "max-deliveries")))));
+                    (int) number(f, "max-connections"), (int) number(f, "max-queues"), (int) number(f, "max-deliveries"),
+                    // written by every version since max-users came; before it, the default
+                    f.containsKey("max-users") ? (int) number(f, "max-users") : TenantLimits.DEFAULTS.maxUsers()))));
             userFields.forEach((name, f) -> {
                 Set<String> roles = new LinkedHashSet<>(Arrays.asList(f.getOrDefault("roles", "").split(",")));
                 roles.removeIf(String::isBlank);

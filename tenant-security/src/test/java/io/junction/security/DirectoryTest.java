@@ -46,6 +46,13 @@ class DirectoryTest {
     }
 
     @Test
+    void aDirectoryWrittenBeforeALimitExistedReadsWithItsDefault() {
+        String older = Directory.EMPTY.withTenant(new Tenant("acme", null, LIMITS)).encode().replaceAll("(?m)^tenant\\.acme\\.max-users=.*\n", "");
+        assertFalse(older.contains("max-users"), older);
+        assertEquals(TenantLimits.DEFAULTS.maxUsers(), Directory.decode(older, "test").tenant("acme").orElseThrow().limits().maxUsers());
+    }
+
+    @Test
     void usersNeedAnExistingTenantAndRolesOfTheirKind() {
         assertThrows(IllegalArgumentException.class, () -> Directory.EMPTY.withUser(User.create("p", "nope", Set.of("producer"), "x".toCharArray())));
         assertThrows(IllegalArgumentException.class, () -> User.create("p", "acme", Set.of("operator"), "x".toCharArray()));
