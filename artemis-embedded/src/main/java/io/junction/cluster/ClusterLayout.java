@@ -3,15 +3,17 @@ package io.junction.cluster;
 import io.junction.client.ClientUrls;
 import io.junction.config.Config;
 import io.junction.node.NodeConfig;
+import io.junction.node.Tls;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Who runs what in a cluster, from the node configuration: node N runs the primary of group gN, the backup of the
  * previous node's group (node 1 backs up the last), and ZooKeeper member N, unless the cluster uses an external
- * ensemble ({@code externalZooKeeper}, empty otherwise).
+ * ensemble ({@code externalZooKeeper}, empty otherwise). {@code clientTls} holds the URL parameters with which a client
+ * on a node's machine reaches the cluster's TLS acceptors, and is empty without TLS.
  */
-public record ClusterLayout(int self, List<Member> members, String secret, String externalZooKeeper) {
+public record ClusterLayout(int self, List<Member> members, String secret, String externalZooKeeper, String clientTls) {
 
     /** One node's address and ports, as listed in {@code cluster.nodes}. */
     public record Member(int id, String host, int brokerPort, int backupPort, int zkPort, int zkPeerPort, int zkElectionPort) {
@@ -63,7 +65,7 @@ public record ClusterLayout(int self, List<Member> members, String secret, Strin
         if (session < 2 * tick || session > 20 * tick) {
             throw config.invalid(NodeConfig.CLUSTER_LOCK_SESSION, "must be 2 to 20 times zookeeper.tick (" + tick + "ms)");
         }
-        return new ClusterLayout(self, List.copyOf(members), secret, external);
+        return new ClusterLayout(self, List.copyOf(members), secret, external, Tls.clusterClientParameters(config));
     }
 
     /** {@code zookeeper.connect}, checked: empty, or three or more {@code host:port} entries. */
@@ -132,9 +134,15 @@ public record ClusterLayout(int self, List<Member> members, String secret, Strin
         return urls;
     }
 
-    /** The URL a client uses to reach the whole cluster. */
+    /** The URL a client on a node's machine uses to reach the whole cluster. */
     public String clientUrl() {
-        return ClientUrls.cluster(brokerUrls());
+        return ClientUrls.cluster(brokerUrls()) + (clientTls.isEmpty() ? "" : "&" + clientTls);
+    }
+
+    /** {@code brokerUrl} (a member's {@link Member#brokerUrl()} or {@link Member#backupUrl()}) with {@code query} and the TLS parameters. */
+    public String clientUrl(String brokerUrl, String query) {
+        String all = clientTls.isEmpty() ? query : query.isEmpty() ? clientTls : query + "&" + clientTls;
+        return all.isEmpty() ? brokerUrl : brokerUrl + "?" + all;
     }
 
     public static String group(Member primaryNode) {

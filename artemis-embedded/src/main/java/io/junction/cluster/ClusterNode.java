@@ -6,7 +6,6 @@ import io.junction.node.BrokerSettings;
 import io.junction.node.JournalChoice;
 import io.junction.node.NodeConfig;
 import io.junction.node.StartupChecks;
-import io.junction.node.Tls;
 import io.junction.security.DirectoryStore;
 import io.junction.security.JunctionSecurityManager;
 import io.junction.tenant.TenantBrokers;
@@ -53,17 +52,21 @@ public final class ClusterNode implements AutoCloseable {
     private final Path dataDir;
     private final FileChannel dataLock;
     private final DirectoryStore users;
+    private final ClusterTls tls;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<BrokerSlot> brokers = new ArrayList<>();
     private final CompletableFuture<Optional<AdminCredentials>> admin = new CompletableFuture<>();
     private volatile boolean closed;
     private final Set<String> restarting = ConcurrentHashMap.newKeySet();
 
-    private ClusterNode(ClusterLayout layout, Path dataDir, FileChannel dataLock, DirectoryStore users) {
+    private ClusterNode(ClusterLayout layout, Path dataDir, FileChannel dataLock, DirectoryStore users, ClusterTls tls) {
         this.layout = layout;
         this.dataDir = dataDir;
         this.dataLock = dataLock;
         this.users = users;
+        this.tls = tls;
+        // closed after everything else: the brokers' connectors use it until they stop
+        resources.add(tls);
     }
 
     /**
@@ -74,9 +77,6 @@ public final class ClusterNode implements AutoCloseable {
      */
     public static ClusterNode start(Config config) throws Exception {
         ClusterLayout layout = ClusterLayout.of(config);
-        if (Tls.enabled(config)) {
-            throw config.invalid(NodeConfig.TLS_KEYSTORE, "TLS between the nodes of a cluster is not built yet; keep a cluster on a private network");
-        }
         Path dataDir = StartupChecks.dataDirectory(config);
         StartupChecks.memory(config, Runtime.getRuntime().maxMemory(), 2);
         ClusterLayout.Member me = layout.me();
@@ -88,8 +88,19 @@ public final class ClusterNode implements AutoCloseable {
             StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkElectionPort(), "ZooKeeper leader election");
         }
         FileChannel dataLock = StartupChecks.lockDataDirectory(config, dataDir);
-        DirectoryStore users = DirectoryStore.open(dataDir.resolve("security").resolve("directory.properties"));
-        ClusterNode node = new ClusterNode(layout, dataDir, dataLock, users);
+        ClusterTls tls = null;
+        DirectoryStore users;
+        try {
+            tls = ClusterTls.install(config, me.host());
+            users = DirectoryStore.open(dataDir.resolve("security").resolve("directory.properties"));
+        } catch (RuntimeException e) {
+            if (tls != null) {
+                tls.close();
+            }
+            dataLock.close();
+            throw e;
+        }
+        ClusterNode node = new ClusterNode(layout, dataDir, dataLock, users, tls);
         try {
             node.startParts(config);
         } catch (Exception e) {
@@ -409,7 +420,8 @@ public final class ClusterNode implements AutoCloseable {
         // returns. The local member still answers only while it is part of a majority.
         // With an external ensemble, which outlives any node, the brokers use all of it.
         String zooKeeper = layout.embeddedZooKeeper() ? layout.me().host() + ":" + layout.me().zkPort() : layout.zooKeeper();
-        return new GroupSettings(group, role, self, peers, zooKeeper, config.get(NodeConfig.CLUSTER_LOCK_SESSION),
+        String query = tls.connectorQuery();
+        return new GroupSettings(group, role, self + query, peers.stream().map(p -> p + query).toList(), zooKeeper, config.get(NodeConfig.CLUSTER_LOCK_SESSION),
                 CLUSTER_USER, layout.secret());
     }
 

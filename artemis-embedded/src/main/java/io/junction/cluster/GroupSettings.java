@@ -1,5 +1,6 @@
 package io.junction.cluster;
 
+import io.junction.client.ClientUrls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,12 +50,15 @@ public record GroupSettings(String group, Role role, String selfUrl, List<String
     /**
      * Adds the HA policy, connectors and the cluster connection to {@code config}. The first peer is the other broker
      * of the group; the others are the rest of the cluster, which the cluster connection joins with on-demand load
-     * balancing so that a consumer on any broker receives messages produced on any other.
+     * balancing so that a consumer on any broker receives messages produced on any other. With TLS the URLs say only
+     * {@code sslEnabled=true}: the node's stores reach its connectors through {@link ClusterTls}.
      */
     public Configuration applyTo(Configuration config) throws Exception {
         config.setName(group + "-" + role.name().toLowerCase(Locale.ROOT));
         config.setClusterUser(clusterUser).setClusterPassword(clusterPassword);
-        config.addConnectorConfiguration("self", selfUrl);
+        // advertised to every client in the topology, so it names the broker but carries no stores or passwords
+        String self = ClientUrls.connectorName(selfUrl);
+        config.addConnectorConfiguration(self, selfUrl);
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < peerUrls.size(); i++) {
             config.addConnectorConfiguration("peer-" + i, peerUrls.get(i));
@@ -62,7 +66,7 @@ public record GroupSettings(String group, Role role, String selfUrl, List<String
         }
         config.addClusterConfiguration(new ClusterConnectionConfiguration()
                 .setName(CLUSTER_NAME)
-                .setConnectorName("self")
+                .setConnectorName(self)
                 .setStaticConnectors(peers)
                 .setMessageLoadBalancingType(MessageLoadBalancingType.ON_DEMAND)
                 .setMaxHops(1)

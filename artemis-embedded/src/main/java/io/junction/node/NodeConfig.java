@@ -88,12 +88,14 @@ public final class NodeConfig {
                     + "the nodes run no member and cluster.nodes entries may be just host:broker-port:backup-port.");
     public static final ConfigKey<String> TLS_KEYSTORE = ConfigKey.of("tls.keystore", ConfigType.STRING, "",
             "Keystore (PKCS12 or JKS) holding this node's certificate and private key. When set, every acceptor\n"
-                    + "speaks TLS only, on the same ports; empty: plain TCP. docs/tls.md shows how to make one.");
+                    + "speaks TLS only, on the same ports; empty: plain TCP. On a cluster the nodes then talk TLS to each\n"
+                    + "other too, and the certificate must name this node's host in cluster.nodes. docs/tls.md shows how.");
     public static final ConfigKey<String> TLS_KEYSTORE_PASSWORD = ConfigKey.of("tls.keystore-password", ConfigType.STRING, "",
             "Password of tls.keystore.");
     public static final ConfigKey<String> TLS_TRUSTSTORE = ConfigKey.of("tls.truststore", ConfigType.STRING, "",
             "Truststore with the certificates (or their authorities) of the clients allowed in by certificate;\n"
-                    + "required when tls.client-auth is want or need.");
+                    + "required when tls.client-auth is want or need. On a cluster it must also trust every node's\n"
+                    + "certificate (empty: the nodes trust tls.keystore, so they share one key).");
     public static final ConfigKey<String> TLS_TRUSTSTORE_PASSWORD = ConfigKey.of("tls.truststore-password", ConfigType.STRING, "",
             "Password of tls.truststore.");
     public static final ConfigKey<String> TLS_CLIENT_AUTH = ConfigKey.of("tls.client-auth", ConfigType.oneOf("none", "want", "need"), "none",

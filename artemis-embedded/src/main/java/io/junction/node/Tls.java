@@ -8,8 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.net.InetAddress;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 
 /**
  * TLS on a node's acceptors, from the {@code tls.*} keys: checked at start-up (each store opens with its password and
@@ -24,7 +30,7 @@ public final class Tls {
     }
 
     /** Refuses, naming the key, a store that is missing, unreadable, locked by another password or empty. */
-    static void check(Config config) {
+    public static void check(Config config) {
         boolean clientAuth = !config.get(NodeConfig.TLS_CLIENT_AUTH).equals("none");
         if (!enabled(config)) {
             if (clientAuth || !config.get(NodeConfig.TLS_TRUSTSTORE).isBlank()) {
@@ -102,6 +108,130 @@ public final class Tls {
         StringBuilder p = new StringBuilder("?sslEnabled=true");
         param(p, "trustStorePath", Path.of(config.get(NodeConfig.TLS_KEYSTORE)).toAbsolutePath().toString());
         param(p, "trustStorePassword", config.get(NodeConfig.TLS_KEYSTORE_PASSWORD));
+        return p.toString();
+    }
+
+    /**
+     * On a cluster the nodes connect to each other over TLS, and each must trust the others' certificates: through
+     * {@code tls.truststore} (an authority that signed every node's certificate, say) or, without one, through the
+     * node's own keystore (every node sharing one key). The store and its password key, in that order.
+     */
+    static List<ConfigKey<String>> clusterTrust(Config config) {
+        return config.get(NodeConfig.TLS_TRUSTSTORE).isBlank() ? List.of(NodeConfig.TLS_KEYSTORE, NodeConfig.TLS_KEYSTORE_PASSWORD)
+                : List.of(NodeConfig.TLS_TRUSTSTORE, NodeConfig.TLS_TRUSTSTORE_PASSWORD);
+    }
+
+    public static Path clusterTrustStore(Config config) {
+        return Path.of(config.get(clusterTrust(config).get(0))).toAbsolutePath();
+    }
+
+    public static String clusterTrustStorePassword(Config config) {
+        return config.get(clusterTrust(config).get(1));
+    }
+
+    public static Path keyStore(Config config) {
+        return Path.of(config.get(NodeConfig.TLS_KEYSTORE)).toAbsolutePath();
+    }
+
+    /**
+     * Refuses, naming the key, a cluster node whose certificate the other nodes would refuse: one that is not valid
+     * now, that the cluster's trust store does not trust, or that does not name {@code host}, the node's address in
+     * {@code cluster.nodes} (the nodes check each other's names).
+     */
+    public static void checkClusterCertificate(Config config, String host) {
+        KeyStore keys = open(config, NodeConfig.TLS_KEYSTORE, NodeConfig.TLS_KEYSTORE_PASSWORD);
+        List<ConfigKey<String>> trustKeys = clusterTrust(config);
+        KeyStore trust = open(config, trustKeys.get(0), trustKeys.get(1));
+        X509Certificate[] chain;
+        List<X509Certificate> anchors = new ArrayList<>();
+        try {
+            String alias = Collections.list(keys.aliases()).stream().filter(a -> isKey(keys, a)).findFirst().orElseThrow();
+            chain = Arrays.stream(keys.getCertificateChain(alias)).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
+            for (String a : Collections.list(trust.aliases())) {
+                if (trust.getCertificate(a) instanceof X509Certificate c) {
+                    anchors.add(c);
+                }
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw config.invalid(NodeConfig.TLS_KEYSTORE, "cannot be read: " + e.getMessage());
+        }
+        String subject = chain[0].getSubjectX500Principal().getName();
+        try {
+            chain[0].checkValidity();
+        } catch (GeneralSecurityException e) {
+            throw config.invalid(NodeConfig.TLS_KEYSTORE, "certificate " + subject + " is not valid now: " + e.getMessage());
+        }
+        if (!trusted(chain, anchors)) {
+            throw config.invalid(trustKeys.get(0), "does not trust this node's certificate " + subject
+                    + "; on a cluster it must trust every node's certificate (or the authority that signed them)");
+        }
+        if (!names(chain[0], host)) {
+            throw config.invalid(NodeConfig.TLS_KEYSTORE, "certificate " + subject + " does not name " + host
+                    + ", this node's host in cluster.nodes; the other nodes check it (add it as a subjectAltName)");
+        }
+    }
+
+    private static boolean trusted(X509Certificate[] chain, List<X509Certificate> anchors) {
+        for (X509Certificate c : chain) {
+            if (anchors.contains(c)) {
+                return true;
+            }
+        }
+        X509Certificate top = chain[chain.length - 1];
+        for (X509Certificate anchor : anchors) {
+            if (anchor.getSubjectX500Principal().equals(top.getIssuerX500Principal())) {
+                try {
+                    top.verify(anchor.getPublicKey());
+                    return true;
+                } catch (GeneralSecurityException e) {
+                    // another authority of the same name; try the next
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether the certificate names {@code host}: an IP or DNS subjectAltName (a {@code *.} wildcard for one label). */
+    private static boolean names(X509Certificate cert, String host) {
+        boolean literal = host.matches("[0-9.]+") || host.contains(":");
+        try {
+            Collection<List<?>> alternatives = cert.getSubjectAlternativeNames();
+            if (alternatives == null) {
+                return !literal && cert.getSubjectX500Principal().getName().matches("(?i).*\\bCN=" + java.util.regex.Pattern.quote(host) + "(,.*)?$");
+            }
+            for (List<?> name : alternatives) {
+                String value = String.valueOf(name.get(1));
+                int type = (Integer) name.get(0);
+                if (literal && type == 7 && InetAddress.getByName(value).equals(InetAddress.getByName(host))) {
+                    return true;
+                }
+                if (!literal && type == 2 && (value.equalsIgnoreCase(host)
+                        || value.startsWith("*.") && host.indexOf('.') > 0 && host.substring(host.indexOf('.')).equalsIgnoreCase(value.substring(1)))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (GeneralSecurityException | IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The client URL parameters (no leading separator) with which this node's machine reaches every node of its
+     * cluster: the cluster's trust store, and with {@code tls.client-auth} the node's own certificate, which that
+     * trust store trusts. Empty when TLS is off.
+     */
+    public static String clusterClientParameters(Config config) {
+        if (!enabled(config)) {
+            return "";
+        }
+        StringBuilder p = new StringBuilder("sslEnabled=true");
+        param(p, "trustStorePath", clusterTrustStore(config).toString());
+        param(p, "trustStorePassword", clusterTrustStorePassword(config));
+        if (!config.get(NodeConfig.TLS_CLIENT_AUTH).equals("none")) {
+            param(p, "keyStorePath", keyStore(config).toString());
+            param(p, "keyStorePassword", config.get(NodeConfig.TLS_KEYSTORE_PASSWORD));
+        }
         return p.toString();
     }
 

@@ -5,21 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.config.ConfigException;
+import io.junction.testing.TestCertificates;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import java.io.FileInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -35,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * without the right trust or certificate are refused on every protocol; with them, messages flow.
  */
 class TlsTest {
-    private static final String PW = "store-pass";
+    private static final String PW = TestCertificates.PASSWORD;
     @TempDir
     static Path dir;
 
@@ -66,12 +60,8 @@ class TlsTest {
                 "-storetype", "PKCS12", "-storepass", PW);
     }
 
-    private static void keytool(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool " + args[0] + ": " + out);
+    private static void keytool(String... args) {
+        TestCertificates.keytool(args);
     }
 
     private static Map<String, String> tlsSettings(Path data) {
@@ -138,7 +128,7 @@ class TlsTest {
             MqttConnectOptions options = new MqttConnectOptions();
             options.setUserName(user);
             options.setPassword(password.toCharArray());
-            options.setSocketFactory(sslContext(clientKeys, clientTrust).getSocketFactory());
+            options.setSocketFactory(TestCertificates.sslContext(clientKeys, clientTrust).getSocketFactory());
             mqtt.connect(options);
             mqtt.publish("tls/mqtt", "m".getBytes(StandardCharsets.UTF_8), 1, false);
             mqtt.disconnect();
@@ -147,29 +137,12 @@ class TlsTest {
             MqttConnectOptions noCert = new MqttConnectOptions();
             noCert.setUserName(user);
             noCert.setPassword(password.toCharArray());
-            noCert.setSocketFactory(sslContext(null, clientTrust).getSocketFactory());
+            noCert.setSocketFactory(TestCertificates.sslContext(null, clientTrust).getSocketFactory());
             assertThrows(MqttException.class, () -> refused.connect(noCert), "MQTT without a certificate");
             refused.close();
         }
     }
 
-    private static SSLContext sslContext(Path keys, Path trust) throws Exception {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(load(trust));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys == null ? null : load(keys), PW.toCharArray());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context;
-    }
-
-    private static KeyStore load(Path file) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (FileInputStream in = new FileInputStream(file.toFile())) {
-            ks.load(in, PW.toCharArray());
-        }
-        return ks;
-    }
 
     @Test
     void badTlsSettingsStopTheNodeNamingTheKey() {

@@ -2,10 +2,10 @@ package io.junction.bench;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
-import jakarta.jms.Message;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -27,24 +27,61 @@ final class LoadRun {
     private LoadRun() {
     }
 
-    private static void acknowledged(long t0, AtomicBoolean measuring, Recorder recorder, AtomicLong sent) {
-        if (measuring.get()) {
-            recorder.recordValue((System.nanoTime() - t0) / 1000);
-            sent.incrementAndGet();
-        }
+    record Result(double sentPerSecond, double receivedPerSecond, Histogram sendLatencyMicros, long errors) {
     }
 
-    record Result(double sentPerSecond, double receivedPerSecond, Histogram sendLatencyMicros, long errors) {
+    /** What the threads of one run share: whether the measured window is open, and what it counted. */
+    static final class Window {
+        final Recorder recorder = new Recorder(3);
+        final AtomicBoolean measuring = new AtomicBoolean(false);
+        final AtomicBoolean stop = new AtomicBoolean(false);
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong received = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+
+        /** A send acknowledged that started at {@code t0} (nanoTime): counted and timed inside the window. */
+        void acknowledged(long t0) {
+            if (measuring.get()) {
+                recorder.recordValue((System.nanoTime() - t0) / 1000);
+                sent.incrementAndGet();
+            }
+        }
+
+        void receivedOne() {
+            if (measuring.get()) {
+                received.incrementAndGet();
+            }
+        }
+
+        /** An error counts unless the run is stopping (closing connections fails pending calls). */
+        void failed() {
+            if (!stop.get()) {
+                errors.incrementAndGet();
+            }
+        }
+
+        /** Starts {@code threads}, warms up, measures for {@code seconds}, then stops and joins them. */
+        Result measure(List<Thread> threads, double warmupSeconds, double seconds) throws InterruptedException {
+            threads.forEach(Thread::start);
+            Thread.sleep((long) (warmupSeconds * 1000));
+            recorder.reset();
+            measuring.set(true);
+            long start = System.nanoTime();
+            Thread.sleep((long) (seconds * 1000));
+            measuring.set(false);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            Histogram latency = recorder.getIntervalHistogram();
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+            return new Result(sent.get() / elapsed, received.get() / elapsed, latency, errors.get());
+        }
     }
 
     static Result run(ConnectionFactory factory, String queue, int producers, int consumers, int inFlight, double warmupSeconds,
             double seconds) throws Exception {
-        Recorder recorder = new Recorder(3);
-        AtomicBoolean measuring = new AtomicBoolean(false);
-        AtomicBoolean stop = new AtomicBoolean(false);
-        AtomicLong sent = new AtomicLong();
-        AtomicLong received = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
+        Window w = new Window();
         List<Connection> connections = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         byte[] payload = new byte[1024];
@@ -57,15 +94,13 @@ final class LoadRun {
                 MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
                 threads.add(new Thread(() -> {
                     try {
-                        while (!stop.get()) {
-                            if (consumer.receive(200) != null && measuring.get()) {
-                                received.incrementAndGet();
+                        while (!w.stop.get()) {
+                            if (consumer.receive(200) != null) {
+                                w.receivedOne();
                             }
                         }
                     } catch (Exception e) {
-                        if (!stop.get()) {
-                            errors.incrementAndGet();
-                        }
+                        w.failed();
                     }
                 }, "bench-consumer-" + i));
             }
@@ -78,25 +113,25 @@ final class LoadRun {
                 Semaphore window = new Semaphore(inFlight);
                 threads.add(new Thread(() -> {
                     try {
-                        while (!stop.get()) {
+                        while (!w.stop.get()) {
                             BytesMessage m = session.createBytesMessage();
                             m.writeBytes(payload);
                             long t0 = System.nanoTime();
                             if (inFlight == 1) {
                                 producer.send(m);
-                                acknowledged(t0, measuring, recorder, sent);
+                                w.acknowledged(t0);
                             } else {
                                 window.acquire();
                                 producer.send(m, new CompletionListener() {
                                     @Override
                                     public void onCompletion(Message message) {
-                                        acknowledged(t0, measuring, recorder, sent);
+                                        w.acknowledged(t0);
                                         window.release();
                                     }
 
                                     @Override
                                     public void onException(Message message, Exception exception) {
-                                        errors.incrementAndGet();
+                                        w.failed();
                                         window.release();
                                     }
                                 });
@@ -104,28 +139,13 @@ final class LoadRun {
                         }
                         window.acquire(inFlight);
                     } catch (Exception e) {
-                        if (!stop.get()) {
-                            errors.incrementAndGet();
-                        }
+                        w.failed();
                     }
                 }, "bench-producer-" + i));
             }
-            threads.forEach(Thread::start);
-            Thread.sleep((long) (warmupSeconds * 1000));
-            recorder.reset();
-            measuring.set(true);
-            long start = System.nanoTime();
-            Thread.sleep((long) (seconds * 1000));
-            measuring.set(false);
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            Histogram latency = recorder.getIntervalHistogram();
-            stop.set(true);
-            for (Thread t : threads) {
-                t.join(10_000);
-            }
-            return new Result(sent.get() / elapsed, received.get() / elapsed, latency, errors.get());
+            return w.measure(threads, warmupSeconds, seconds);
         } finally {
-            stop.set(true);
+            w.stop.set(true);
             for (Connection c : connections) {
                 try {
                     c.close();

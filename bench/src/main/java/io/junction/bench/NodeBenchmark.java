@@ -25,6 +25,8 @@ public final class NodeBenchmark {
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 20;
         double warmup = args.length > 1 ? Double.parseDouble(args[1]) : 10;
+        // a third argument runs only the default-configuration cases whose name contains it, without the disk and the sweep
+        String only = args.length > 2 ? args[2] : null;
         Path home = Path.of(System.getProperty("junction.home", ".")).toAbsolutePath().normalize();
         Path launcher = home.resolve("bin/junction");
         Path work = home.resolve("bench/target/work-" + System.currentTimeMillis());
@@ -33,8 +35,15 @@ public final class NodeBenchmark {
         System.out.println("## bench/node, " + Instant.now());
         System.out.println();
         System.out.println(MachineFacts.describe(work));
-        System.out.printf("Command: `bench/node %s %s` (seconds measured per case, warm-up seconds before it).%n%n", fmt(seconds), fmt(warmup));
+        System.out.printf("Command: `bench/node %s %s%s` (seconds measured per case, warm-up seconds before it).%n%n", fmt(seconds), fmt(warmup),
+                only == null ? "" : " '" + only + "'");
+        if (only == null) {
+            diskAndJournalSweep(launcher, work, seconds, warmup);
+        }
+        defaults(launcher, work, seconds, warmup, only);
+    }
 
+    private static void diskAndJournalSweep(Path launcher, Path work, double seconds, double warmup) throws Exception {
         DiskSyncProbe.Result disk = DiskSyncProbe.run(work, 5);
         System.out.println("### Disk: append 1 KiB + fdatasync, one at a time, 5 s");
         System.out.println();
@@ -71,7 +80,9 @@ public final class NodeBenchmark {
             }
         }
         System.out.println();
+    }
 
+    private static void defaults(Path launcher, Path work, double seconds, double warmup, String only) throws Exception {
         System.out.println("### Default node configuration: durable 1 KiB messages, sends confirmed by the broker");
         System.out.println();
         try (NodeProcess node = NodeProcess.start(launcher, work.resolve("defaults"), Map.of())) {
@@ -80,6 +91,7 @@ public final class NodeBenchmark {
             header("protocol, clients, confirmed sends in flight per producer");
             record Case(String name, ConnectionFactory factory, int clients, int inFlight) {
             }
+            AdminCredentials admin = AdminCredentials.read(node.dataDir.resolve(AdminCredentials.FILE_NAME));
             List<Case> cases = List.of(
                     new Case("CORE, 1 producer + 1 consumer, 1 in flight", core(node, false), 1, 1),
                     new Case("CORE, 4 producers + 4 consumers, 1 in flight", core(node, false), 4, 1),
@@ -89,10 +101,17 @@ public final class NodeBenchmark {
                     new Case("AMQP, 1 producer + 1 consumer, 100 in flight", amqp(node), 1, 100));
             int q = 0;
             for (Case c : cases) {
-                row(c.name(), LoadRun.run(c.factory(), "bench.q" + q++, c.clients(), c.clients(), c.inFlight(), warmup, seconds));
+                if (only == null || c.name().contains(only)) {
+                    row(c.name(), LoadRun.run(c.factory(), "bench.q" + q, c.clients(), c.clients(), c.inFlight(), warmup, seconds));
+                }
+                q++;
                 if (c.factory() instanceof AutoCloseable closeable) {
                     closeable.close();
                 }
+            }
+            String proton = "AMQP (protonj2 client), 1 producer + 1 consumer, 100 in flight";
+            if (only == null || proton.contains(only)) {
+                row(proton, ProtonLoadRun.run("127.0.0.1", node.amqpPort, admin.user(), admin.password(), "bench.q" + q, 100, warmup, seconds));
             }
         }
     }

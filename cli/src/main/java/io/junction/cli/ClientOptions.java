@@ -1,5 +1,6 @@
 package io.junction.cli;
 
+import io.junction.client.ClientUrls;
 import io.junction.config.ConfigException;
 import io.junction.node.AdminCredentials;
 import jakarta.jms.Connection;
@@ -57,13 +58,40 @@ final class ClientOptions {
         return resolved;
     }
 
+    /** Parameters that make a URL follow a cluster; a URL for one broker of it leaves them out. */
+    private static final java.util.Set<String> CLUSTER_PARAMETERS = java.util.Set.of("name", "ha", "reconnectAttempts", "retryInterval",
+            "retryIntervalMultiplier", "clientFailureCheckPeriod", "connectionTTL", "callTimeout", "useTopologyForLoadBalancing");
+
     /**
-     * Each broker a URL lists, as a URL of its own: {@code (tcp://a:1,tcp://b:2)?ha=true} gives {@code tcp://a:1} and
-     * {@code tcp://b:2}; a single-broker URL gives itself without its parameters.
+     * Each broker a URL lists, as a URL of its own with the parameters that apply to it (TLS, say) but none that make
+     * it follow a cluster: {@code (tcp://a:1?name=x,tcp://b:2)?ha=true&sslEnabled=true} gives {@code
+     * tcp://a:1?sslEnabled=true} and {@code tcp://b:2?sslEnabled=true}.
      */
     static java.util.List<String> brokers(String url) {
-        String hosts = url.startsWith("(") && url.contains(")") ? url.substring(1, url.indexOf(')')) : url.split("\\?", 2)[0];
-        return java.util.Arrays.stream(hosts.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
+        String hosts = url;
+        String outer = "";
+        if (url.startsWith("(") && url.contains(")")) {
+            int close = url.lastIndexOf(')');
+            hosts = url.substring(1, close);
+            outer = url.startsWith("?", close + 1) ? url.substring(close + 2) : "";
+        }
+        java.util.List<String> result = new java.util.ArrayList<>();
+        for (String host : hosts.split(",")) {
+            String[] parts = host.trim().split("\\?", 2);
+            if (parts[0].isEmpty()) {
+                continue;
+            }
+            java.util.List<String> kept = new java.util.ArrayList<>();
+            for (String query : new String[] {outer, parts.length > 1 ? parts[1] : ""}) {
+                for (String p : query.split("&")) {
+                    if (!p.isEmpty() && !CLUSTER_PARAMETERS.contains(p.split("=", 2)[0])) {
+                        kept.add(p);
+                    }
+                }
+            }
+            result.add(kept.isEmpty() ? parts[0] : parts[0] + "?" + String.join("&", kept));
+        }
+        return result;
     }
 
     /** Opens and starts a JMS connection to {@code resolvedUrl} with the resolved credentials. */
@@ -73,7 +101,7 @@ final class ClientOptions {
         try {
             factory = new ActiveMQConnectionFactory(clientUrl(resolvedUrl));
         } catch (RuntimeException e) {
-            throw CliFailure.usage("Invalid value " + resolvedUrl + " for option '--url': " + rootMessage(e));
+            throw CliFailure.usage("Invalid value " + ClientUrls.redacted(resolvedUrl) + " for option '--url': " + rootMessage(e));
         }
         Connection connection = null;
         try {
@@ -82,10 +110,10 @@ final class ClientOptions {
             return new Client(connection, factory);
         } catch (JMSSecurityException e) {
             closeQuietly(connection, factory);
-            throw CliFailure.failure("Login refused by " + resolvedUrl + " for user '" + login[0] + "': check the user name and password");
+            throw CliFailure.failure("Login refused by " + ClientUrls.redacted(resolvedUrl) + " for user '" + login[0] + "': check the user name and password");
         } catch (JMSException e) {
             closeQuietly(connection, factory);
-            throw CliFailure.failure("Cannot connect to " + resolvedUrl + ": " + rootMessage(e) + ". Is the node running?");
+            throw CliFailure.failure("Cannot connect to " + ClientUrls.redacted(resolvedUrl) + ": " + rootMessage(e) + ". Is the node running?");
         }
     }
 
@@ -151,9 +179,20 @@ final class ClientOptions {
         return env != null ? Path.of(env) : Path.of("data", AdminCredentials.FILE_NAME);
     }
 
-    /** A CLI client tries once and gives up quickly, unless the URL sets its own parameters. */
-    private static String clientUrl(String url) {
-        return url.contains("?") ? url : url + "?reconnectAttempts=0&initialConnectAttempts=1&callTimeout=15000";
+    /** A CLI client tries each listed broker once and gives up quickly, unless the URL says otherwise. */
+    private static final String[] QUICK = {"reconnectAttempts=0", "initialConnectAttempts=1", "callTimeout=15000"};
+
+    static String clientUrl(String url) {
+        int close = url.startsWith("(") ? url.lastIndexOf(')') : -1;
+        boolean hasQuery = url.indexOf('?', close + 1) >= 0;
+        StringBuilder u = new StringBuilder(url);
+        for (String p : QUICK) {
+            if (!java.util.regex.Pattern.compile("[?&]" + p.split("=")[0] + "=").matcher(url.substring(close + 1)).find()) {
+                u.append(hasQuery ? '&' : '?').append(p);
+                hasQuery = true;
+            }
+        }
+        return u.toString();
     }
 
     private static String first(String a, String b) {

@@ -35,7 +35,7 @@ import org.apache.curator.retry.RetryNTimes;
  */
 final class ClusterProbe {
     private static final int TIMEOUT_MS = 3_000;
-    private static final String PROBE_PARAMETERS = "?reconnectAttempts=0&initialConnectAttempts=1&callTimeout=" + TIMEOUT_MS
+    private static final String PROBE_PARAMETERS = "reconnectAttempts=0&initialConnectAttempts=1&callTimeout=" + TIMEOUT_MS
             + "&connectionTTL=10000&connectTimeoutMillis=" + TIMEOUT_MS;
 
     /**
@@ -148,8 +148,8 @@ final class ClusterProbe {
         for (ClusterLayout.Member m : layout.members()) {
             ClusterLayout.Member next = layout.members().get(m.id() % n);
             groups.add(new Group(ClusterLayout.group(m),
-                    broker(m.id(), "primary", m.brokerUrl(), up.contains(m.id()), user, password),
-                    broker(next.id(), "backup", next.backupUrl(), up.contains(next.id()), user, password)));
+                    broker(layout, m.id(), "primary", m.brokerUrl(), up.contains(m.id()), user, password),
+                    broker(layout, next.id(), "backup", next.backupUrl(), up.contains(next.id()), user, password)));
         }
         return new State(groups, zooKeeper);
     }
@@ -158,13 +158,13 @@ final class ClusterProbe {
      * Asks one broker. Nothing listening means passive (its node up) or down; any other failure (a reply too slow on
      * a busy machine) is tried once more and then reported as {@code unreachable}, never mistaken for passive.
      */
-    private static Broker broker(int node, String role, String url, boolean nodeUp, String user, String password) {
-        Broker first = ask(node, role, url, nodeUp, user, password);
-        return first.state().equals("unreachable") ? ask(node, role, url, nodeUp, user, password) : first;
+    private static Broker broker(ClusterLayout layout, int node, String role, String url, boolean nodeUp, String user, String password) {
+        Broker first = ask(layout, node, role, url, nodeUp, user, password);
+        return first.state().equals("unreachable") ? ask(layout, node, role, url, nodeUp, user, password) : first;
     }
 
-    private static Broker ask(int node, String role, String url, boolean nodeUp, String user, String password) {
-        try (ServerLocator locator = ActiveMQClient.createServerLocator(url + PROBE_PARAMETERS);
+    private static Broker ask(ClusterLayout layout, int node, String role, String url, boolean nodeUp, String user, String password) {
+        try (ServerLocator locator = ActiveMQClient.createServerLocator(layout.clientUrl(url, PROBE_PARAMETERS));
              ClientSessionFactory factory = locator.createSessionFactory();
              ClientSession session = factory.createSession(user, password, false, true, true, false, 1)) {
             session.start();

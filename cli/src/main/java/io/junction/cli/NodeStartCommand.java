@@ -1,5 +1,6 @@
 package io.junction.cli;
 
+import io.junction.client.ClientUrls;
 import io.junction.cluster.ClusterLayout;
 import io.junction.cluster.ClusterNode;
 import io.junction.config.Config;
@@ -53,7 +54,7 @@ final class NodeStartCommand implements Callable<Integer> {
         out.printf("  %-10s%s (group %s)%n", "backup:", layout.me().backupUrl(), ClusterLayout.group(layout.previous()));
         out.printf("  %-10s%s%n", "zookeeper:", layout.embeddedZooKeeper() ? layout.me().host() + ":" + layout.me().zkPort() + " (this node's member)"
                 : layout.zooKeeper() + " (external)");
-        out.printf("  %-10s%s%n", "connect:", node.clientUrl());
+        out.printf("  %-10s%s%n", "connect:", ClientUrls.redacted(node.clientUrl()));
         out.println("Its brokers become active once a majority of the nodes runs. Press Ctrl-C to stop.");
         out.flush();
         node.admin().thenAccept(created -> created.ifPresent(admin -> {
@@ -88,7 +89,7 @@ final class NodeStartCommand implements Callable<Integer> {
         out.printf("  %-9s%s%n", "journal:", node.journalDescription());
         out.printf("  %-9s%s%n", "data:", node.dataDirectory());
         node.acceptorUrls().forEach(a -> out.printf("  %-9s%s%n", a.substring(0, a.indexOf('=')) + ":", a.substring(a.indexOf('=') + 1)));
-        out.printf("  %-9s%s%n", "connect:", node.connectUrl().replaceAll("(Password=)[^&]*", "$1***"));
+        out.printf("  %-9s%s%n", "connect:", ClientUrls.redacted(node.connectUrl()));
         node.createdAdmin().ifPresent((AdminCredentials admin) -> {
             out.println();
             out.println("Created the admin user '" + admin.user() + "' with password: " + admin.password());
