@@ -37,15 +37,15 @@ public final class DirectoryRegistry implements AutoCloseable {
     private final CuratorCache cache;
     private final DirectoryStore store;
     private volatile PersistentNode presence;
-    /** Signs what this registry writes and checks what it reads: ZooKeeper itself lets in anyone who reaches it. */
-    private final javax.crypto.spec.SecretKeySpec signingKey;
+    /** Seals what this registry writes and opens what it reads: ZooKeeper itself lets in anyone who reaches it. */
+    private final javax.crypto.spec.SecretKeySpec sealingKey;
     private int appliedVersion = -1;
     private long appliedCzxid = -1;
 
     private DirectoryRegistry(CuratorFramework client, DirectoryStore store, String secret) {
         this.client = client;
         this.store = store;
-        this.signingKey = new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.sealingKey = sealingKey(secret);
         this.cache = CuratorCache.build(client, DIRECTORY, CuratorCache.Options.SINGLE_NODE_CACHE);
     }
 
@@ -117,7 +117,7 @@ public final class DirectoryRegistry implements AutoCloseable {
                     apply(data, stat.getVersion(), stat.getCzxid());
                     return current;
                 }
-                byte[] encoded = sign(next.encode());
+                byte[] encoded = seal(next.encode());
                 try {
                     Stat written = client.setData().withVersion(stat.getVersion()).forPath(DIRECTORY, encoded);
                     apply(encoded, written.getVersion(), written.getCzxid());
@@ -140,7 +140,7 @@ public final class DirectoryRegistry implements AutoCloseable {
     private void ensureExists() throws Exception {
         if (client.checkExists().forPath(DIRECTORY) == null) {
             try {
-                client.create().creatingParentsIfNeeded().forPath(DIRECTORY, sign(store.snapshot().encode()));
+                client.create().creatingParentsIfNeeded().forPath(DIRECTORY, seal(store.snapshot().encode()));
             } catch (KeeperException.NodeExistsException createdElsewhere) {
                 // another node created it first: fine
             }
@@ -176,49 +176,83 @@ public final class DirectoryRegistry implements AutoCloseable {
         appliedVersion = version;
     }
 
-    private static final String SIGNATURE = "# hmac-sha256=";
+    /** The first line of a sealed directory; the second is Base64 of a 12-byte nonce followed by AES-GCM output. */
+    private static final String SEALED = "# junction directory, AES-256-GCM under the cluster secret\n";
+    private static final int NONCE_BYTES = 12;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
-    /** The text with a last line holding its HMAC under the cluster secret. */
-    private byte[] sign(String text) {
-        return (text + SIGNATURE + java.util.HexFormat.of().formatHex(mac(text)) + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private byte[] mac(String text) {
+    /**
+     * The directory encrypted and authenticated under the cluster secret: whoever reaches ZooKeeper without the secret
+     * can neither read the tenants, users and password hashes nor change them unnoticed.
+     */
+    private byte[] seal(String text) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
         try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(signingKey);
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+            javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, sealingKey, new javax.crypto.spec.GCMParameterSpec(128, nonce));
+            byte[] sealed = cipher.doFinal(text.getBytes(StandardCharsets.UTF_8));
+            byte[] out = new byte[nonce.length + sealed.length];
+            System.arraycopy(nonce, 0, out, 0, nonce.length);
+            System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
+            return (SEALED + java.util.Base64.getEncoder().encodeToString(out) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** The directory in {@code data}, refused unless signed with this cluster's secret. */
+    /** The directory in {@code data}, refused unless sealed with this cluster's secret. */
     private Directory decode(byte[] data) {
         String source = "ZooKeeper node " + NAMESPACE + DIRECTORY;
         String text = new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8);
-        int at = text.lastIndexOf(SIGNATURE);
-        boolean valid = false;
-        if (at >= 0) {
-            String body = text.substring(0, at);
-            String signature = text.substring(at + SIGNATURE.length()).trim();
+        if (text.startsWith(SEALED)) {
             try {
-                valid = java.security.MessageDigest.isEqual(java.util.HexFormat.of().parseHex(signature), mac(body));
-            } catch (IllegalArgumentException notHex) {
-                valid = false;
+                byte[] in = java.util.Base64.getDecoder().decode(text.substring(SEALED.length()).trim());
+                javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+                cipher.init(javax.crypto.Cipher.DECRYPT_MODE, sealingKey, new javax.crypto.spec.GCMParameterSpec(128, in, 0, NONCE_BYTES));
+                String plain = new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+                return Directory.decode(plain, source);
+            } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
+                // not Base64, too short, or altered: the tag does not verify
             }
-            text = body;
         }
-        if (!valid) {
-            throw new IllegalStateException(source + " is not signed with this cluster's secret: refused");
+        throw new IllegalStateException(source + " is not sealed with this cluster's secret: refused");
+    }
+
+    /** A 256-bit AES key derived from the cluster secret (HMAC-SHA256 of a fixed label, keyed by the secret). */
+    private static javax.crypto.spec.SecretKeySpec sealingKey(String secret) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return new javax.crypto.spec.SecretKeySpec(mac.doFinal("junction directory sealing key v1".getBytes(StandardCharsets.UTF_8)), "AES");
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
-        return Directory.decode(text, source);
     }
 
     @Override
     public void close() {
-        // the presence node is not deleted one by one: that retries for as long as ZooKeeper has no majority, while
-        // closing the client ends the session, and ZooKeeper removes the session's ephemeral nodes with it
+        // Closing the presence node deletes it, which retries for as long as ZooKeeper has no majority: it gets a
+        // second, in a thread of its own. It must be closed all the same, or its background callbacks recreate it
+        // against the closed client without end (a StackOverflowError in Curator's event thread). Closing the client
+        // ends the session, and ZooKeeper removes the session's ephemeral nodes with it.
+        PersistentNode node = presence;
+        if (node != null) {
+            Thread closer = new Thread(() -> {
+                try {
+                    node.close();
+                } catch (Exception e) {
+                    LOG.debug("Presence node not deleted: {}", e.getMessage());
+                }
+            }, "junction-presence-close");
+            closer.setDaemon(true);
+            closer.start();
+            try {
+                closer.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         cache.close();
         client.close();
     }

@@ -53,14 +53,18 @@ class ExternalZooKeeperTest {
             nodes.get(2).users().put(AppUser.NAME, Set.of("admin"), AppUser.PASSWORD.toCharArray());
             Waits.until(Duration.ofSeconds(10), "node 1 to learn the user", () -> nodes.get(0).users().authenticate(AppUser.NAME, AppUser.PASSWORD).isPresent());
 
-            // whoever reaches ZooKeeper but lacks the cluster secret cannot slip in a user
+            // whoever reaches ZooKeeper but lacks the cluster secret cannot slip in a user (a plain or tampered directory)
             String forged = io.junction.security.Directory.EMPTY.withUser(io.junction.security.User.create("intruder", null,
                     Set.of("admin"), "intruder-pw".toCharArray())).encode();
             try (CuratorFramework zk = CuratorFrameworkFactory.builder().connectString(connect).namespace(DirectoryRegistry.NAMESPACE)
                     .retryPolicy(new RetryNTimes(3, 200)).build()) {
                 zk.start();
                 zk.blockUntilConnected();
-                zk.setData().forPath("/directory", (forged + "# hmac-sha256=00\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                // nor read the users and their password hashes
+                String stored = new String(zk.getData().forPath("/directory"), java.nio.charset.StandardCharsets.UTF_8);
+                assertFalse(stored.contains(AppUser.NAME) || stored.toLowerCase(java.util.Locale.ROOT).contains("pbkdf2"),
+                        "the directory in ZooKeeper is readable without the cluster secret: " + stored);
+                zk.setData().forPath("/directory", forged.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             Thread.sleep(1_500);
             for (ClusterNode node : nodes) {

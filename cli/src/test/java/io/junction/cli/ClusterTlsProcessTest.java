@@ -43,6 +43,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,6 +176,23 @@ class ClusterTlsProcessTest {
                 Message m = consumer.receive(20_000);
                 assertTrue(m != null, "the MQTT publish reached the AMQP consumer");
             }
+            // tenant other reaches none of acme's destinations over AMQP or MQTT either
+            assertThrows(JMSException.class, () -> {
+                try (Connection c = new JmsConnectionFactory("other-dev", "other-password", amqps).createConnection()) {
+                    Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    session.createConsumer(session.createQueue("tenant.acme.metrics::tenant.acme.metrics"));
+                }
+            }, "tenant other consuming acme's metrics over AMQP");
+            MqttClient intruder = new MqttClient("ssl://127.0.0.1:" + two.brokerPort(), "tenant.other.device-1", new MemoryPersistence());
+            MqttConnectOptions intruderOptions = new MqttConnectOptions();
+            intruderOptions.setUserName("other-dev");
+            intruderOptions.setPassword("other-password".toCharArray());
+            intruderOptions.setSocketFactory(TestCertificates.sslContext(clientKeys, ca.trustStore()).getSocketFactory());
+            intruder.connect(intruderOptions);
+            // MQTT 3.1.1 cannot refuse a publish: the broker closes the connection
+            assertThrows(MqttException.class, () -> intruder.publish("tenant/acme/metrics", "x".getBytes(StandardCharsets.UTF_8), 1, false),
+                    "tenant other publishing to acme over MQTT");
+            intruder.close();
 
             // what any client, logged in or not, learns of the topology names each broker but holds no stores or passwords
             try (ServerLocator locator = ActiveMQClient.createServerLocator(ClientUrls.cluster(List.of(one.brokerUrl())) + "&" + withCert);
