@@ -17,9 +17,12 @@ import java.util.Map;
 final class ClusterTls implements AutoCloseable {
     private static final String PREFIX = "org.apache.activemq.ssl.";
     private static Map<String, String> installed;
+    /** What the properties held before the first node set them, restored when the last one closes. */
+    private static Map<String, String> previous;
     private static int users;
 
     private final boolean enabled;
+    private boolean closed;
 
     private ClusterTls(boolean enabled) {
         this.enabled = enabled;
@@ -44,6 +47,10 @@ final class ClusterTls implements AutoCloseable {
             if (installed != null && !installed.equals(properties)) {
                 throw new IllegalStateException("another cluster node in this process uses other TLS stores; run each node in its own process");
             }
+            if (installed == null) {
+                previous = new LinkedHashMap<>();
+                properties.keySet().forEach(k -> previous.put(k, System.getProperty(k)));
+            }
             installed = properties;
             users++;
             properties.forEach(System::setProperty);
@@ -58,13 +65,21 @@ final class ClusterTls implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!enabled) {
-            return;
-        }
         synchronized (ClusterTls.class) {
+            if (!enabled || closed) {
+                return;
+            }
+            closed = true;
             if (--users == 0) {
-                installed.keySet().forEach(System::clearProperty);
+                previous.forEach((k, v) -> {
+                    if (v == null) {
+                        System.clearProperty(k);
+                    } else {
+                        System.setProperty(k, v);
+                    }
+                });
                 installed = null;
+                previous = null;
             }
         }
     }

@@ -41,6 +41,7 @@ public final class DirectoryRegistry implements AutoCloseable {
     private final javax.crypto.spec.SecretKeySpec sealingKey;
     private int appliedVersion = -1;
     private long appliedCzxid = -1;
+    private long appliedGeneration = -1;
 
     private DirectoryRegistry(CuratorFramework client, DirectoryStore store, String secret) {
         this.client = client;
@@ -111,13 +112,24 @@ public final class DirectoryRegistry implements AutoCloseable {
                 ensureExists();
                 Stat stat = new Stat();
                 byte[] data = client.getData().storingStatIn(stat).forPath(DIRECTORY);
-                Directory current = decode(data);
-                Directory next = change.apply(current);
-                if (next.equals(current)) {
-                    apply(data, stat.getVersion(), stat.getCzxid());
-                    return current;
+                Sealed current = null;
+                try {
+                    current = open(data);
+                } catch (IllegalStateException unreadable) {
+                    LOG.warn("{}; this change replaces it with this node's directory", unreadable.getMessage());
                 }
-                byte[] encoded = seal(next.encode());
+                long applied = appliedGeneration();
+                // what ZooKeeper holds is older than what this node applied (written back by someone who copied it) or
+                // unreadable: the change starts from this node's copy and overwrites it
+                boolean currentIsNewest = current != null && current.generation() >= applied;
+                Directory base = currentIsNewest ? current.directory() : store.snapshot();
+                Directory next = change.apply(base);
+                if (currentIsNewest && next.equals(base)) {
+                    apply(data, stat.getVersion(), stat.getCzxid());
+                    return base;
+                }
+                long generation = Math.max(applied, current == null ? -1 : current.generation()) + 1;
+                byte[] encoded = seal(next, generation);
                 try {
                     Stat written = client.setData().withVersion(stat.getVersion()).forPath(DIRECTORY, encoded);
                     apply(encoded, written.getVersion(), written.getCzxid());
@@ -140,7 +152,7 @@ public final class DirectoryRegistry implements AutoCloseable {
     private void ensureExists() throws Exception {
         if (client.checkExists().forPath(DIRECTORY) == null) {
             try {
-                client.create().creatingParentsIfNeeded().forPath(DIRECTORY, seal(store.snapshot().encode()));
+                client.create().creatingParentsIfNeeded().forPath(DIRECTORY, seal(store.snapshot(), appliedGeneration() + 1));
             } catch (KeeperException.NodeExistsException createdElsewhere) {
                 // another node created it first: fine
             }
@@ -161,37 +173,56 @@ public final class DirectoryRegistry implements AutoCloseable {
         if (czxid == appliedCzxid && version < appliedVersion) {
             return;
         }
-        Directory directory;
+        Sealed sealed;
         try {
-            directory = decode(data);
+            sealed = open(data);
         } catch (IllegalStateException e) {
             LOG.error("{}; this node keeps the tenants and users it has", e.getMessage());
             return;
         }
+        if (sealed.generation() < appliedGeneration) {
+            LOG.error("Refused generation {} of the cluster's directory from ZooKeeper: this node has applied generation {} (an old copy written "
+                    + "back?); it keeps the tenants and users it has, and the next change overwrites the old copy", sealed.generation(), appliedGeneration);
+            return;
+        }
         appliedCzxid = czxid;
-        store.replace(directory);
+        appliedGeneration = sealed.generation();
+        store.replace(sealed.directory());
         if (version != appliedVersion) {
-            LOG.debug("Applied version {} of the cluster's directory: {} tenants, {} users", version, directory.tenants().size(), directory.users().size());
+            LOG.debug("Applied generation {} of the cluster's directory: {} tenants, {} users", sealed.generation(), sealed.directory().tenants().size(),
+                    sealed.directory().users().size());
         }
         appliedVersion = version;
     }
 
+    private synchronized long appliedGeneration() {
+        return appliedGeneration;
+    }
+
+    /** A directory and its generation, which every change raises by one. */
+    private record Sealed(long generation, Directory directory) {
+    }
+
     /** The first line of a sealed directory; the second is Base64 of a 12-byte nonce followed by AES-GCM output. */
     private static final String SEALED = "# junction directory, AES-256-GCM under the cluster secret\n";
+    private static final String GENERATION = "generation=";
     private static final int NONCE_BYTES = 12;
+    private static final byte[] ASSOCIATED = (NAMESPACE + DIRECTORY).getBytes(StandardCharsets.UTF_8);
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     /**
-     * The directory encrypted and authenticated under the cluster secret: whoever reaches ZooKeeper without the secret
-     * can neither read the tenants, users and password hashes nor change them unnoticed.
+     * The directory and its generation, encrypted and authenticated under the cluster secret and bound to this
+     * ZooKeeper path: whoever reaches ZooKeeper without the secret can neither read the tenants, users and password
+     * hashes nor change them, and an old copy written back is refused by every node that has applied a newer one.
      */
-    private byte[] seal(String text) {
+    private byte[] seal(Directory directory, long generation) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
             javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, sealingKey, new javax.crypto.spec.GCMParameterSpec(128, nonce));
-            byte[] sealed = cipher.doFinal(text.getBytes(StandardCharsets.UTF_8));
+            cipher.updateAAD(ASSOCIATED);
+            byte[] sealed = cipher.doFinal((GENERATION + generation + "\n" + directory.encode()).getBytes(StandardCharsets.UTF_8));
             byte[] out = new byte[nonce.length + sealed.length];
             System.arraycopy(nonce, 0, out, 0, nonce.length);
             System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
@@ -202,29 +233,41 @@ public final class DirectoryRegistry implements AutoCloseable {
     }
 
     /** The directory in {@code data}, refused unless sealed with this cluster's secret. */
-    private Directory decode(byte[] data) {
+    private Sealed open(byte[] data) {
         String source = "ZooKeeper node " + NAMESPACE + DIRECTORY;
         String text = new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8);
         if (text.startsWith(SEALED)) {
+            String plain = null;
             try {
                 byte[] in = java.util.Base64.getDecoder().decode(text.substring(SEALED.length()).trim());
                 javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
                 cipher.init(javax.crypto.Cipher.DECRYPT_MODE, sealingKey, new javax.crypto.spec.GCMParameterSpec(128, in, 0, NONCE_BYTES));
-                String plain = new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
-                return Directory.decode(plain, source);
+                cipher.updateAAD(ASSOCIATED);
+                plain = new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
                 // not Base64, too short, or altered: the tag does not verify
+            }
+            int newline = plain == null ? -1 : plain.indexOf('\n');
+            if (newline > 0 && plain.startsWith(GENERATION)) {
+                return new Sealed(Long.parseLong(plain.substring(GENERATION.length(), newline)), Directory.decode(plain.substring(newline + 1), source));
             }
         }
         throw new IllegalStateException(source + " is not sealed with this cluster's secret: refused");
     }
 
-    /** A 256-bit AES key derived from the cluster secret (HMAC-SHA256 of a fixed label, keyed by the secret). */
+    /**
+     * A 256-bit AES key from the cluster secret, stretched (PBKDF2, 200,000 rounds) because the sealed directory can be
+     * read by whoever reaches ZooKeeper, who could otherwise try guesses of a short secret quickly.
+     */
     private static javax.crypto.spec.SecretKeySpec sealingKey(String secret) {
+        if (secret.length() < 16) {
+            LOG.warn("cluster.secret has {} characters; use a long random one (junction cluster up makes 32)", secret.length());
+        }
         try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return new javax.crypto.spec.SecretKeySpec(mac.doFinal("junction directory sealing key v1".getBytes(StandardCharsets.UTF_8)), "AES");
+            javax.crypto.SecretKeyFactory factory = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+            byte[] key = factory.generateSecret(new javax.crypto.spec.PBEKeySpec(secret.toCharArray(),
+                    "junction directory sealing key v1".getBytes(StandardCharsets.UTF_8), 200_000, 256)).getEncoded();
+            return new javax.crypto.spec.SecretKeySpec(key, "AES");
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

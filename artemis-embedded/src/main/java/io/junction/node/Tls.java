@@ -11,11 +11,12 @@ import java.security.GeneralSecurityException;
 import java.net.InetAddress;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * TLS on a node's acceptors, from the {@code tls.*} keys: checked at start-up (each store opens with its password and
@@ -143,15 +144,9 @@ public final class Tls {
         List<ConfigKey<String>> trustKeys = clusterTrust(config);
         KeyStore trust = open(config, trustKeys.get(0), trustKeys.get(1));
         X509Certificate[] chain;
-        List<X509Certificate> anchors = new ArrayList<>();
         try {
             String alias = Collections.list(keys.aliases()).stream().filter(a -> isKey(keys, a)).findFirst().orElseThrow();
             chain = Arrays.stream(keys.getCertificateChain(alias)).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
-            for (String a : Collections.list(trust.aliases())) {
-                if (trust.getCertificate(a) instanceof X509Certificate c) {
-                    anchors.add(c);
-                }
-            }
         } catch (GeneralSecurityException | RuntimeException e) {
             throw config.invalid(NodeConfig.TLS_KEYSTORE, "cannot be read: " + e.getMessage());
         }
@@ -161,9 +156,16 @@ public final class Tls {
         } catch (GeneralSecurityException e) {
             throw config.invalid(NodeConfig.TLS_KEYSTORE, "certificate " + subject + " is not valid now: " + e.getMessage());
         }
-        if (!trusted(chain, anchors)) {
+        // as the other nodes will check it: as a server's certificate and, when they ask for one, as a client's
+        try {
+            X509TrustManager checker = trustManager(trust);
+            checker.checkServerTrusted(chain, "UNKNOWN");
+            if (!config.get(NodeConfig.TLS_CLIENT_AUTH).equals("none")) {
+                checker.checkClientTrusted(chain, chain[0].getPublicKey().getAlgorithm());
+            }
+        } catch (GeneralSecurityException e) {
             throw config.invalid(trustKeys.get(0), "does not trust this node's certificate " + subject
-                    + "; on a cluster it must trust every node's certificate (or the authority that signed them)");
+                    + "; on a cluster it must trust every node's certificate (or the authority that signed them): " + e.getMessage());
         }
         if (!names(chain[0], host)) {
             throw config.invalid(NodeConfig.TLS_KEYSTORE, "certificate " + subject + " does not name " + host
@@ -171,24 +173,11 @@ public final class Tls {
         }
     }
 
-    private static boolean trusted(X509Certificate[] chain, List<X509Certificate> anchors) {
-        for (X509Certificate c : chain) {
-            if (anchors.contains(c)) {
-                return true;
-            }
-        }
-        X509Certificate top = chain[chain.length - 1];
-        for (X509Certificate anchor : anchors) {
-            if (anchor.getSubjectX500Principal().equals(top.getIssuerX500Principal())) {
-                try {
-                    top.verify(anchor.getPublicKey());
-                    return true;
-                } catch (GeneralSecurityException e) {
-                    // another authority of the same name; try the next
-                }
-            }
-        }
-        return false;
+    private static X509TrustManager trustManager(KeyStore trust) throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init(trust);
+        return Arrays.stream(factory.getTrustManagers()).filter(X509TrustManager.class::isInstance).map(X509TrustManager.class::cast)
+                .findFirst().orElseThrow(() -> new GeneralSecurityException("no X.509 trust manager"));
     }
 
     /** Whether the certificate names {@code host}: an IP or DNS subjectAltName (a {@code *.} wildcard for one label). */

@@ -53,24 +53,39 @@ class ExternalZooKeeperTest {
             nodes.get(2).users().put(AppUser.NAME, Set.of("admin"), AppUser.PASSWORD.toCharArray());
             Waits.until(Duration.ofSeconds(10), "node 1 to learn the user", () -> nodes.get(0).users().authenticate(AppUser.NAME, AppUser.PASSWORD).isPresent());
 
-            // whoever reaches ZooKeeper but lacks the cluster secret cannot slip in a user (a plain or tampered directory)
-            String forged = io.junction.security.Directory.EMPTY.withUser(io.junction.security.User.create("intruder", null,
-                    Set.of("admin"), "intruder-pw".toCharArray())).encode();
+            // whoever reaches ZooKeeper but lacks the cluster secret can neither read the directory, nor slip in a user
+            // (a plain or tampered directory), nor bring back a removed one by writing an old copy back
             try (CuratorFramework zk = CuratorFrameworkFactory.builder().connectString(connect).namespace(DirectoryRegistry.NAMESPACE)
                     .retryPolicy(new RetryNTimes(3, 200)).build()) {
                 zk.start();
                 zk.blockUntilConnected();
-                // nor read the users and their password hashes
-                String stored = new String(zk.getData().forPath("/directory"), java.nio.charset.StandardCharsets.UTF_8);
+                byte[] old = zk.getData().forPath("/directory");
+                String stored = new String(old, java.nio.charset.StandardCharsets.UTF_8);
                 assertFalse(stored.contains(AppUser.NAME) || stored.toLowerCase(java.util.Locale.ROOT).contains("pbkdf2"),
                         "the directory in ZooKeeper is readable without the cluster secret: " + stored);
+                nodes.get(0).users().put("late-user", Set.of("admin"), "late-password".toCharArray());
+                Waits.until(Duration.ofSeconds(10), "every node to learn late-user",
+                        () -> nodes.stream().allMatch(n -> n.users().find("late-user").isPresent()));
+
+                zk.setData().forPath("/directory", old);
+                assertKept(nodes, "late-user", "an old copy written back");
+                String current = new String(zk.getData().forPath("/directory"), java.nio.charset.StandardCharsets.UTF_8);
+                int at = current.length() - 10;
+                String tampered = current.substring(0, at) + (current.charAt(at) == 'A' ? 'B' : 'A') + current.substring(at + 1);
+                zk.setData().forPath("/directory", tampered.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertKept(nodes, "late-user", "a tampered copy");
+                String forged = io.junction.security.Directory.EMPTY.withUser(io.junction.security.User.create("intruder", null,
+                        Set.of("admin"), "intruder-pw".toCharArray())).encode();
                 zk.setData().forPath("/directory", forged.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertKept(nodes, "late-user", "a forged plain directory");
+                for (ClusterNode node : nodes) {
+                    assertTrue(node.users().find("intruder").isEmpty(), "a forged directory was applied on node " + node.layout().self());
+                }
             }
-            Thread.sleep(1_500);
-            for (ClusterNode node : nodes) {
-                assertTrue(node.users().find("intruder").isEmpty(), "a forged directory was applied on node " + node.layout().self());
-                assertTrue(node.users().find(AppUser.NAME).isPresent(), "node " + node.layout().self() + " keeps its users");
-            }
+            // the next change overwrites what was written behind the nodes' backs, keeping everything they had
+            nodes.get(1).users().put("after-repair", Set.of("admin"), "after-password".toCharArray());
+            Waits.until(Duration.ofSeconds(10), "every node to learn after-repair",
+                    () -> nodes.stream().allMatch(n -> n.users().find("after-repair").isPresent() && n.users().find("late-user").isPresent()));
 
             ClusterLayout.Member one = nodes.get(0).layout().me();
             ClusterLayout.Member two = nodes.get(1).layout().me();
@@ -139,5 +154,14 @@ class ExternalZooKeeperTest {
                 NodeConfig.CLUSTER_NODES.name(), nodes,
                 NodeConfig.CLUSTER_SECRET.name(), "cluster-secret",
                 NodeConfig.ZOOKEEPER_CONNECT.name(), zooKeeper), "node" + id + ".properties");
+    }
+
+    /** Waits long enough for a bad write to reach every node, then checks each still has {@code user} and its earlier ones. */
+    private static void assertKept(List<ClusterNode> nodes, String user, String what) throws InterruptedException {
+        Thread.sleep(1_500);
+        for (ClusterNode node : nodes) {
+            assertTrue(node.users().find(user).isPresent() && node.users().find(AppUser.NAME).isPresent(),
+                    "node " + node.layout().self() + " lost users after " + what);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.junction.cli;
 
+import io.junction.client.ClientUrls;
 import io.junction.cluster.ClusterLayout;
 import io.junction.node.AdminCredentials;
 import java.io.IOException;
@@ -81,13 +82,13 @@ final class ClusterUpCommand implements Callable<Integer> {
         home.writeClusterFile(layout, admin);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("cluster", home.clusterFile().toString());
-        json.put("url", layout.clientUrl());
+        json.put("url", ClientUrls.redacted(layout.clientUrl()));
         json.put("user", admin.user());
         json.put("started", started);
         output.result("Cluster of " + layout.members().size() + " nodes is up and every group is replicated"
                 + (started.isEmpty() ? " (all nodes were already running)." : " (started node" + (started.size() > 1 ? "s " : " ")
                 + String.join(", ", started.stream().map(String::valueOf).toList()) + ").")
-                + "\n  url:      " + layout.clientUrl()
+                + "\n  url:      " + ClientUrls.redacted(layout.clientUrl())
                 + "\n  user:     " + admin.user() + " (password in " + home.clusterFile() + ")"
                 + "\n  CLI:      junction send --credentials " + home.credentialsFile() + " --to ADDRESS ..."
                 + "\n  logs:     " + home.dir() + "/nodeN/node.log"
