@@ -47,6 +47,7 @@ public final class ClusterNode implements AutoCloseable {
     private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
     private static final Duration RESTART_GRACE = Duration.ofSeconds(10);
     private static final Duration STRANDED_GRACE = Duration.ofSeconds(15);
+    private static final Duration STALL_GRACE = Duration.ofSeconds(45);
 
     private final ClusterLayout layout;
     private final Path dataDir;
@@ -195,7 +196,12 @@ public final class ClusterNode implements AutoCloseable {
             slot.lostPeerSince.set(0);
             return;
         }
-        if (!state.equals("passive, not in sync") || !slot.inSyncSeen.get()) {
+        if (!state.equals("passive, not in sync")) {
+            slot.unchangedSince.set(0);
+            return;
+        }
+        if (!slot.inSyncSeen.get()) {
+            stalledReplica(slot, now);
             return;
         }
         slot.lostPeerSince.compareAndSet(0, now);
@@ -203,6 +209,44 @@ public final class ClusterNode implements AutoCloseable {
             slot.inSyncSeen.set(false);
             slot.lostPeerSince.set(0);
             rebuild(slot, "lost its active peer " + STRANDED_GRACE.toSeconds() + "s ago and neither took over nor resynchronised; starting it again", true);
+        }
+    }
+
+    /**
+     * A passive broker that has not been in sync since it started, and whose data directory has not changed for
+     * {@link #STALL_GRACE}, is not replicating from anyone: a restarted primary was seen to wait this way for an active
+     * backup it never connected to, so that its group never failed back. It is started anew. One that is copying its
+     * active peer's journal writes files all the while, however long that takes, and is left alone.
+     */
+    private void stalledReplica(BrokerSlot slot, long now) {
+        long fingerprint = fingerprint(slot.dir);
+        if (fingerprint != slot.dataFingerprint.getAndSet(fingerprint) || slot.unchangedSince.get() == 0) {
+            slot.unchangedSince.set(now);
+            return;
+        }
+        if (now - slot.unchangedSince.get() >= STALL_GRACE.toNanos()) {
+            slot.unchangedSince.set(0);
+            rebuild(slot, "has been passive and out of sync for " + STALL_GRACE.toSeconds() + "s without receiving anything from its group's active "
+                    + "broker (normal only while no broker of its group serves); starting it again", true);
+        }
+    }
+
+    /** Changes whenever a file under {@code dir} is created, removed, grown or written. */
+    private static long fingerprint(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            long[] f = {0, 0, 0};
+            files.filter(Files::isRegularFile).forEach(p -> {
+                try {
+                    f[0]++;
+                    f[1] += Files.size(p);
+                    f[2] = Math.max(f[2], Files.getLastModifiedTime(p).toMillis());
+                } catch (java.io.IOException gone) {
+                    f[0]--;
+                }
+            });
+            return java.util.Objects.hash(f[0], f[1], f[2]);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return 0;
         }
     }
 
@@ -253,8 +297,9 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /** One of the node's two brokers: how to build it, and the instance now running. */
-    private record BrokerSlot(String name, Callable<EmbeddedActiveMQ> factory, AtomicReference<EmbeddedActiveMQ> current, AtomicLong stoppedSince,
-                              AtomicLong lostPeerSince, AtomicBoolean inSyncSeen) {
+    private record BrokerSlot(String name, Path dir, Callable<EmbeddedActiveMQ> factory, AtomicReference<EmbeddedActiveMQ> current,
+                              AtomicLong stoppedSince, AtomicLong lostPeerSince, AtomicBoolean inSyncSeen, AtomicLong unchangedSince,
+                              AtomicLong dataFingerprint) {
         Optional<ActiveMQServer> server() {
             return Optional.ofNullable(current.get().getActiveMQServer());
         }
@@ -428,8 +473,8 @@ public final class ClusterNode implements AutoCloseable {
     private BrokerSlot broker(Config node, Path dir, int port, GroupSettings group) throws Exception {
         String name = group.group() + " " + group.role().name().toLowerCase(Locale.ROOT);
         Callable<EmbeddedActiveMQ> factory = () -> configure(node, dir, port, group);
-        BrokerSlot slot = new BrokerSlot(name, factory, new AtomicReference<>(factory.call()), new AtomicLong(), new AtomicLong(),
-                new AtomicBoolean());
+        BrokerSlot slot = new BrokerSlot(name, dir, factory, new AtomicReference<>(factory.call()), new AtomicLong(), new AtomicLong(),
+                new AtomicBoolean(), new AtomicLong(), new AtomicLong());
         // not watched for a stop until its first start returns: the server exists, stopped, before it starts
         restarting.add(name);
         Thread starter = new Thread(() -> {

@@ -117,7 +117,8 @@ public final class TenantBrokers {
             }
         }
         limits.keySet().retainAll(tenantUsers);
-        if (server.isActive()) {
+        // a broker still starting has no post office yet; activationComplete creates the destinations once it serves
+        if (server.isActive() && server.getPostOffice() != null && server.getPostOffice().isStarted()) {
             directory.tenants().values().forEach(t -> createDestinations(server, t));
             for (String id : directory.deleted()) {
                 try {

