@@ -136,7 +136,7 @@ public record ClusterLayout(int self, List<Member> members, String secret, Strin
 
     /** The URL a client on a node's machine uses to reach the whole cluster. */
     public String clientUrl() {
-        return ClientUrls.cluster(brokerUrls()) + (clientTls.isEmpty() ? "" : "&" + clientTls);
+        return clientTls.isEmpty() ? ClientUrls.cluster(brokerUrls()) : ClientUrls.namedCluster(brokerUrls()) + "&" + clientTls;
     }
 
     /** {@code brokerUrl} (a member's {@link Member#brokerUrl()} or {@link Member#backupUrl()}) with {@code query} and the TLS parameters. */

@@ -56,8 +56,9 @@ public record GroupSettings(String group, Role role, String selfUrl, List<String
     public Configuration applyTo(Configuration config) throws Exception {
         config.setName(group + "-" + role.name().toLowerCase(Locale.ROOT));
         config.setClusterUser(clusterUser).setClusterPassword(clusterPassword);
-        // advertised to every client in the topology, so it names the broker but carries no stores or passwords
-        String self = ClientUrls.connectorName(selfUrl);
+        // advertised to every client in the topology, so with TLS it names the broker (clients match the name with
+        // their own settings) but carries no stores or passwords; plain clusters keep the name they were proven with
+        String self = selfUrl.contains("sslEnabled=true") ? ClientUrls.connectorName(selfUrl) : "self";
         config.addConnectorConfiguration(self, selfUrl);
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < peerUrls.size(); i++) {

@@ -195,7 +195,7 @@ class ClusterTlsProcessTest {
             intruder.close();
 
             // what any client, logged in or not, learns of the topology names each broker but holds no stores or passwords
-            try (ServerLocator locator = ActiveMQClient.createServerLocator(ClientUrls.cluster(List.of(one.brokerUrl())) + "&" + withCert);
+            try (ServerLocator locator = ActiveMQClient.createServerLocator(ClientUrls.namedCluster(List.of(one.brokerUrl())) + "&" + withCert);
                  ClientSessionFactory ignored = locator.createSessionFactory()) {
                 Waits.until(Duration.ofSeconds(20), "the topology", () -> locator.getTopology().getMembers().size() >= 3);
                 for (TopologyMemberImpl member : locator.getTopology().getMembers()) {
@@ -211,7 +211,7 @@ class ClusterTlsProcessTest {
             }
 
             // a CORE client on group g1 follows it to the backup after a kill -9, with nothing but its URL
-            String g1 = ClientUrls.cluster(List.of(one.brokerUrl(), two.backupUrl())) + "&" + withCert;
+            String g1 = ClientUrls.namedCluster(List.of(one.brokerUrl(), two.backupUrl())) + "&" + withCert;
             Set<String> acknowledged = new HashSet<>();
             try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(g1, "acme-dev", "acme-password"); Connection c = cf.createConnection()) {
                 Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);

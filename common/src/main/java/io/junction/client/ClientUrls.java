@@ -7,26 +7,32 @@ import java.util.Locale;
  * Artemis CORE URLs for Junction clients. A cluster URL lists every broker, follows the HA topology, reconnects
  * forever with a short interval, and notices a dead connection within a few seconds.
  *
- * <p>Each broker in the list is named as the broker names itself in the topology ({@link #connectorName}). A client
- * that fails over to a backup it learnt of from the topology then connects with its own parameters for that name (its
- * TLS truststore, say) rather than with the ones the broker advertised, which carry no secrets and no paths. For the
- * same reason new connections start from the listed brokers, not from the topology.
+ * <p>A TLS cluster advertises its brokers in the topology without stores or passwords, so its URL ({@link
+ * #namedCluster}) names each broker as the broker names itself ({@link #connectorName}): a client that fails over to a
+ * backup it learnt of from the topology then connects with its own parameters for that name (its TLS truststore, say)
+ * rather than with the ones the broker advertised, and new connections start from the listed brokers, not from the
+ * topology.
  */
 public final class ClientUrls {
     /** Failure detection and retry settings, chosen to be well inside the lock manager's session. */
     static final String HA_PARAMETERS = "ha=true&reconnectAttempts=-1&retryInterval=100&retryIntervalMultiplier=1"
-            + "&clientFailureCheckPeriod=1000&connectionTTL=3000&callTimeout=30000&useTopologyForLoadBalancing=false";
+            + "&clientFailureCheckPeriod=1000&connectionTTL=3000&callTimeout=30000";
 
     private ClientUrls() {
     }
 
-    /** {@code (tcp://a?name=..,tcp://b?name=..)?ha=true&...} for the given broker URLs ({@code tcp://host:port}). */
+    /** {@code (tcp://a,tcp://b)?ha=true&...} for the given broker URLs ({@code tcp://host:port}). */
     public static String cluster(List<String> brokers) {
         if (brokers.isEmpty()) {
             throw new IllegalArgumentException("a cluster URL needs at least one broker");
         }
-        List<String> named = brokers.stream().map(b -> b + (b.contains("?") ? "&" : "?") + "name=" + connectorName(b)).toList();
-        return "(" + String.join(",", named) + ")?" + HA_PARAMETERS;
+        return "(" + String.join(",", brokers) + ")?" + HA_PARAMETERS;
+    }
+
+    /** {@code (tcp://a?name=..,tcp://b?name=..)?ha=true&...&useTopologyForLoadBalancing=false}: for a TLS cluster. */
+    public static String namedCluster(List<String> brokers) {
+        return cluster(brokers.stream().map(b -> b + (b.contains("?") ? "&" : "?") + "name=" + connectorName(b)).toList())
+                + "&useTopologyForLoadBalancing=false";
     }
 
     /**

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class ClientUrlsTest {
     @Test
     void aClusterUrlNamesEachBrokerAsItNamesItselfInTheTopology() {
-        String url = ClientUrls.cluster(List.of("tcp://127.0.0.1:61616", "tcp://broker-2.example.net:61617"));
+        assertEquals("(tcp://a:1,tcp://b:2)?" + ClientUrls.HA_PARAMETERS, ClientUrls.cluster(List.of("tcp://a:1", "tcp://b:2")));
+        String url = ClientUrls.namedCluster(List.of("tcp://127.0.0.1:61616", "tcp://broker-2.example.net:61617"));
         assertTrue(url.startsWith("(tcp://127.0.0.1:61616?name=junction-127-0-0-1-61616,tcp://broker-2.example.net:61617?name="
                 + "junction-broker-2-example-net-61617)?ha=true&"), url);
         assertTrue(url.contains("useTopologyForLoadBalancing=false"), url);
