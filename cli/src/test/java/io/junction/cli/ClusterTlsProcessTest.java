@@ -164,12 +164,7 @@ class ClusterTlsProcessTest {
                 c.start();
                 Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageConsumer consumer = session.createConsumer(session.createQueue("tenant.acme.metrics::tenant.acme.metrics"));
-                MqttClient mqtt = new MqttClient("ssl://127.0.0.1:" + two.brokerPort(), "tenant.acme.device-1", new MemoryPersistence());
-                MqttConnectOptions options = new MqttConnectOptions();
-                options.setUserName("acme-dev");
-                options.setPassword("acme-password".toCharArray());
-                options.setSocketFactory(TestCertificates.sslContext(clientKeys, ca.trustStore()).getSocketFactory());
-                mqtt.connect(options);
+                MqttClient mqtt = mqtt(two.brokerPort(), "tenant.acme.device-1", "acme-dev", "acme-password", clientKeys, ca.trustStore());
                 mqtt.publish("tenant/acme/metrics", "from mqtt".getBytes(StandardCharsets.UTF_8), 1, false);
                 mqtt.disconnect();
                 mqtt.close();
@@ -183,12 +178,7 @@ class ClusterTlsProcessTest {
                     session.createConsumer(session.createQueue("tenant.acme.metrics::tenant.acme.metrics"));
                 }
             }, "tenant other consuming acme's metrics over AMQP");
-            MqttClient intruder = new MqttClient("ssl://127.0.0.1:" + two.brokerPort(), "tenant.other.device-1", new MemoryPersistence());
-            MqttConnectOptions intruderOptions = new MqttConnectOptions();
-            intruderOptions.setUserName("other-dev");
-            intruderOptions.setPassword("other-password".toCharArray());
-            intruderOptions.setSocketFactory(TestCertificates.sslContext(clientKeys, ca.trustStore()).getSocketFactory());
-            intruder.connect(intruderOptions);
+            MqttClient intruder = mqtt(two.brokerPort(), "tenant.other.device-1", "other-dev", "other-password", clientKeys, ca.trustStore());
             // MQTT 3.1.1 cannot refuse a publish: the broker closes the connection
             assertThrows(MqttException.class, () -> intruder.publish("tenant/acme/metrics", "x".getBytes(StandardCharsets.UTF_8), 1, false),
                     "tenant other publishing to acme over MQTT");
@@ -294,6 +284,17 @@ class ClusterTlsProcessTest {
         CliRun run = CliRun.of("node", "start", "--config", file.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.errorLine().contains("tls.truststore"), run.err());
+    }
+
+    /** A Paho client connected over TLS with the given certificate and login. */
+    private static MqttClient mqtt(int port, String clientId, String user, String password, Path keys, Path trust) throws Exception {
+        MqttClient client = new MqttClient("ssl://127.0.0.1:" + port, clientId, new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setUserName(user);
+        options.setPassword(password.toCharArray());
+        options.setSocketFactory(TestCertificates.sslContext(keys, trust).getSocketFactory());
+        client.connect(options);
+        return client;
     }
 
     private ChildJvm start(Path config, String log) {
