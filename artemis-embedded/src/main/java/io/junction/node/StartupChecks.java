@@ -34,7 +34,30 @@ public final class StartupChecks {
         } catch (IOException | SecurityException e) {
             throw config.invalid(NodeConfig.DATA_DIR, "directory " + dir + " is not writable (" + describe(e) + ")");
         }
+        ownerOnly(config, dir);
         return dir;
+    }
+
+    /**
+     * Makes the data directory and everything in it readable by its owner alone: messages, journals and credentials
+     * are the tenants' data. Artemis creates its files with the process's umask (bin/junction sets 077); the closed
+     * directory keeps any file it creates more openly out of other local users' reach.
+     */
+    private static void ownerOnly(Config config, Path dir) {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> dirs = java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> files = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                if (!Files.isSymbolicLink(p)) {
+                    Files.setPosixFilePermissions(p, Files.isDirectory(p) ? dirs : files);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw config.invalid(NodeConfig.DATA_DIR, "cannot make " + dir + " readable by its owner alone (" + e.getMessage() + ")");
+        }
     }
 
     /**

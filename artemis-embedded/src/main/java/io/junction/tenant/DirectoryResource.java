@@ -68,7 +68,7 @@ public final class DirectoryResource {
             if (d.tenant(id).isPresent()) {
                 throw new IllegalArgumentException("Tenant " + id + " already exists");
             }
-            return d.withTenant(tenant);
+            return withinMemory(d.withTenant(tenant), id);
         });
         TenantBrokers.apply(server, after);
         return tenantJson(after, after.tenant(id).orElseThrow(), false).build().toString();
@@ -79,10 +79,30 @@ public final class DirectoryResource {
         serviceAdminOnly();
         Directory after = store.update(d -> {
             Tenant t = d.tenant(id).orElseThrow(() -> new IllegalArgumentException("No tenant " + id));
-            return d.withTenant(new Tenant(id, name == null || name.isBlank() ? t.name() : name, t.limits().with(limits)));
+            return withinMemory(d.withTenant(new Tenant(id, name == null || name.isBlank() ? t.name() : name, t.limits().with(limits))), id);
         });
         TenantBrokers.apply(server, after);
         return tenantJson(after, after.tenant(id).orElseThrow(), false).build().toString();
+    }
+
+    /**
+     * Refuses a directory whose tenants' {@code max-memory} add up to more than three quarters of this broker's
+     * {@code memory.global-max-size}: then no tenant within its limits can fill the broker's memory and push the other
+     * tenants, management and the cluster's own traffic into paging or "address full".
+     */
+    private Directory withinMemory(Directory d, String changed) {
+        long global = server.getConfiguration().getGlobalMaxSize();
+        if (global <= 0) {
+            return d;
+        }
+        long forTenants = global / 4 * 3;
+        long sum = d.tenants().values().stream().mapToLong(t -> t.limits().maxMemory()).sum();
+        if (sum > forTenants) {
+            throw new IllegalArgumentException("Tenant " + changed + ": the tenants' max-memory would add up to " + Sizes.format(sum)
+                    + ", more than the " + Sizes.format(forTenants) + " this broker gives tenants (three quarters of memory.global-max-size "
+                    + Sizes.format(global) + "); lower max-memory or raise memory.global-max-size on every node");
+        }
+        return d;
     }
 
     /**

@@ -2,6 +2,8 @@ package io.junction.tenant;
 
 import io.junction.security.Directory;
 import io.junction.security.DirectoryStore;
+import io.junction.security.JunctionSecurityManager;
+import io.junction.security.TemporaryQueueOwners;
 import io.junction.security.Tenant;
 import io.junction.security.TenantLimits;
 import io.junction.security.User;
@@ -52,12 +54,16 @@ public final class TenantBrokers {
         // manage its users through junction.directory and nothing else
         c.setManagementMessageRbac(true);
         c.registerBrokerPlugin(new ManagementCaller(c.getManagementAddress().toString()));
-        c.registerBrokerPlugin(new TenantQuota(server, store));
-        c.registerBrokerPlugin(new TemporaryQueues(store));
-        // addresses named by a UUID (temporary reply queues) match the settings "uuid.#": at most 10 MiB each, then
-        // sends fail, so no one parks data there outside every tenant's quota
+        TemporaryQueueOwners owners = server.getSecurityManager() instanceof JunctionSecurityManager j ? j.temporaryQueues() : new TemporaryQueueOwners();
+        QueueGuard guard = new QueueGuard(server, store, owners);
+        c.registerBrokerPlugin(guard);
+        c.registerBrokerPlugin(new TenantQuota(server, store, guard));
+        // addresses named by a UUID (temporary reply queues) match the settings "uuid.#": at most 10 MiB each in
+        // memory and 10 MiB paged, then sends fail, so no one parks data there outside every tenant's quota. They page
+        // rather than fail when the broker's memory is full, so management answers still come back.
         c.setUuidNamespace("uuid");
-        c.getAddressSettings().put("uuid.#", new AddressSettings().setMaxSizeBytes(10L << 20).setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL));
+        c.getAddressSettings().put("uuid.#", new AddressSettings().setMaxSizeBytes(10L << 20).setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                .setPageSizeBytes(1 << 20).setPageLimitBytes(10L << 20).setPageFullMessagePolicy(PageFullMessagePolicy.FAIL));
         apply(server, store.snapshot());
         server.registerActivateCallback(new ActivateCallback() {
             @Override
@@ -65,6 +71,7 @@ public final class TenantBrokers {
                 // before the acceptors open; a restarted server has a new remoting service without it
                 if (server.getRemotingService().getIncomingInterceptors().stream().noneMatch(i -> i instanceof MqttClientIds)) {
                     server.getRemotingService().addIncomingInterceptor(new MqttClientIds(store));
+                    server.getRemotingService().addIncomingInterceptor(new MqttSubscriptions(server, store, owners, guard));
                 }
             }
 

@@ -4,33 +4,61 @@ import io.junction.config.Sizes;
 import io.junction.security.DirectoryStore;
 import io.junction.security.Tenant;
 import io.junction.security.TenantLimits;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.paging.PagingStore;
+import org.apache.activemq.artemis.core.postoffice.Binding;
+import org.apache.activemq.artemis.core.postoffice.QueueBinding;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
 import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A tenant's disk quota over all its addresses together: Artemis bounds each address's paged messages on its own
- * ({@code page-limit-bytes}), so a tenant with several addresses could page several quotas. Once the pages of all the
- * tenant's addresses add up to its {@code max-disk}, every send to the tenant is refused until consumers catch up.
- * The sum is recomputed at most every 100 ms, so a burst may overshoot by what arrives in that time.
+ * A tenant's limits over all its addresses together, which Artemis bounds only one address at a time (and a tenant
+ * may create as many addresses as it likes):
+ * <ul>
+ * <li>{@code max-disk}: the bytes held by all the tenant's queues, in memory, paged, as large messages and as retained
+ * MQTT messages, each queue counting what it holds; at it, every send to the tenant is refused until consumers catch
+ * up;</li>
+ * <li>{@code max-memory}: once the tenant's addresses hold that much in memory together, further messages are paged
+ * to disk ({@code on-full refuse}) or refused ({@code on-full block}, where a single address blocks its producers at
+ * that size by itself).</li>
+ * </ul>
+ * The figures are recomputed at most every 100 ms, for every tenant in one pass, so a burst may overshoot by what
+ * arrives in that time.
  */
 final class TenantQuota implements ActiveMQServerMessagePlugin {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantQuota.class);
     private static final long REFRESH_NANOS = 100_000_000L;
+    /** Set by Artemis on an MQTT message published with the retain flag. */
+    private static final SimpleString RETAIN = SimpleString.of("mqtt.message.retain");
 
     private final ActiveMQServer server;
     private final DirectoryStore store;
-    private final Map<String, long[]> paged = new ConcurrentHashMap<>();
+    private Map<String, Usage> usage = Map.of();
+    /** The memory each tenant address held at the last pass. */
+    private volatile Map<String, Long> addressMemory = Map.of();
+    private long computedAt;
 
-    TenantQuota(ActiveMQServer server, DirectoryStore store) {
+    /** What one tenant holds on this broker: in memory, and in all (memory, pages, large messages, retained). */
+    record Usage(long memory, long stored) {
+        Usage plus(long memoryBytes, long storedBytes) {
+            return new Usage(memory + memoryBytes, stored + storedBytes);
+        }
+    }
+
+    private final QueueGuard guard;
+
+    TenantQuota(ActiveMQServer server, DirectoryStore store, QueueGuard guard) {
         this.server = server;
         this.store = store;
+        this.guard = guard;
     }
 
     @Override
@@ -42,37 +70,86 @@ final class TenantQuota implements ActiveMQServerMessagePlugin {
             return;
         }
         Tenant tenant = Tenant.owner(address).flatMap(id -> store.snapshot().tenant(id)).orElse(null);
-        if (tenant == null || tenant.limits().onFull() != TenantLimits.Full.REFUSE) {
+        if (tenant == null) {
             return;
         }
-        long bytes = pagedBytes(tenant);
-        if (bytes >= tenant.limits().maxDisk()) {
-            throw new ActiveMQAddressFullException("Tenant " + tenant.id() + " is at its disk quota (" + Sizes.format(tenant.limits().maxDisk())
-                    + " of paged messages): sends are refused until its consumers catch up");
+        if (message.getBooleanProperty(RETAIN) != null && message.getBooleanProperty(RETAIN)) {
+            // refused here, before Artemis creates the topic's retained-message address
+            guard.checkRetainedTopics(address);
+        }
+        TenantLimits limits = tenant.limits();
+        Usage u = usage(tenant.id());
+        if (u.stored() >= limits.maxDisk()) {
+            throw new ActiveMQAddressFullException("Tenant " + tenant.id() + " is at its disk quota (" + Sizes.format(limits.maxDisk())
+                    + " held): sends are refused until its consumers catch up");
+        }
+        if (u.memory() < limits.maxMemory()) {
+            return;
+        }
+        try {
+            PagingStore pages = server.getPagingManager().getPageStore(SimpleString.of(address));
+            if (limits.onFull() == TenantLimits.Full.BLOCK) {
+                // one address at the limit blocks its own producers (Artemis); refuse only what the other addresses fill
+                long others = u.memory() - addressMemory.getOrDefault(address, 0L);
+                if (others > 0 && others + (pages == null ? 0 : pages.getAddressSize()) >= limits.maxMemory()) {
+                    throw new ActiveMQAddressFullException("Tenant " + tenant.id() + " holds its max-memory (" + Sizes.format(limits.maxMemory())
+                            + ") over all its addresses: sends are refused until its consumers catch up");
+                }
+            } else if (pages != null && !pages.isPaging() && pages.startPaging()) {
+                LOG.debug("Tenant {} holds {} in memory: paging {}", tenant.id(), Sizes.format(u.memory()), address);
+            }
+        } catch (ActiveMQAddressFullException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.warn("Cannot page {} of tenant {}: {}", address, tenant.id(), e.getMessage());
         }
     }
 
-    /** The bytes of page files under the tenant's addresses, recomputed when the last sum is older than 100 ms. */
-    long pagedBytes(Tenant tenant) {
-        long now = System.nanoTime();
-        long[] last = paged.get(tenant.id());
-        if (last != null && now - last[1] < REFRESH_NANOS) {
-            return last[0];
+    /** The tenant's usage, from a pass over every address of the broker that is at most 100 ms old. */
+    Usage usage(String tenant) {
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (computedAt == 0 || now - computedAt >= REFRESH_NANOS) {
+                usage = computeAll();
+                computedAt = now;
+            }
+            return usage.getOrDefault(tenant, new Usage(0, 0));
         }
-        long sum = 0;
+    }
+
+    private Map<String, Usage> computeAll() {
+        Map<String, Usage> all = new HashMap<>();
+        Map<String, Long> sizes = new HashMap<>();
         try {
-            for (SimpleString name : server.getPagingManager().getStoreNames()) {
-                if (name.toString().startsWith(tenant.prefix())) {
-                    PagingStore s = server.getPagingManager().getPageStore(name);
-                    if (s != null && s.isPaging()) {
-                        sum += s.getNumberOfPages() * s.getPageSizeBytes();
+            for (SimpleString address : server.getPostOffice().getAddresses()) {
+                String a = address.toString();
+                String tenantAddress = a.startsWith(QueueGuard.RETAINED) ? a.substring(QueueGuard.RETAINED.length()) : a;
+                if (!tenantAddress.startsWith(Tenant.ADDRESS_ROOT + ".")) {
+                    continue;
+                }
+                String id = Tenant.owner(tenantAddress).orElse(null);
+                if (id == null) {
+                    continue;
+                }
+                long memory = 0;
+                PagingStore pages = server.getPagingManager().getPageStore(address);
+                if (pages != null) {
+                    memory = pages.getAddressSize();
+                    sizes.put(a, memory);
+                }
+                long stored = 0;
+                for (Binding b : server.getPostOffice().getBindingsForAddress(address).getBindings()) {
+                    if (b instanceof QueueBinding q) {
+                        stored += q.getQueue().getPersistentSize();
                     }
                 }
+                all.merge(id, new Usage(memory, stored), (x, y) -> x.plus(y.memory(), y.stored()));
             }
         } catch (Exception e) {
-            return last == null ? 0 : last[0];
+            LOG.debug("Cannot compute the tenants' usage: {}", e.getMessage());
+            return usage;
         }
-        paged.put(tenant.id(), new long[] {sum, now});
-        return sum;
+        addressMemory = sizes;
+        return all;
     }
 }

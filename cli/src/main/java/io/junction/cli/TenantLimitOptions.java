@@ -10,12 +10,12 @@ final class TenantLimitOptions {
     @Option(names = "--name", paramLabel = "TEXT", description = "Display name (default: the id).")
     String name;
 
-    @Option(names = "--max-memory", paramLabel = "SIZE", description = "Bytes each of the tenant's addresses holds in memory before paging "
-            + "to disk or blocking producers (default 64MiB).")
+    @Option(names = "--max-memory", paramLabel = "SIZE", description = "Bytes the tenant's addresses hold in memory, all together, before "
+            + "paging to disk or blocking producers (default 8MiB); the tenants' sum must fit in 3/4 of memory.global-max-size.")
     String maxMemory;
 
-    @Option(names = "--max-disk", paramLabel = "SIZE", description = "Bytes of paged messages the tenant may hold on disk, all its addresses together; "
-            + "beyond it sends are refused (default 1GiB).")
+    @Option(names = "--max-disk", paramLabel = "SIZE", description = "Bytes the tenant's queues may hold, all together (in memory, paged, "
+            + "large and retained messages); beyond it sends are refused (default 1GiB).")
     String maxDisk;
 
     @Option(names = "--on-full", paramLabel = "POLICY", description = "refuse: page, then refuse sends at --max-disk; block: block producers "
@@ -25,7 +25,8 @@ final class TenantLimitOptions {
     @Option(names = "--max-connections", paramLabel = "N", description = "Connections one user of the tenant may hold open (default 100).")
     String maxConnections;
 
-    @Option(names = "--max-queues", paramLabel = "N", description = "Queues one user of the tenant may create (default 100).")
+    @Option(names = "--max-queues", paramLabel = "N", description = "Queues one user of the tenant may create, and MQTT topics the tenant "
+            + "keeps retained messages on (default 100).")
     String maxQueues;
 
     @Option(names = "--max-deliveries", paramLabel = "N", description = "Delivery attempts before a message goes to tenant.ID.dlq (default 10).")

@@ -23,6 +23,14 @@ record CliRun(int exitCode, String out, String err) {
         }
     }
 
+    /** This run, which must have succeeded. */
+    CliRun ok() {
+        if (exitCode != 0) {
+            throw new AssertionError("exit code " + exitCode + ":\n" + out + err);
+        }
+        return this;
+    }
+
     /** The error output, which for a known failure is exactly one line. */
     String errorLine() {
         String trimmed = err.strip();

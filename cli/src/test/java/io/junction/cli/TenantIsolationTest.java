@@ -50,6 +50,9 @@ class TenantIsolationTest {
     static RunningNode node;
     static final List<String> refusals = new CopyOnWriteArrayList<>();
     static AbstractAppender capture;
+    /** Where the broker's refusals beside the security manager's are logged. */
+    static final List<String> GUARDS = List.of("io.junction.tenant.MqttClientIds", "io.junction.tenant.MqttSubscriptions",
+            "io.junction.tenant.QueueGuard");
 
     @BeforeAll
     static void twoTenants() throws Exception {
@@ -62,7 +65,9 @@ class TenantIsolationTest {
         };
         capture.start();
         ((Logger) LogManager.getLogger("io.junction.security.JunctionSecurityManager")).addAppender(capture);
-        ((Logger) LogManager.getLogger("io.junction.tenant.MqttClientIds")).addAppender(capture);
+        for (String logger : GUARDS) {
+            ((Logger) LogManager.getLogger(logger)).addAppender(capture);
+        }
         for (String t : new String[] {"a", "b"}) {
             ok(admin("tenant", "create", t, "--name", "Tenant " + t.toUpperCase()));
             ok(addUser(t + "-producer", t, "producer"));
@@ -75,7 +80,9 @@ class TenantIsolationTest {
     @AfterAll
     static void stop() throws Exception {
         ((Logger) LogManager.getLogger("io.junction.security.JunctionSecurityManager")).removeAppender(capture);
-        ((Logger) LogManager.getLogger("io.junction.tenant.MqttClientIds")).removeAppender(capture);
+        for (String logger : GUARDS) {
+            ((Logger) LogManager.getLogger(logger)).removeAppender(capture);
+        }
         node.close();
     }
 
@@ -117,6 +124,8 @@ class TenantIsolationTest {
         refused(protocol + ": a's admin creates a queue under b", () -> durableSubscription(as.apply("a-admin"), "tenant.b.events", "a-steals"));
         refused(protocol + ": a's consumer takes a queue name of b's", () -> durableSubscription(as.apply("a-consumer"), "tenant.a.events",
                 "tenant.b.events.copy"));
+        refused(protocol + ": a's admin takes a queue name of b's", () -> durableSubscription(as.apply("a-admin"), "tenant.a.events",
+                "tenant.b.alerts.copy"));
         durableSubscription(as.apply("a-consumer"), "tenant.a.events", "tenant.a.events.archive-" + protocol);
         refused(protocol + ": a's consumer reaches management", () -> send(as.apply("a-consumer"), "activemq.management", "x", false));
         if (protocol.equals("core")) {
@@ -124,6 +133,15 @@ class TenantIsolationTest {
             assertEquals(false, manage(as.apply("a-admin"), "broker", "listQueues"), "a's admin may not call the broker's own management");
             assertEquals(false, manage(as.apply("a-admin"), "junction.directory", "tenants"), "a's admin may not list the tenants");
             assertTrue(refusals.size() > before, "refused management calls are logged");
+
+            // destructive operations: delete, purge, take a name; b's data must survive them all
+            send(as.apply("b-producer"), "tenant.b.alerts", "b's alert");
+            refused("core: a's admin deletes b's queue", () -> deleteQueue("a-admin", "tenant.b.alerts"));
+            refused("core: a's admin deletes its own tenant's destination", () -> deleteQueue("a-admin", "tenant.a.alerts"));
+            refused("core: a's admin creates a queue named as b's on its own address", () -> createQueue("a-admin", "tenant.a.alerts",
+                    "tenant.b.alerts.x"));
+            assertEquals(false, manage(as.apply("a-admin"), "queue.tenant.b.alerts", "removeAllMessages"), "a's admin purges b's queue");
+            assertEquals("b's alert", receive(as.apply("b-consumer"), "tenant.b.alerts"), "b's message survives every attempt");
         }
         refused(protocol + ": a's producer consumes its own tenant", () -> receive(as.apply("a-producer"), "tenant.a.events"));
         refused(protocol + ": a's consumer creates a temporary queue", () -> temporaryQueue(as.apply("a-consumer")));
@@ -205,6 +223,26 @@ class TenantIsolationTest {
         }
     }
 
+    private static org.apache.activemq.artemis.api.core.client.ClientSession coreSession(
+            org.apache.activemq.artemis.api.core.client.ClientSessionFactory factory, String user) throws Exception {
+        return factory.createSession(user, PASSWORD, false, true, true, false, 1);
+    }
+
+    private static void deleteQueue(String user, String queue) throws Exception {
+        try (var locator = org.apache.activemq.artemis.api.core.client.ActiveMQClient.createServerLocator(node.coreUrl() + "?reconnectAttempts=0");
+                var factory = locator.createSessionFactory(); var session = coreSession(factory, user)) {
+            session.deleteQueue(queue);
+        }
+    }
+
+    private static void createQueue(String user, String address, String queue) throws Exception {
+        try (var locator = org.apache.activemq.artemis.api.core.client.ActiveMQClient.createServerLocator(node.coreUrl() + "?reconnectAttempts=0");
+                var factory = locator.createSessionFactory(); var session = coreSession(factory, user)) {
+            session.createQueue(org.apache.activemq.artemis.api.core.QueueConfiguration.of(queue).setAddress(address)
+                    .setRoutingType(org.apache.activemq.artemis.api.core.RoutingType.MULTICAST).setDurable(true));
+        }
+    }
+
     interface Attempt {
         void run() throws Exception;
     }
@@ -214,7 +252,7 @@ class TenantIsolationTest {
         try {
             attempt.run();
             fail(what + ": was allowed");
-        } catch (JMSException | MqttException expected) {
+        } catch (JMSException | MqttException | org.apache.activemq.artemis.api.core.ActiveMQException expected) {
             // refused, as it must be
         } catch (Exception e) {
             throw new AssertionError(what + ": failed in an unexpected way", e);

@@ -1,5 +1,6 @@
 package io.junction.security;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,26 +30,40 @@ public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
     private final Map<String, Set<Object>> connections = new ConcurrentHashMap<>();
     /**
      * Five failed logins for one user from one source within minutes of each other, and that user's new logins from
-     * there are refused for 1 s, 2 s, ... 60 s; thirty failed logins from one source, whatever the users, and all its
-     * new logins are. A success clears only its own user's count.
+     * there are refused for 1 s, 2 s, ... 60 s. Thirty failed logins from one source for the users of one tenant (or
+     * for the service's own users, or for names that do not exist), and that source's new logins for those users are:
+     * customers behind one NAT address then lock out only themselves, never another tenant or the operator. A success
+     * clears only its own user's count.
      */
-    private final LoginThrottle perUser = new LoginThrottle(5, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(60),
-            java.time.Duration.ofMinutes(5));
-    private final LoginThrottle perSource = new LoginThrottle(30, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(60),
-            java.time.Duration.ofMinutes(5));
+    private final LoginThrottle perUser;
+    private final LoginThrottle perSource;
+    private final TemporaryQueueOwners temporaryQueues = new TemporaryQueueOwners();
 
     public JunctionSecurityManager(DirectoryStore directory) {
+        this(directory, java.time.Clock.systemUTC());
+    }
+
+    public JunctionSecurityManager(DirectoryStore directory, java.time.Clock clock) {
         this.directory = directory;
+        this.perUser = new LoginThrottle(5, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(5), clock);
+        this.perSource = new LoginThrottle(30, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(5), clock);
+    }
+
+    /** The creators of the temporary queues, which the brokers keep up to date. */
+    public TemporaryQueueOwners temporaryQueues() {
+        return temporaryQueues;
     }
 
     @Override
     public Subject authenticate(String user, String password, RemotingConnection connection, String securityDomain) {
-        // a connection that logged in already is being checked again (Artemis re-authenticates for authorisation):
-        // not a new login, so not the throttle's business
-        boolean newLogin = connection != null && connection.getSubject() == null && connection.getRemoteAddress() != null;
-        String source = newLogin ? LoginThrottle.source(connection.getRemoteAddress()) : null;
+        // Artemis checks the password of a connection's user again for each of its sessions and authorisations: that
+        // is no new login. Any other login on a connection, a first one or another user's on a logged-in CORE
+        // connection, is throttled and counted.
+        boolean recheck = user != null && connection != null && user.equals(userOf(connection.getSubject()));
+        String source = connection == null || connection.getRemoteAddress() == null ? null : LoginThrottle.source(connection.getRemoteAddress());
         String pair = source + " as " + user;
-        if (source != null && (perSource.blocked(source) || perUser.blocked(pair))) {
+        String scope = source + " for " + scopeOf(user);
+        if (source != null && !recheck && (perSource.blocked(scope) || perUser.blocked(pair))) {
             LOG.debug("Login refused unchecked for {} from {}: too many failures from there", user, describe(connection));
             return null;
         }
@@ -58,11 +73,11 @@ public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
             LOG.debug("Login refused for {} from {}", user == null ? "an anonymous client" : "user '" + user + "'", describe(connection));
             if (source != null) {
                 perUser.failed(pair);
-                perSource.failed(source);
+                perSource.failed(scope);
             }
             return null;
         }
-        if (source != null) {
+        if (source != null && !recheck) {
             perUser.succeeded(pair);
         }
 
@@ -73,6 +88,19 @@ public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
         subject.getPrincipals().add(new UserPrincipal(user));
         found.get().roles().forEach(r -> subject.getPrincipals().add(new RolePrincipal(r)));
         return subject;
+    }
+
+    private static String userOf(Subject subject) {
+        if (subject == null) {
+            return null;
+        }
+        return subject.getPrincipals(UserPrincipal.class).stream().map(UserPrincipal::getName).findFirst().orElse(null);
+    }
+
+    /** Whose users a failed login is counted against: a tenant's, the service's, or names that exist nowhere. */
+    private String scopeOf(String user) {
+        User u = user == null ? null : directory.find(user).orElse(null);
+        return u == null ? "unknown users" : u.tenant() == null ? "the service" : "tenant " + u.tenant();
     }
 
     /** Counts the connection against its user's tenant limit; a connection already counted is admitted again. */
@@ -129,7 +157,7 @@ public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
         }
         for (UserPrincipal principal : subject.getPrincipals(UserPrincipal.class)) {
             User user = directory.find(principal.getName()).orElse(null);
-            if (TenantAccess.allows(user, checkType, address)) {
+            if (TenantAccess.allows(user, checkType, address, temporaryQueues)) {
                 return true;
             }
             LOG.warn("Refused {} on {} to user '{}'{}", checkType, address, principal.getName(),

@@ -27,21 +27,29 @@ final class LoginThrottle {
     private record State(int failures, long penaltyMillis, long blockedUntilNanos, long lastFailureNanos) {
     }
 
-    LoginThrottle(int threshold, Duration first, Duration longest, Duration memory) {
+    private final java.time.Clock clock;
+
+    LoginThrottle(int threshold, Duration first, Duration longest, Duration memory, java.time.Clock clock) {
+        this.clock = clock;
         this.threshold = threshold;
         this.first = first;
         this.longest = longest;
         this.memoryNanos = memory.toNanos();
     }
 
+    private long now() {
+        java.time.Instant i = clock.instant();
+        return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
     /** Whether new logins from {@code source} are being refused right now. */
     boolean blocked(String source) {
         State s = sources.get(source);
-        return s != null && s.blockedUntilNanos() - System.nanoTime() > 0;
+        return s != null && s.blockedUntilNanos() - now() > 0;
     }
 
     void failed(String source) {
-        long now = System.nanoTime();
+        long now = now();
         if (sources.size() > MAX_TRACKED) {
             // only sources that have been quiet for the whole memory go: a penalty in force is never forgotten
             sources.values().removeIf(s -> now - s.lastFailureNanos() > memoryNanos && s.blockedUntilNanos() - now <= 0);
@@ -62,7 +70,7 @@ final class LoginThrottle {
 
     /** Forgets the failures of {@code key}, unless it is serving a penalty. */
     void succeeded(String key) {
-        sources.computeIfPresent(key, (k, s) -> s.blockedUntilNanos() - System.nanoTime() > 0 ? s : null);
+        sources.computeIfPresent(key, (k, s) -> s.blockedUntilNanos() - now() > 0 ? s : null);
     }
 
     /**

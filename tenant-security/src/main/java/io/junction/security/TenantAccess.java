@@ -30,6 +30,8 @@ public final class TenantAccess {
     private static final Set<CheckType> TEMPORARY = EnumSet.of(CheckType.SEND, CheckType.CREATE_ADDRESS, CheckType.DELETE_ADDRESS,
             CheckType.CREATE_NON_DURABLE_QUEUE, CheckType.DELETE_NON_DURABLE_QUEUE, CheckType.CONSUME);
 
+    private static final TemporaryQueueOwners NO_OWNERS = new TemporaryQueueOwners();
+
     private TenantAccess() {
     }
 
@@ -38,6 +40,11 @@ public final class TenantAccess {
      * ({@code address::queue}) or hold wildcards.
      */
     public static boolean allows(User user, CheckType check, String address) {
+        return allows(user, check, address, NO_OWNERS);
+    }
+
+    /** As {@link #allows(User, CheckType, String)}, with the owners of the temporary queues known. */
+    public static boolean allows(User user, CheckType check, String address, TemporaryQueueOwners owners) {
         if (user == null || check == null) {
             return false;
         }
@@ -53,10 +60,13 @@ public final class TenantAccess {
                     && TENANT_ADMIN_METHODS.contains(address.substring(TENANT_ADMIN_OPERATIONS.length()))) {
                 return true;
             }
-            // the temporary queue the management answers come back on (the broker sends them as the caller): named by a
-            // random UUID, outside every tenant
-            if (TEMPORARY.contains(check) && address != null && TEMPORARY_NAME.matcher(address.split("::", 2)[0]).matches()) {
-                return true;
+            // the temporary queue the management answers come back on (the broker sends them as the caller): an address
+            // and a queue both named by a random UUID, outside every tenant, and used by its creator alone
+            String[] parts = address == null ? null : address.split("::", 2);
+            if (parts != null && TEMPORARY_NAME.matcher(parts[0]).matches()) {
+                return TEMPORARY.contains(check) && (parts.length == 1 || TEMPORARY_NAME.matcher(parts[1]).matches())
+                        && owners.owner(parts[0]).map(user.name()::equals)
+                                .orElse(check == CheckType.CREATE_ADDRESS || check == CheckType.CREATE_NON_DURABLE_QUEUE);
             }
         }
         String[] parts = address == null ? new String[] {""} : address.split("::", 2);
@@ -72,7 +82,8 @@ public final class TenantAccess {
         String local = Tenant.local(bare);
         if (user.tenant() == null) {
             // the operator: every tenant's feeds (the owner may be a wildcard), read only
-            return user.roles().contains(User.OPERATOR) && CONSUME.contains(check) && (owner.equals("*") || isTenantId(owner))
+            return user.roles().contains(User.OPERATOR) && (CONSUME.contains(check) || wildcardSubscription(check, bare))
+                    && (owner.equals("*") || isTenantId(owner))
                     && Tenant.DESTINATIONS.contains(local.split("\\.", 2)[0]);
         }
         if (!owner.equals(user.tenant()) || local.isEmpty()) {
@@ -85,7 +96,23 @@ public final class TenantAccess {
                 case User.ADMIN -> ADMINISTER;
                 default -> Set.of();
             };
-            if (granted.contains(check)) {
+            if (granted.contains(check) || role.equals(User.CONSUMER) && wildcardSubscription(check, bare)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Artemis creates an address for a wildcard subscription ({@code tenant.a.#}, MQTT {@code tenant/a/#}); it holds
+     * nothing itself, so a reader may create it.
+     */
+    private static boolean wildcardSubscription(CheckType check, String address) {
+        if (check != CheckType.CREATE_ADDRESS) {
+            return false;
+        }
+        for (String word : address.split("\\.")) {
+            if (word.equals("#") || word.equals("*")) {
                 return true;
             }
         }
@@ -99,7 +126,10 @@ public final class TenantAccess {
      * queues may not take a name inside any tenant. Otherwise one tenant could take the name of another tenant's
      * queue before it exists.
      */
-    private static boolean mayNameQueue(User user, String rawQueue, boolean nonDurable) {
+    public static boolean mayNameQueue(User user, String rawQueue, boolean nonDurable) {
+        if (user.isServiceAdmin()) {
+            return true;
+        }
         if (nonDurable && TEMPORARY_NAME.matcher(rawQueue).matches()) {
             return true;
         }

@@ -5,10 +5,11 @@ import java.util.Locale;
 /**
  * What one tenant may hold and do, applied to every address under {@code tenant.ID.}.
  *
- * @param maxMemory bytes each of the tenant's addresses holds in memory; then messages are paged to disk
- *        ({@link Full#REFUSE}) or producers are blocked ({@link Full#BLOCK})
- * @param maxDisk bytes of paged messages the tenant may hold on disk, all its addresses together, before its producers
- *        are refused
+ * @param maxMemory bytes the tenant's addresses hold in memory, all together; then messages are paged to disk
+ *        ({@link Full#REFUSE}) or producers are blocked (one address at that size) or refused ({@link Full#BLOCK}); the
+ *        tenants' sum must fit in three quarters of a broker's global memory
+ * @param maxDisk bytes the tenant's queues may hold, all together (in memory, paged, large and retained messages),
+ *        before its producers are refused
  * @param onFull what happens to a producer once the tenant is full
  * @param maxConnections connections one user of the tenant may hold open at once
  * @param maxQueues queues one user of the tenant may create
@@ -16,7 +17,7 @@ import java.util.Locale;
  * @param maxUsers users the tenant may have (its admins add them)
  */
 public record TenantLimits(long maxMemory, long maxDisk, Full onFull, int maxConnections, int maxQueues, int maxDeliveries, int maxUsers) {
-    public static final TenantLimits DEFAULTS = new TenantLimits(64L << 20, 1L << 30, Full.REFUSE, 100, 100, 10, 100);
+    public static final TenantLimits DEFAULTS = new TenantLimits(8L << 20, 1L << 30, Full.REFUSE, 100, 100, 10, 100);
 
     /** What a producer of a full tenant meets. */
     public enum Full {

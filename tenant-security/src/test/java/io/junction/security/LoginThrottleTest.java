@@ -19,7 +19,8 @@ class LoginThrottleTest {
 
     @Test
     void penaltiesStartAtTheThresholdDoubleAndOutliveASuccess() throws Exception {
-        LoginThrottle t = new LoginThrottle(3, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMinutes(1));
+        MovingClock clock = new MovingClock();
+        LoginThrottle t = new LoginThrottle(3, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMinutes(1), clock);
         t.failed("x");
         t.failed("x");
         assertFalse(t.blocked("x"));
@@ -27,11 +28,41 @@ class LoginThrottleTest {
         assertTrue(t.blocked("x"), "blocked at the third failure");
         t.succeeded("x");
         assertTrue(t.blocked("x"), "a success does not lift a penalty in force");
-        Thread.sleep(250);
+        clock.advance(Duration.ofMillis(250));
         assertFalse(t.blocked("x"), "the first penalty is 200 ms");
         t.failed("x");
-        Thread.sleep(250);
+        clock.advance(Duration.ofMillis(250));
         assertTrue(t.blocked("x"), "the next one is doubled to 400 ms");
+        clock.advance(Duration.ofMillis(200));
+        assertFalse(t.blocked("x"), "and over after 400 ms");
         assertFalse(t.blocked("y"));
+        t.failed("x");
+        clock.advance(Duration.ofMinutes(2));
+        t.failed("x");
+        assertFalse(t.blocked("x"), "failures further apart than the memory start the count anew");
+    }
+
+    /** A clock that moves only when told. */
+    static final class MovingClock extends java.time.Clock {
+        private java.time.Instant now = java.time.Instant.parse("2026-11-30T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
     }
 }
