@@ -6,6 +6,7 @@ import io.junction.security.Tenant;
 import io.junction.security.TenantLimits;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * to disk ({@code on-full refuse}) or refused ({@code on-full block}, where a single address blocks its producers at
  * that size by itself).</li>
  * </ul>
- * The figures are recomputed at most every 100 ms, for every tenant in one pass, so a burst may overshoot by what
- * arrives in that time.
+ * The figures are recomputed every 100 ms or so, for every tenant in one pass by one sender while the others go on,
+ * so a burst may overshoot by what arrives in that time.
  */
 final class TenantQuota implements ActiveMQServerMessagePlugin {
     private static final Logger LOG = LoggerFactory.getLogger(TenantQuota.class);
@@ -41,10 +42,14 @@ final class TenantQuota implements ActiveMQServerMessagePlugin {
 
     private final ActiveMQServer server;
     private final DirectoryStore store;
-    private Map<String, Usage> usage = Map.of();
-    /** The memory each tenant address held at the last pass. */
-    private volatile Map<String, Long> addressMemory = Map.of();
-    private long computedAt;
+    /** The last pass: every tenant's usage and the memory of each tenant address, taken at {@code at}. */
+    private record Snapshot(Map<String, Usage> tenants, Map<String, Long> addressMemory, long at) {
+    }
+
+    private static final Snapshot NONE = new Snapshot(Map.of(), Map.of(), 0);
+    private volatile Snapshot snapshot;
+    /** One sender recomputes a stale snapshot; the others go on with the one they have, never waiting. */
+    private final AtomicBoolean refreshing = new AtomicBoolean();
 
     /** What one tenant holds on this broker: in memory, and in all (memory, pages, large messages, retained). */
     record Usage(long memory, long stored) {
@@ -78,7 +83,8 @@ final class TenantQuota implements ActiveMQServerMessagePlugin {
             guard.checkRetainedTopics(address);
         }
         TenantLimits limits = tenant.limits();
-        Usage u = usage(tenant.id());
+        Snapshot current = current();
+        Usage u = current.tenants().getOrDefault(tenant.id(), new Usage(0, 0));
         if (u.stored() >= limits.maxDisk()) {
             throw new ActiveMQAddressFullException("Tenant " + tenant.id() + " is at its disk quota (" + Sizes.format(limits.maxDisk())
                     + " held): sends are refused until its consumers catch up");
@@ -90,7 +96,7 @@ final class TenantQuota implements ActiveMQServerMessagePlugin {
             PagingStore pages = server.getPagingManager().getPageStore(SimpleString.of(address));
             if (limits.onFull() == TenantLimits.Full.BLOCK) {
                 // one address at the limit blocks its own producers (Artemis); refuse only what the other addresses fill
-                long others = u.memory() - addressMemory.getOrDefault(address, 0L);
+                long others = u.memory() - current.addressMemory().getOrDefault(address, 0L);
                 if (others > 0 && others + (pages == null ? 0 : pages.getAddressSize()) >= limits.maxMemory()) {
                     throw new ActiveMQAddressFullException("Tenant " + tenant.id() + " holds its max-memory (" + Sizes.format(limits.maxMemory())
                             + ") over all its addresses: sends are refused until its consumers catch up");
@@ -105,19 +111,21 @@ final class TenantQuota implements ActiveMQServerMessagePlugin {
         }
     }
 
-    /** The tenant's usage, from a pass over every address of the broker that is at most 100 ms old. */
-    Usage usage(String tenant) {
-        synchronized (this) {
-            long now = System.nanoTime();
-            if (computedAt == 0 || now - computedAt >= REFRESH_NANOS) {
-                usage = computeAll();
-                computedAt = now;
+    /** A pass over every address of the broker, at most 100 ms old once the first pass is done. */
+    Snapshot current() {
+        Snapshot s = snapshot;
+        if ((s == null || System.nanoTime() - s.at() >= REFRESH_NANOS) && refreshing.compareAndSet(false, true)) {
+            try {
+                s = compute(s);
+                snapshot = s;
+            } finally {
+                refreshing.set(false);
             }
-            return usage.getOrDefault(tenant, new Usage(0, 0));
         }
+        return s == null ? NONE : s;
     }
 
-    private Map<String, Usage> computeAll() {
+    private Snapshot compute(Snapshot previous) {
         Map<String, Usage> all = new HashMap<>();
         Map<String, Long> sizes = new HashMap<>();
         try {
@@ -147,9 +155,8 @@ final class TenantQuota implements ActiveMQServerMessagePlugin {
             }
         } catch (Exception e) {
             LOG.debug("Cannot compute the tenants' usage: {}", e.getMessage());
-            return usage;
+            return previous;
         }
-        addressMemory = sizes;
-        return all;
+        return new Snapshot(all, sizes, System.nanoTime());
     }
 }

@@ -35,9 +35,7 @@ import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,15 +123,7 @@ class TenantDestructionTest {
     }
 
     static MqttClient mqtt(String user, String clientId) throws MqttException {
-        MqttClient client = new MqttClient(node.mqttUrl(), clientId, new MemoryPersistence());
-        client.setTimeToWait(10_000);
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        options.setUserName(user);
-        options.setPassword(PASSWORD.toCharArray());
-        options.setCleanSession(true);
-        client.connect(options);
-        return client;
+        return MqttDevice.connect(node.mqttUrl(), user, PASSWORD, clientId);
     }
 
     /** Subscribes as {@code user} and disconnects (the clean-up Artemis runs then is part of the attack). */

@@ -31,9 +31,7 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -306,14 +304,7 @@ class TenantIsolationTest {
     }
 
     private static MqttClient mqtt(String user, String clientId) throws MqttException {
-        MqttClient client = new MqttClient(node.mqttUrl(), clientId, new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        options.setUserName(user);
-        options.setPassword(PASSWORD.toCharArray());
-        options.setCleanSession(true);
-        client.connect(options);
-        return client;
+        return MqttDevice.connect(node.mqttUrl(), user, PASSWORD, clientId);
     }
 
     private static Message receiveAny(ConnectionFactory cf, String address) throws JMSException {
