@@ -60,12 +60,38 @@ public record ClusterLayout(int self, List<Member> members, String secret, Strin
         if (secret.isBlank()) {
             throw config.invalid(NodeConfig.CLUSTER_SECRET, "a cluster needs a secret shared by its nodes");
         }
+        checkSecret(config, secret);
         long session = config.get(NodeConfig.CLUSTER_LOCK_SESSION).toMillis();
         long tick = config.get(NodeConfig.ZOOKEEPER_TICK).toMillis();
         if (session < 2 * tick || session > 20 * tick) {
             throw config.invalid(NodeConfig.CLUSTER_LOCK_SESSION, "must be 2 to 20 times zookeeper.tick (" + tick + "ms)");
         }
         return new ClusterLayout(self, List.copyOf(members), secret, external, Tls.clusterClientParameters(config));
+    }
+
+    /** The fewest characters a cluster secret may have: {@code junction cluster secret} makes 43. */
+    public static final int SECRET_MIN_LENGTH = 24;
+
+    /**
+     * Refuses the example files' placeholder and any short secret: the secret is the password of the broker's cluster
+     * user, which Artemis lets in without asking the security manager, and the key that seals the directory.
+     */
+    private static void checkSecret(Config config, String secret) {
+        if (secret.toUpperCase(java.util.Locale.ROOT).contains("CHANGE-ME")) {
+            throw config.invalid(NodeConfig.CLUSTER_SECRET, "the example's placeholder is public; put the output of `junction cluster secret` "
+                    + "on every node");
+        }
+        if (secret.length() < SECRET_MIN_LENGTH || secret.chars().distinct().count() < 10) {
+            throw config.invalid(NodeConfig.CLUSTER_SECRET, "too weak (" + secret.length() + " characters): use at least " + SECRET_MIN_LENGTH
+                    + " random ones, e.g. the output of `junction cluster secret`");
+        }
+    }
+
+    /** A new random cluster secret: 32 bytes from a strong source, base64url (43 characters). */
+    public static String newSecret() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** {@code zookeeper.connect}, checked: empty, or three or more {@code host:port} entries. */

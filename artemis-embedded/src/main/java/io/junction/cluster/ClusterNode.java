@@ -4,6 +4,7 @@ import io.junction.config.Config;
 import io.junction.node.AdminCredentials;
 import io.junction.node.BrokerSettings;
 import io.junction.node.JournalChoice;
+import io.junction.node.ClusterUserOrigin;
 import io.junction.node.NodeConfig;
 import io.junction.node.StartupChecks;
 import io.junction.security.DirectoryStore;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.slf4j.Logger;
@@ -503,9 +505,11 @@ public final class ClusterNode implements AutoCloseable {
         Config brokerConfig = NodeConfig.parse(settings, node.source());
         Files.createDirectories(dir.resolve("journal"));
         JournalChoice journal = JournalChoice.resolve(brokerConfig, dir.resolve("journal"));
-        EmbeddedActiveMQ embedded = new EmbeddedActiveMQ()
-                .setConfiguration(group.applyTo(BrokerSettings.build(brokerConfig, dir, journal.type())))
-                .setSecurityManager(new JunctionSecurityManager(users));
+        JunctionSecurityManager security = new JunctionSecurityManager(users);
+        Configuration configuration = group.applyTo(BrokerSettings.build(brokerConfig, dir, journal.type()));
+        configuration.registerBrokerPlugin(new ClusterUserOrigin(configuration.getClusterUser(),
+                ClusterUserOrigin.resolve(layout.members().stream().map(ClusterLayout.Member::host).toList()), security));
+        EmbeddedActiveMQ embedded = new EmbeddedActiveMQ().setConfiguration(configuration).setSecurityManager(security);
         embedded.createActiveMQServer();
         TenantBrokers.prepare(embedded.getActiveMQServer(), users);
         return embedded;

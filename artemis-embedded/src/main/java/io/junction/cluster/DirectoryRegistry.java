@@ -260,9 +260,6 @@ public final class DirectoryRegistry implements AutoCloseable {
      * read by whoever reaches ZooKeeper, who could otherwise try guesses of a short secret quickly.
      */
     private static javax.crypto.spec.SecretKeySpec sealingKey(String secret) {
-        if (secret.length() < 16) {
-            LOG.warn("cluster.secret has {} characters; use a long random one (junction cluster up makes 32)", secret.length());
-        }
         try {
             javax.crypto.SecretKeyFactory factory = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
             byte[] key = factory.generateSecret(new javax.crypto.spec.PBEKeySpec(secret.toCharArray(),

@@ -66,9 +66,11 @@ public final class JunctionNode implements AutoCloseable {
         }
         LOG.info("Node {} configuration from {}: {}", name(), config.source(), config.describeForLog());
         createdAdmin = AdminCredentials.bootstrap(users, dataDir, connectUrl()).orElse(null);
-        EmbeddedActiveMQ broker = new EmbeddedActiveMQ()
-                .setConfiguration(BrokerSettings.build(config, dataDir, journal.type()))
-                .setSecurityManager(new JunctionSecurityManager(users));
+        JunctionSecurityManager security = new JunctionSecurityManager(users);
+        org.apache.activemq.artemis.core.config.Configuration configuration = BrokerSettings.build(config, dataDir, journal.type());
+        // a single node has no peers: its cluster user is admitted from nowhere
+        configuration.registerBrokerPlugin(new ClusterUserOrigin(configuration.getClusterUser(), java.util.Set.of(), security));
+        EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(configuration).setSecurityManager(security);
         embedded.set(broker);
         try {
             broker.createActiveMQServer();

@@ -73,7 +73,8 @@ public final class NodeConfig {
                     + "comma-separated and the same on every node. Node N runs the primary broker of group gN on its\n"
                     + "broker port, the backup of the previous node's group on its backup port, and ZooKeeper member N.");
     public static final ConfigKey<String> CLUSTER_SECRET = ConfigKey.of("cluster.secret", ConfigType.STRING, "",
-            "Password the brokers of a cluster use with each other; the same on every node, and required in a cluster.");
+            "Password the brokers of a cluster use with each other; the same on every node, and required in a cluster:\n"
+                    + "at least 24 random characters, e.g. the output of `junction cluster secret`.");
     public static final ConfigKey<Duration> CLUSTER_LOCK_SESSION = ConfigKey.of("cluster.lock-session", ConfigType.DURATION, "3s",
             "How long ZooKeeper keeps a broker's lock after it stops answering: the least time a failover takes.\n"
                     + "Must be 2 to 20 ZooKeeper ticks, and well above the longest GC pause (see docs/ha.md).")

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Three cluster nodes, each running a ZooKeeper member, the primary of its group and the backup of the previous one. */
 class ClusterNodeTest {
+    private static final String SECRET = "test-cluster-secret-0123456789abcdefXYZ";
     @TempDir
     Path dir;
 
@@ -82,6 +83,7 @@ class ClusterNodeTest {
             manage(two.brokerUrl(), "addUser", "other-dev", "other", "producer,consumer", "other-password");
             Waits.until(Duration.ofSeconds(10), "node 3 to know tenant other", () -> nodes.get(2).users().snapshot().user("other-dev").isPresent());
             isolated(three);
+            clusterUserOnlyFromTheNodesOverCore(three);
             String g1 = ClientUrls.cluster(List.of(one.brokerUrl(), two.backupUrl()));
             send(g1, "spread.q", 50);
             // produced on g1, consumed on g3: the cluster connection redistributes the messages to the consumer
@@ -174,6 +176,38 @@ class ClusterNodeTest {
         mqtt.close();
     }
 
+    /**
+     * The cluster user, with the right secret, is refused over AMQP, MQTT and STOMP and over CORE from an address that
+     * is no node's; over CORE from a node's address it is let in (the cluster's own bridges).
+     */
+    private static void clusterUserOnlyFromTheNodesOverCore(ClusterLayout.Member node) throws Exception {
+        String user = "junction-cluster";
+        String secret = SECRET;
+        String hostPort = node.host() + ":" + node.brokerPort();
+        org.junit.jupiter.api.Assertions.assertThrows(jakarta.jms.JMSException.class,
+                () -> new org.apache.qpid.jms.JmsConnectionFactory(user, secret, "amqp://" + hostPort).createConnection().start(), "AMQP");
+        org.eclipse.paho.client.mqttv3.MqttConnectOptions options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+        options.setUserName(user);
+        options.setPassword(secret.toCharArray());
+        org.junit.jupiter.api.Assertions.assertThrows(org.eclipse.paho.client.mqttv3.MqttException.class,
+                () -> new org.eclipse.paho.client.mqttv3.MqttClient("tcp://" + hostPort, "cluster-probe",
+                        new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence()).connect(options), "MQTT");
+        try (java.net.Socket stomp = new java.net.Socket(node.host(), node.brokerPort())) {
+            stomp.setSoTimeout(10_000);
+            stomp.getOutputStream().write(("CONNECT\naccept-version:1.2\nhost:" + node.host() + "\nlogin:" + user + "\npasscode:" + secret + "\n\n\0")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] answer = new byte[9];
+            int n = stomp.getInputStream().readNBytes(answer, 0, answer.length);
+            String frame = new String(answer, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+            assertTrue(frame.startsWith("ERROR"), "STOMP: the cluster user got " + frame);
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(jakarta.jms.JMSException.class,
+                () -> new ActiveMQConnectionFactory(node.brokerUrl() + "?localAddress=127.0.0.2&localPort=" + FreePorts.next()
+                        + "&reconnectAttempts=0", user, secret).createConnection().close(),
+                "CORE from 127.0.0.2, no node's address");
+        new ActiveMQConnectionFactory(node.brokerUrl() + "?reconnectAttempts=0", user, secret).createConnection().close();
+    }
+
     /** Publishes to tenant acme's events as its user and reads the message back from the tenant's queue. */
     private static String roundTrip(String url, String body) throws Exception {
         try (Connection c = new ActiveMQConnectionFactory(url, "acme-dev", "acme-password").createConnection()) {
@@ -200,10 +234,16 @@ class ClusterNodeTest {
     }
 
     @Test
-    void theExampleConfigsForThreeHostsDescribeOneCluster() {
+    void theExampleConfigsForThreeHostsDescribeOneClusterOnceGivenASecret() throws Exception {
         List<ClusterLayout> layouts = new ArrayList<>();
+        String secret = ClusterLayout.newSecret();
         for (int id = 1; id <= 3; id++) {
-            layouts.add(ClusterLayout.of(NodeConfig.load(Path.of("..", "etc", "cluster", "node" + id + ".properties"))));
+            Path example = Path.of("..", "etc", "cluster", "node" + id + ".properties");
+            org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ClusterLayout.of(NodeConfig.load(example)),
+                    "the example starts only with a secret of the operator's");
+            Path filled = dir.resolve("node" + id + ".properties");
+            Files.writeString(filled, Files.readString(example).replaceFirst("(?m)^cluster\\.secret=.*$", "cluster.secret=" + secret));
+            layouts.add(ClusterLayout.of(NodeConfig.load(filled)));
             assertEquals(id, layouts.get(id - 1).self());
         }
         assertEquals(layouts.get(0).members(), layouts.get(1).members(), "node 1 and node 2 list the same nodes");
@@ -223,7 +263,7 @@ class ClusterNodeTest {
         assertEquals("Invalid value  for configuration cluster.secret in test: a cluster needs a secret shared by its nodes",
                 assertThrowsConfig(Map.of("cluster.node-id", "1", "cluster.nodes", three)));
         assertEquals("Invalid value 10s for configuration cluster.lock-session in test: must be 2 to 20 times zookeeper.tick (200ms)",
-                assertThrowsConfig(Map.of("cluster.node-id", "1", "cluster.nodes", three, "cluster.secret", "s", "cluster.lock-session", "10s")));
+                assertThrowsConfig(Map.of("cluster.node-id", "1", "cluster.nodes", three, "cluster.secret", "test-cluster-secret-0123456789abcdefXYZ", "cluster.lock-session", "10s")));
     }
 
     private static String assertThrowsConfig(Map<String, String> values) {
@@ -242,6 +282,6 @@ class ClusterNodeTest {
                 NodeConfig.JOURNAL_TYPE.name(), "nio",
                 NodeConfig.CLUSTER_NODE_ID.name(), String.valueOf(id),
                 NodeConfig.CLUSTER_NODES.name(), nodes,
-                NodeConfig.CLUSTER_SECRET.name(), "cluster-secret"), "node" + id + ".properties");
+                NodeConfig.CLUSTER_SECRET.name(), SECRET), "node" + id + ".properties");
     }
 }

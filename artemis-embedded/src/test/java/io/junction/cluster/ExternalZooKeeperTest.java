@@ -152,7 +152,7 @@ class ExternalZooKeeperTest {
                 NodeConfig.JOURNAL_TYPE.name(), "nio",
                 NodeConfig.CLUSTER_NODE_ID.name(), String.valueOf(id),
                 NodeConfig.CLUSTER_NODES.name(), nodes,
-                NodeConfig.CLUSTER_SECRET.name(), "cluster-secret",
+                NodeConfig.CLUSTER_SECRET.name(), "test-cluster-secret-0123456789abcdefXYZ",
                 NodeConfig.ZOOKEEPER_CONNECT.name(), zooKeeper), "node" + id + ".properties");
     }
 

@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
         description = {"Each node runs a ZooKeeper member, the primary broker of its group and the backup of the previous node's group.",
                 "`up`, `down` and `status` manage a cluster of node processes on this machine (see docs/ha.md);",
                 "`status --config` also inspects a cluster on real hosts; `recover` repairs groups that cannot activate."},
-        subcommands = {ClusterUpCommand.class, ClusterDownCommand.class, ClusterStatusCommand.class, ClusterRecoverCommand.class})
+        subcommands = {ClusterUpCommand.class, ClusterDownCommand.class, ClusterStatusCommand.class, ClusterRecoverCommand.class,
+                ClusterSecretCommand.class})
 final class ClusterCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -5,7 +5,6 @@ import io.junction.config.Config;
 import io.junction.config.ConfigException;
 import io.junction.node.AdminCredentials;
 import io.junction.node.NodeConfig;
-import io.junction.security.PasswordHash;
 import io.junction.security.SecretFiles;
 import java.io.IOException;
 import java.io.StringReader;
@@ -72,7 +71,7 @@ final class ClusterHome {
 
     /** Writes one configuration per node: same node list and secret, own id and data directory. */
     void create(int nodes, String host, int basePort) {
-        String secret = PasswordHash.randomPassword(32);
+        String secret = ClusterLayout.newSecret();
         List<String> entries = new ArrayList<>();
         for (int id = 1; id <= nodes; id++) {
             int p = basePort + 10 * id;

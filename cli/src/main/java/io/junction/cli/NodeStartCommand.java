@@ -58,10 +58,7 @@ final class NodeStartCommand implements Callable<Integer> {
         out.println("Its brokers become active once a majority of the nodes runs. Press Ctrl-C to stop.");
         out.flush();
         node.admin().thenAccept(created -> created.ifPresent(admin -> {
-            out.println();
-            out.println("Created the cluster's admin user '" + admin.user() + "' with password: " + admin.password());
-            out.println("This is shown once. It is saved in " + node.dataDirectory().resolve(AdminCredentials.FILE_NAME)
-                    + " (readable only by you), which the junction CLI uses with --credentials.");
+            createdAdmin(out, "the cluster's admin user", admin, node.dataDirectory().resolve(AdminCredentials.FILE_NAME), "with --credentials");
             out.flush();
         }));
         stopped.await();
@@ -84,18 +81,28 @@ final class NodeStartCommand implements Callable<Integer> {
         return stopped;
     }
 
+    /**
+     * Tells where the first admin's password is. It is shown only on an interactive terminal, never on an output that
+     * may be a log (systemd's journal, a file): there the file is named instead.
+     */
+    private static void createdAdmin(PrintWriter out, String who, AdminCredentials admin, java.nio.file.Path file, String used) {
+        out.println();
+        if (Terminal.interactive()) {
+            out.println("Created " + who + " '" + admin.user() + "' with password: " + admin.password());
+            out.println("This is shown once. It is saved in " + file + " (readable only by you), which the junction CLI uses " + used + ".");
+        } else {
+            out.println("Created " + who + " '" + admin.user() + "'. Its password is in " + file + " (readable only by you), which the junction CLI"
+                    + " uses " + used + "; it is shown only on an interactive terminal.");
+        }
+    }
+
     private static void banner(JunctionNode node, PrintWriter out) {
         out.println("Junction node " + node.name() + " is running.");
         out.printf("  %-9s%s%n", "journal:", node.journalDescription());
         out.printf("  %-9s%s%n", "data:", node.dataDirectory());
         node.acceptorUrls().forEach(a -> out.printf("  %-9s%s%n", a.substring(0, a.indexOf('=')) + ":", a.substring(a.indexOf('=') + 1)));
         out.printf("  %-9s%s%n", "connect:", ClientUrls.redacted(node.connectUrl()));
-        node.createdAdmin().ifPresent((AdminCredentials admin) -> {
-            out.println();
-            out.println("Created the admin user '" + admin.user() + "' with password: " + admin.password());
-            out.println("This is shown once. It is saved in " + node.credentialsFile()
-                    + " (readable only by you), which the junction CLI uses by default.");
-        });
+        node.createdAdmin().ifPresent(admin -> createdAdmin(out, "the admin user", admin, node.credentialsFile(), "by default"));
         out.println("Press Ctrl-C to stop.");
         out.flush();
     }

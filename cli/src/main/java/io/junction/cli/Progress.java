@@ -2,7 +2,7 @@ package io.junction.cli;
 
 /** A once-a-second progress line on the terminal for long operations; silent when output is not a terminal. */
 final class Progress {
-    private static final boolean TERMINAL = isTerminal();
+    private static final boolean TERMINAL = Terminal.interactive();
 
     private final String verb;
     private final long total;
@@ -30,19 +30,6 @@ final class Progress {
     void done() {
         if (enabled && lastPrint != start) {
             System.err.print("\r\033[K");
-        }
-    }
-
-    /** Java 22 and later return a console even when output is redirected; ask it whether it is a terminal. */
-    private static boolean isTerminal() {
-        java.io.Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        try {
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
-        } catch (ReflectiveOperationException e) {
-            return true;
         }
     }
 }

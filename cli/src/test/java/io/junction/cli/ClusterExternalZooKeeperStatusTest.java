@@ -37,7 +37,7 @@ class ClusterExternalZooKeeperStatusTest {
             for (int id = 1; id <= 3; id++) {
                 Path file = dir.resolve("node" + id + ".properties");
                 Files.writeString(file, String.join("\n", "node.name=node" + id, "data.dir=" + dir.resolve("node" + id), "journal.type=nio",
-                        "cluster.node-id=" + id, "cluster.nodes=" + members, "cluster.secret=s3cret", "zookeeper.connect=" + connect, ""));
+                        "cluster.node-id=" + id, "cluster.nodes=" + members, "cluster.secret=test-cluster-secret-0123456789abcdefXYZ", "zookeeper.connect=" + connect, ""));
                 configs.add(file);
                 nodes.add(ClusterNode.start(NodeConfig.load(file)));
             }

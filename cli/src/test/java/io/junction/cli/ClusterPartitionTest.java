@@ -50,7 +50,7 @@ class ClusterPartitionTest {
                 Files.createDirectories(nodeDir);
                 Files.writeString(nodeDir.resolve("node.properties"), "node.name=node" + n + "\ndata.dir=" + nodeDir.resolve("data")
                         + "\nmemory.global-max-size=128MiB\ncluster.node-id=" + n + "\ncluster.nodes=" + String.join(",", entries)
-                        + "\ncluster.secret=partition-test-secret\n");
+                        + "\ncluster.secret=test-cluster-secret-0123456789abcdefXYZ\n");
             }
             for (int n = 1; n <= 3; n++) {
                 nodes.add(startNode(net, home, n));

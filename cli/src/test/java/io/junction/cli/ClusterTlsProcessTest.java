@@ -83,7 +83,7 @@ class ClusterTlsProcessTest {
             s.put("memory.global-max-size", "64MiB");
             s.put("cluster.node-id", String.valueOf(id));
             s.put("cluster.nodes", String.join(",", entries));
-            s.put("cluster.secret", "tls-cluster-secret");
+            s.put("cluster.secret", "test-cluster-secret-0123456789abcdefXYZ");
             s.put("tls.keystore", keys.toString());
             s.put("tls.keystore-password", PW);
             s.put("tls.truststore", ca.trustStore().toString());
@@ -264,7 +264,7 @@ class ClusterTlsProcessTest {
         s.put("data.dir", dir.resolve("bad").toString());
         s.put("cluster.node-id", "1");
         s.put("cluster.nodes", nodes);
-        s.put("cluster.secret", "x");
+        s.put("cluster.secret", "test-cluster-secret-0123456789abcdefXYZ");
         s.put("tls.keystore", wrongName.toString());
         s.put("tls.keystore-password", PW);
         s.put("tls.truststore", ca.trustStore().toString());

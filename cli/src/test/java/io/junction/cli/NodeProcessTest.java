@@ -1,6 +1,7 @@
 package io.junction.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.node.AdminCredentials;
@@ -44,7 +45,11 @@ class NodeProcessTest {
     }
 
     private ChildJvm startNode(Path config, String logName) {
-        ChildJvm node = ChildJvm.start(dir.resolve(logName), List.of(), MAIN, "node", "start", "--config", config.toString());
+        return startNode(config, logName, List.of());
+    }
+
+    private ChildJvm startNode(Path config, String logName, List<String> jvmOptions) {
+        ChildJvm node = ChildJvm.start(dir.resolve(logName), jvmOptions, MAIN, "node", "start", "--config", config.toString());
         Waits.until(Duration.ofSeconds(60), "node to start (log " + dir.resolve(logName) + ")",
                 () -> node.output().contains("Press Ctrl-C to stop.") || !node.isAlive());
         assertTrue(node.isAlive(), node.output());
@@ -61,6 +66,9 @@ class NodeProcessTest {
 
         try (ChildJvm node = startNode(config, "node-1.log")) {
             AdminCredentials admin = AdminCredentials.read(dir.resolve("data").resolve(AdminCredentials.FILE_NAME));
+            // standard output here is a file, as under a service manager: the password is named, never written there
+            assertFalse(node.output().contains(admin.password()), "the first admin's password went to a non-interactive output");
+            assertTrue(node.output().contains("Its password is in " + dir.resolve("data").resolve(AdminCredentials.FILE_NAME)), node.output());
             Thread producer = new Thread(() -> {
                 try (Connection c = new ActiveMQConnectionFactory(url).createConnection(admin.user(), admin.password())) {
                     Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -109,7 +117,9 @@ class NodeProcessTest {
     @Test
     void sigtermStopsTheNodeCleanly() throws Exception {
         Path config = writeConfig(RunningNode.freePortSettings(dir.resolve("data")));
-        try (ChildJvm node = startNode(config, "node.log")) {
+        // the logging configuration that ships in etc/, as bin/junction uses it
+        String shipped = "-Dlog4j2.configurationFile=" + Path.of("..", "etc", "log4j2.properties").toAbsolutePath().normalize();
+        try (ChildJvm node = startNode(config, "node.log", List.of(shipped))) {
             boolean libaio = Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libaio.so.1")) || Files.exists(Path.of("/lib/x86_64-linux-gnu/libaio.so.1"));
             assertTrue(node.output().contains(libaio ? "journal: AIO (libaio available)" : "journal: NIO (libaio is not available"),
                     "the node must say which journal it runs:\n" + node.output());
@@ -125,6 +135,9 @@ class NodeProcessTest {
             assertEquals(143, exit, "a JVM ended by SIGTERM exits 128+15");
             String log = node.output();
             assertTrue(log.contains("Node junction-1 stopping") && log.contains("Node junction-1 stopped"), log);
+            String stopped = log.lines().filter(l -> l.contains("Node junction-1 stopped")).findFirst().orElseThrow();
+            assertTrue(stopped.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3} (Z|[+-]\\d{2}:\\d{2}) INFO .*"),
+                    "a log line carries date, time and zone: " + stopped);
             assertTrue(!log.contains("Exception"), log);
         }
     }

@@ -16,9 +16,11 @@ public class ConfigException extends RuntimeException {
         this.key = key;
     }
 
-    /** {@code Invalid value V for configuration K in FILE: reason}. */
+    /** {@code Invalid value V for configuration K in FILE: reason}; the value of a password or secret shows as {@code ***}. */
     public static ConfigException invalid(String source, String key, String value, String reason) {
-        return new ConfigException(key, "Invalid value " + value + " for configuration " + key + in(source) + ": " + reason);
+        boolean secret = key.contains("password") || key.contains("secret");
+        String shown = secret && value != null && !value.isEmpty() ? "***" : value;
+        return new ConfigException(key, "Invalid value " + shown + " for configuration " + key + in(source) + ": " + reason);
     }
 
     public static ConfigException unknown(String source, String key, String hint) {

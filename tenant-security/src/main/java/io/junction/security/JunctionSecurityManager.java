@@ -90,6 +90,16 @@ public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
         return subject;
     }
 
+    /** A login that got past its password but is refused for where it comes from: logged and counted as a failure. */
+    public void refused(String user, RemotingConnection connection, String reason) {
+        LOG.warn("Login refused for user '{}' from {}: {}", user, describe(connection), reason);
+        if (connection != null && connection.getRemoteAddress() != null) {
+            String source = LoginThrottle.source(connection.getRemoteAddress());
+            perUser.failed(source + " as " + user);
+            perSource.failed(source + " for " + scopeOf(user));
+        }
+    }
+
     private static String userOf(Subject subject) {
         if (subject == null) {
             return null;
