@@ -121,7 +121,7 @@ public final class ClusterNode implements AutoCloseable {
         if (layout.embeddedZooKeeper()) {
             List<ZooKeeperMember.Peer> ensemble = layout.members().stream().map(ClusterLayout.Member::zooKeeperPeer).toList();
             resources.add(ZooKeeperMember.ensembleMember(dataDir.resolve("zookeeper"), me.zooKeeperPeer(), ensemble,
-                    config.get(NodeConfig.ZOOKEEPER_TICK)));
+                    config.get(NodeConfig.ZOOKEEPER_TICK), layout.secret()));
         }
         DirectoryRegistry registry = DirectoryRegistry.start(layout.zooKeeper(), users, layout.secret());
         resources.add(registry);

@@ -39,6 +39,14 @@ public final class ZooKeeperMember implements AutoCloseable {
      * {@code dataDir}. It returns once the member runs; it serves clients once a majority of the ensemble is up.
      */
     public static ZooKeeperMember ensembleMember(Path dataDir, Peer self, List<Peer> ensemble, Duration tick) throws Exception {
+        return ensembleMember(dataDir, self, ensemble, tick, null);
+    }
+
+    /**
+     * As {@link #ensembleMember(Path, Peer, List, Duration)}; with a {@code secret}, the member admits only clients and
+     * members that log in with it ({@link ZooKeeperAuth}).
+     */
+    public static ZooKeeperMember ensembleMember(Path dataDir, Peer self, List<Peer> ensemble, Duration tick, String secret) throws Exception {
         if (ensemble.size() < 3 || !ensemble.contains(self)) {
             throw new IllegalArgumentException("an ensemble needs three or more peers including member " + self.id());
         }
@@ -57,18 +65,28 @@ public final class ZooKeeperMember implements AutoCloseable {
         for (Peer peer : ensemble) {
             p.setProperty("server." + peer.id(), peer.serverLine());
         }
-        ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
-                .baseDir(dataDir)
-                .configuration(p)
-                .exitHandler(ExitHandler.LOG_ONLY)
-                .build();
+        AutoCloseable auth = secret == null ? () -> { } : ZooKeeperAuth.require(secret, p);
+        ZooKeeperServerEmbedded server;
+        try {
+            server = ZooKeeperServerEmbedded.builder().baseDir(dataDir).configuration(p).exitHandler(ExitHandler.LOG_ONLY).build();
+        } catch (Exception e) {
+            auth.close();
+            throw e;
+        }
+        Runnable stop = () -> {
+            try (auth) {
+                server.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("ZooKeeper member " + self.id() + " did not stop cleanly", e);
+            }
+        };
         try {
             server.start(Duration.ofSeconds(60).toMillis());
         } catch (Exception e) {
-            server.close();
+            stop.run();
             throw new IllegalStateException("ZooKeeper member " + self.id() + " did not start within 60s", e);
         }
-        return new ZooKeeperMember(server::close, connectString(ensemble));
+        return new ZooKeeperMember(stop, connectString(ensemble));
     }
 
     /** The client connect string of a whole ensemble. */

@@ -84,6 +84,7 @@ class ClusterNodeTest {
             Waits.until(Duration.ofSeconds(10), "node 3 to know tenant other", () -> nodes.get(2).users().snapshot().user("other-dev").isPresent());
             isolated(three);
             clusterUserOnlyFromTheNodesOverCore(three);
+            zooKeeperServesOnlyTheCluster(nodes.get(0).layout().zooKeeper());
             String g1 = ClientUrls.cluster(List.of(one.brokerUrl(), two.backupUrl()));
             send(g1, "spread.q", 50);
             // produced on g1, consumed on g3: the cluster connection redistributes the messages to the consumer
@@ -206,6 +207,37 @@ class ClusterNodeTest {
                         + "&reconnectAttempts=0", user, secret).createConnection().close(),
                 "CORE from 127.0.0.2, no node's address");
         new ActiveMQConnectionFactory(node.brokerUrl() + "?reconnectAttempts=0", user, secret).createConnection().close();
+    }
+
+    /**
+     * A ZooKeeper client without the cluster's credentials is refused every read and write; with them (this JVM's,
+     * installed by the nodes) the same request is served.
+     */
+    private static void zooKeeperServesOnlyTheCluster(String connect) throws Exception {
+        org.apache.zookeeper.client.ZKClientConfig anonymous = new org.apache.zookeeper.client.ZKClientConfig();
+        anonymous.setProperty(org.apache.zookeeper.client.ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
+        for (boolean stranger : new boolean[] {true, false}) {
+            java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+            org.apache.zookeeper.Watcher watcher = e -> {
+                if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                    connected.countDown();
+                }
+            };
+            try (org.apache.zookeeper.ZooKeeper zk = stranger ? new org.apache.zookeeper.ZooKeeper(connect, 10_000, watcher, false, anonymous)
+                    : new org.apache.zookeeper.ZooKeeper(connect, 10_000, watcher)) {
+                assertTrue(connected.await(20, TimeUnit.SECONDS), "ZooKeeper answers at " + connect);
+                if (stranger) {
+                    org.apache.zookeeper.KeeperException read = org.junit.jupiter.api.Assertions.assertThrows(org.apache.zookeeper.KeeperException.class,
+                            () -> zk.getChildren("/", false), "a stranger lists ZooKeeper's nodes");
+                    assertEquals(org.apache.zookeeper.KeeperException.Code.SESSIONCLOSEDREQUIRESASLAUTH, read.code(), "why the stranger was refused");
+                    org.junit.jupiter.api.Assertions.assertThrows(org.apache.zookeeper.KeeperException.class,
+                            () -> zk.create("/stranger", new byte[0], org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                                    org.apache.zookeeper.CreateMode.PERSISTENT), "a stranger writes to ZooKeeper");
+                } else {
+                    assertTrue(zk.getChildren("/", false).contains(DirectoryRegistry.NAMESPACE), "the cluster's own login reads its nodes");
+                }
+            }
+        }
     }
 
     /** Publishes to tenant acme's events as its user and reads the message back from the tenant's queue. */

@@ -2,6 +2,7 @@ package io.junction.cli;
 
 import io.junction.cluster.ClusterLayout;
 import io.junction.cluster.GroupSettings;
+import io.junction.cluster.ZooKeeperAuth;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -74,6 +75,9 @@ final class ClusterRecoverCommand implements Callable<Integer> {
         Logging.quietClients();
         ClusterHome home = data.home();
         ClusterLayout layout = home.layout();
+        if (layout.embeddedZooKeeper()) {
+            ZooKeeperAuth.install(layout.secret());
+        }
         List<Verdict> verdicts = new ArrayList<>();
         try (CuratorFramework zk = CuratorFrameworkFactory.builder().connectString(layout.zooKeeper()).namespace(GroupSettings.LOCK_NAMESPACE)
                 .sessionTimeoutMs(10_000).connectionTimeoutMs(5_000).retryPolicy(new RetryNTimes(3, 500)).build()) {
