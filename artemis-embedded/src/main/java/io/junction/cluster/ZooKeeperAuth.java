@@ -35,13 +35,33 @@ public final class ZooKeeperAuth {
     private static Map<String, String> propertiesBefore;
 
     /** Makes this process log in to ZooKeeper, and its ZooKeeper members accept logins, with {@code secret}'s password. */
-    public static synchronized void install(String secret) {
+    private static synchronized void install(String secret) {
         Configuration current = Configuration.getConfiguration();
         Configuration fallback = current instanceof Sections s ? s.fallback : current;
         Configuration.setConfiguration(new Sections(password(secret), fallback));
         // ZooKeeper 3.9 refuses DIGEST-MD5 in its default "FIPS mode"; the password it carries is a SHA-256 of the
         // secret, 256 bits that no one guesses from the exchange
         System.setProperty("zookeeper.fips-mode", "false");
+    }
+
+    /**
+     * Logs this process in to the cluster's own ensemble with {@code secret} until the handle is closed, for a
+     * process that runs no member (the CLI): closing restores the JVM's JAAS configuration as it was.
+     */
+    public static synchronized AutoCloseable login(String secret) {
+        Configuration previous = Configuration.getConfiguration();
+        String fips = System.getProperty("zookeeper.fips-mode");
+        install(secret);
+        return () -> {
+            synchronized (ZooKeeperAuth.class) {
+                Configuration.setConfiguration(previous);
+                if (fips == null) {
+                    System.clearProperty("zookeeper.fips-mode");
+                } else {
+                    System.setProperty("zookeeper.fips-mode", fips);
+                }
+            }
+        };
     }
 
     /**

@@ -75,11 +75,9 @@ final class ClusterRecoverCommand implements Callable<Integer> {
         Logging.quietClients();
         ClusterHome home = data.home();
         ClusterLayout layout = home.layout();
-        if (layout.embeddedZooKeeper()) {
-            ZooKeeperAuth.install(layout.secret());
-        }
         List<Verdict> verdicts = new ArrayList<>();
-        try (CuratorFramework zk = CuratorFrameworkFactory.builder().connectString(layout.zooKeeper()).namespace(GroupSettings.LOCK_NAMESPACE)
+        try (AutoCloseable login = layout.embeddedZooKeeper() ? ZooKeeperAuth.login(layout.secret()) : () -> { };
+                CuratorFramework zk = CuratorFrameworkFactory.builder().connectString(layout.zooKeeper()).namespace(GroupSettings.LOCK_NAMESPACE)
                 .sessionTimeoutMs(10_000).connectionTimeoutMs(5_000).retryPolicy(new RetryNTimes(3, 500)).build()) {
             zk.start();
             if (!zk.blockUntilConnected(15, TimeUnit.SECONDS)) {
