@@ -15,8 +15,11 @@ import java.util.List;
  */
 public record ClusterLayout(int self, List<Member> members, String secret, String externalZooKeeper, String clientTls) {
 
-    /** One node's address and ports, as listed in {@code cluster.nodes}. */
-    public record Member(int id, String host, int brokerPort, int backupPort, int zkPort, int zkPeerPort, int zkElectionPort) {
+    /**
+     * One node's address and ports, as listed in {@code cluster.nodes}; {@code zkHost} is the address of its ZooKeeper
+     * member ({@code zookeeper.hosts}, else {@code host}).
+     */
+    public record Member(int id, String host, int brokerPort, int backupPort, String zkHost, int zkPort, int zkPeerPort, int zkElectionPort) {
         public String brokerUrl() {
             return "tcp://" + host + ":" + brokerPort;
         }
@@ -26,7 +29,12 @@ public record ClusterLayout(int self, List<Member> members, String secret, Strin
         }
 
         ZooKeeperMember.Peer zooKeeperPeer() {
-            return new ZooKeeperMember.Peer(id, host, zkPort, zkPeerPort, zkElectionPort);
+            return new ZooKeeperMember.Peer(id, zkHost, zkPort, zkPeerPort, zkElectionPort);
+        }
+
+        /** Where this node's ZooKeeper member serves clients. */
+        public String zooKeeperAddress() {
+            return zkHost + ":" + zkPort;
         }
     }
 
@@ -36,6 +44,7 @@ public record ClusterLayout(int self, List<Member> members, String secret, Strin
         String list = config.get(NodeConfig.CLUSTER_NODES).trim();
         List<Member> members = new ArrayList<>();
         String external = externalEnsemble(config);
+        String[] zkHosts = zooKeeperHosts(config, external);
         for (String entry : list.isEmpty() ? new String[0] : list.split(",")) {
             String[] p = entry.trim().split(":");
             if (p.length != 6 && !(p.length == 3 && !external.isEmpty())) {
@@ -44,11 +53,17 @@ public record ClusterLayout(int self, List<Member> members, String secret, Strin
                         + (external.isEmpty() ? "" : " or host:broker-port:backup-port"));
             }
             try {
-                members.add(p.length == 3 ? new Member(members.size() + 1, p[0], port(p[1]), port(p[2]), 0, 0, 0)
-                        : new Member(members.size() + 1, p[0], port(p[1]), port(p[2]), port(p[3]), port(p[4]), port(p[5])));
+                int id = members.size() + 1;
+                String zkHost = zkHosts.length >= id ? zkHosts[id - 1] : p[0];
+                members.add(p.length == 3 ? new Member(id, p[0], port(p[1]), port(p[2]), "", 0, 0, 0)
+                        : new Member(id, p[0], port(p[1]), port(p[2]), zkHost, port(p[3]), port(p[4]), port(p[5])));
             } catch (IllegalArgumentException e) {
                 throw config.invalid(NodeConfig.CLUSTER_NODES, "entry '" + entry.trim() + "': " + e.getMessage());
             }
+        }
+        if (zkHosts.length > 0 && zkHosts.length != members.size()) {
+            throw config.invalid(NodeConfig.ZOOKEEPER_HOSTS, "lists " + zkHosts.length + " addresses for the " + members.size()
+                    + " nodes of cluster.nodes: give one per node, in the same order");
         }
         if (members.size() < 3) {
             throw config.invalid(NodeConfig.CLUSTER_NODES, "a cluster needs at least three nodes for a ZooKeeper majority");
@@ -87,11 +102,46 @@ public record ClusterLayout(int self, List<Member> members, String secret, Strin
         }
     }
 
+    /**
+     * The name of the brokers' cluster user, derived from the secret. Artemis checks a login under that name against
+     * the secret alone, before and instead of Junction's security manager, so a well-known name would let wrong
+     * secrets be tried without the login throttle ever seeing them. Under a name only the secret's holders can
+     * compute, every guess is an unknown user's failed login: logged, counted and throttled like any other.
+     */
+    public String clusterUser() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("junction cluster user\0" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "junction-cluster-" + java.util.HexFormat.of().formatHex(digest, 0, 10);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     /** A new random cluster secret: 32 bytes from a strong source, base64url (43 characters). */
     public static String newSecret() {
         byte[] bytes = new byte[32];
         new java.security.SecureRandom().nextBytes(bytes);
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** {@code zookeeper.hosts}, checked: none, or one non-blank address per node (counted by the caller). */
+    private static String[] zooKeeperHosts(Config config, String external) {
+        String value = config.get(NodeConfig.ZOOKEEPER_HOSTS).trim();
+        if (value.isEmpty()) {
+            return new String[0];
+        }
+        if (!external.isEmpty()) {
+            throw config.invalid(NodeConfig.ZOOKEEPER_HOSTS, "is for the nodes' own ZooKeeper members; leave it empty with zookeeper.connect");
+        }
+        String[] hosts = value.split(",", -1);
+        for (int i = 0; i < hosts.length; i++) {
+            hosts[i] = hosts[i].trim();
+            if (hosts[i].isEmpty() || hosts[i].contains(":") && !hosts[i].startsWith("[")) {
+                throw config.invalid(NodeConfig.ZOOKEEPER_HOSTS, "entry " + (i + 1) + " '" + hosts[i] + "' is not an address (no port: the ports are in cluster.nodes)");
+            }
+        }
+        return hosts;
     }
 
     /** {@code zookeeper.connect}, checked: empty, or three or more {@code host:port} entries. */
@@ -128,7 +178,7 @@ public record ClusterLayout(int self, List<Member> members, String secret, Strin
         if (!embeddedZooKeeper()) {
             return java.util.Arrays.stream(externalZooKeeper.split(",")).map(String::trim).toList();
         }
-        return members.stream().map(m -> m.host() + ":" + m.zkPort()).toList();
+        return members.stream().map(Member::zooKeeperAddress).toList();
     }
 
     public Member me() {

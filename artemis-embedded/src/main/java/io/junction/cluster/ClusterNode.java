@@ -1,6 +1,7 @@
 package io.junction.cluster;
 
 import io.junction.config.Config;
+import io.junction.config.ConfigKey;
 import io.junction.node.AdminCredentials;
 import io.junction.node.BrokerSettings;
 import io.junction.node.JournalChoice;
@@ -43,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
-    private static final String CLUSTER_USER = "junction-cluster";
     private static final Duration REGISTRY_WAIT = Duration.ofSeconds(5);
     private static final Duration UNPROTECTED_GRACE = Duration.ofSeconds(10);
     private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
@@ -86,9 +86,10 @@ public final class ClusterNode implements AutoCloseable {
         StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.brokerPort(), "broker of " + ClusterLayout.group(me));
         StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.backupPort(), "backup of " + ClusterLayout.group(layout.previous()));
         if (layout.embeddedZooKeeper()) {
-            StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkPort(), "ZooKeeper clients");
-            StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkPeerPort(), "ZooKeeper followers");
-            StartupChecks.portFree(config, NodeConfig.CLUSTER_NODES, me.host(), me.zkElectionPort(), "ZooKeeper leader election");
+            ConfigKey<String> zkKey = me.zkHost().equals(me.host()) ? NodeConfig.CLUSTER_NODES : NodeConfig.ZOOKEEPER_HOSTS;
+            StartupChecks.portFree(config, zkKey, me.zkHost(), me.zkPort(), "ZooKeeper clients");
+            StartupChecks.portFree(config, zkKey, me.zkHost(), me.zkPeerPort(), "ZooKeeper followers");
+            StartupChecks.portFree(config, zkKey, me.zkHost(), me.zkElectionPort(), "ZooKeeper leader election");
         }
         FileChannel dataLock = StartupChecks.lockDataDirectory(config, dataDir);
         ClusterTls tls = null;
@@ -111,8 +112,8 @@ public final class ClusterNode implements AutoCloseable {
             throw e;
         }
         LOG.info("Cluster node {} started: primary of {} on {}, backup of {} on {}, {}", layout.self(), ClusterLayout.group(me), me.brokerUrl(),
-                ClusterLayout.group(layout.previous()), me.backupUrl(), layout.embeddedZooKeeper() ? "ZooKeeper member " + me.id() + " on port "
-                        + me.zkPort() : "external ZooKeeper " + layout.zooKeeper());
+                ClusterLayout.group(layout.previous()), me.backupUrl(), layout.embeddedZooKeeper() ? "ZooKeeper member " + me.id() + " on "
+                        + me.zooKeeperAddress() : "external ZooKeeper " + layout.zooKeeper());
         return node;
     }
 
@@ -466,10 +467,10 @@ public final class ClusterNode implements AutoCloseable {
         // the session up; a backup that gives up in the middle of a failover then waits for a primary that never
         // returns. The local member still answers only while it is part of a majority.
         // With an external ensemble, which outlives any node, the brokers use all of it.
-        String zooKeeper = layout.embeddedZooKeeper() ? layout.me().host() + ":" + layout.me().zkPort() : layout.zooKeeper();
+        String zooKeeper = layout.embeddedZooKeeper() ? layout.me().zooKeeperAddress() : layout.zooKeeper();
         String query = tls.connectorQuery();
         return new GroupSettings(group, role, self + query, peers.stream().map(p -> p + query).toList(), zooKeeper, config.get(NodeConfig.CLUSTER_LOCK_SESSION),
-                CLUSTER_USER, layout.secret());
+                layout.clusterUser(), layout.secret());
     }
 
     private BrokerSlot broker(Config node, Path dir, int port, GroupSettings group) throws Exception {

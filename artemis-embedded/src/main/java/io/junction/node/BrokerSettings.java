@@ -50,9 +50,11 @@ public final class BrokerSettings {
                 // a message delivered but not acknowledged before a crash or failover comes back flagged as redelivered
                 .setPersistDeliveryCountBeforeDelivery(true);
         // Artemis lets its cluster user in unchecked, and ships a well-known default (ACTIVEMQ.CLUSTER.ADMIN.USER /
-        // "CHANGE ME!!"). A single node has no peers: a random password, never stored, closes that door. A cluster
-        // node's GroupSettings replace both with the cluster's own user and secret.
-        c.setClusterUser("junction-cluster").setClusterPassword(io.junction.security.PasswordHash.randomPassword(32));
+        // "CHANGE ME!!"). A single node has no peers: a random name and password, never stored, close that door, and
+        // every login under any other name reaches the security manager and its throttle. A cluster node's
+        // GroupSettings replace both with the cluster's own user and secret.
+        c.setClusterUser("junction-cluster-" + io.junction.security.PasswordHash.randomPassword(16))
+                .setClusterPassword(io.junction.security.PasswordHash.randomPassword(32));
         c.setNodeManagerLockDirectory(dataDir.resolve("journal").toString());
         // StartupChecks refuses a held data directory; should another node win the lock in between, fail, don't hang
         c.setJournalLockAcquisitionTimeout(10_000);

@@ -87,6 +87,10 @@ public final class NodeConfig {
             "An external ZooKeeper ensemble for a cluster, as host:port,host:port,... (three members or more).\n"
                     + "Empty: each node runs its own ensemble member on the ZooKeeper ports in cluster.nodes. When set,\n"
                     + "the nodes run no member and cluster.nodes entries may be just host:broker-port:backup-port.");
+    public static final ConfigKey<String> ZOOKEEPER_HOSTS = ConfigKey.of("zookeeper.hosts", ConfigType.STRING, "",
+            "The addresses the nodes' ZooKeeper members listen and talk to each other on, one per node in the order\n"
+                    + "of cluster.nodes, e.g. a private network only the nodes share, so that clients cannot reach ZooKeeper.\n"
+                    + "Empty: each node's host in cluster.nodes. Not used with zookeeper.connect.");
     public static final ConfigKey<String> TLS_KEYSTORE = ConfigKey.of("tls.keystore", ConfigType.STRING, "",
             "Keystore (PKCS12 or JKS) holding this node's certificate and private key. When set, every acceptor\n"
                     + "speaks TLS only, on the same ports; empty: plain TCP. On a cluster the nodes then talk TLS to each\n"
@@ -109,7 +113,7 @@ public final class NodeConfig {
             .define(JOURNAL_TYPE).define(JOURNAL_BUFFER_TIMEOUT).define(JOURNAL_SYNC).define(JOURNAL_FILE_SIZE)
             .define(GLOBAL_MAX_SIZE).define(DISK_MAX_USAGE).define(MAX_DELIVERY_ATTEMPTS)
             .define(CLUSTER_NODE_ID).define(CLUSTER_NODES).define(CLUSTER_SECRET).define(CLUSTER_LOCK_SESSION).define(ZOOKEEPER_TICK)
-            .define(ZOOKEEPER_CONNECT)
+            .define(ZOOKEEPER_CONNECT).define(ZOOKEEPER_HOSTS)
             .define(TLS_KEYSTORE).define(TLS_KEYSTORE_PASSWORD).define(TLS_TRUSTSTORE).define(TLS_TRUSTSTORE_PASSWORD).define(TLS_CLIENT_AUTH);
 
     private NodeConfig() {

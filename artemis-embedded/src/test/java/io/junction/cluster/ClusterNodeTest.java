@@ -1,6 +1,7 @@
 package io.junction.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Three cluster nodes, each running a ZooKeeper member, the primary of its group and the backup of the previous one. */
 class ClusterNodeTest {
     private static final String SECRET = "test-cluster-secret-0123456789abcdefXYZ";
+    /** The nodes' ZooKeeper members listen on these "private" loopback addresses, the brokers on 127.0.0.1. */
+    private static final String PRIVATE_HOSTS = "127.0.1.1,127.0.1.2,127.0.1.3";
     @TempDir
     Path dir;
 
@@ -83,8 +86,10 @@ class ClusterNodeTest {
             manage(two.brokerUrl(), "addUser", "other-dev", "other", "producer,consumer", "other-password");
             Waits.until(Duration.ofSeconds(10), "node 3 to know tenant other", () -> nodes.get(2).users().snapshot().user("other-dev").isPresent());
             isolated(three);
-            clusterUserOnlyFromTheNodesOverCore(three);
+            clusterUserOnlyFromTheNodesOverCore(three, nodes.get(2).layout().clusterUser());
+            clusterSecretGuessesAreThrottled(nodes.get(2));
             zooKeeperServesOnlyTheCluster(nodes.get(0).layout().zooKeeper());
+            zooKeeperOnlyOnItsOwnAddresses(nodes.get(0).layout());
             String g1 = ClientUrls.cluster(List.of(one.brokerUrl(), two.backupUrl()));
             send(g1, "spread.q", 50);
             // produced on g1, consumed on g3: the cluster connection redistributes the messages to the consumer
@@ -181,8 +186,8 @@ class ClusterNodeTest {
      * The cluster user, with the right secret, is refused over AMQP, MQTT and STOMP and over CORE from an address that
      * is no node's; over CORE from a node's address it is let in (the cluster's own bridges).
      */
-    private static void clusterUserOnlyFromTheNodesOverCore(ClusterLayout.Member node) throws Exception {
-        String user = "junction-cluster";
+    private static void clusterUserOnlyFromTheNodesOverCore(ClusterLayout.Member node, String user) throws Exception {
+        assertTrue(user.startsWith("junction-cluster-") && user.length() > 30, "the cluster user's name comes from the secret: " + user);
         String secret = SECRET;
         String hostPort = node.host() + ":" + node.brokerPort();
         org.junit.jupiter.api.Assertions.assertThrows(jakarta.jms.JMSException.class,
@@ -237,6 +242,46 @@ class ClusterNodeTest {
                     assertTrue(zk.getChildren("/", false).contains(DirectoryRegistry.NAMESPACE), "the cluster's own login reads its nodes");
                 }
             }
+        }
+    }
+
+    /**
+     * Guessing the cluster secret under Artemis's well-known cluster user names reaches Junction's security manager:
+     * each guess is a failed login, and five from one address lock that address out for that name.
+     */
+    private static void clusterSecretGuessesAreThrottled(ClusterNode node) {
+        ClusterLayout.Member me = node.layout().me();
+        var security = (io.junction.security.JunctionSecurityManager) node.primary().orElseThrow().getSecurityManager();
+        for (String guess : new String[] {"junction-cluster", "ACTIVEMQ.CLUSTER.ADMIN.USER"}) {
+            assertFalse(security.throttled("/127.0.0.4:1", guess), "no failures yet for " + guess);
+            for (int i = 0; i < 5; i++) {
+                org.junit.jupiter.api.Assertions.assertThrows(jakarta.jms.JMSException.class,
+                        () -> new ActiveMQConnectionFactory(me.brokerUrl() + "?localAddress=127.0.0.4&localPort=" + FreePorts.next()
+                                + "&reconnectAttempts=0", guess, "guess-" + System.nanoTime()).createConnection().close(), guess);
+            }
+            assertTrue(security.throttled("/127.0.0.4:1", guess), "five wrong secrets for " + guess + " lock its guesser out");
+        }
+        assertFalse(security.throttled("/127.0.0.1:1", "junction-cluster"), "only the guesser's address is locked out");
+    }
+
+    /** Each ZooKeeper port answers on its member's private address and on no other, the brokers' included. */
+    private static void zooKeeperOnlyOnItsOwnAddresses(ClusterLayout layout) {
+        for (ClusterLayout.Member m : layout.members()) {
+            assertEquals(PRIVATE_HOSTS.split(",")[m.id() - 1], m.zkHost(), "node " + m.id() + "'s ZooKeeper address");
+            for (int port : new int[] {m.zkPort(), m.zkPeerPort(), m.zkElectionPort()}) {
+                assertFalse(accepts(m.host(), port), "ZooKeeper port " + port + " of node " + m.id() + " open on the brokers' address " + m.host());
+            }
+            assertTrue(accepts(m.zkHost(), m.zkPort()), "node " + m.id() + "'s ZooKeeper serves on " + m.zooKeeperAddress());
+            assertTrue(accepts(m.zkHost(), m.zkElectionPort()), "node " + m.id() + "'s ZooKeeper election port on " + m.zkHost());
+        }
+    }
+
+    private static boolean accepts(String host, int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(host, port), 2_000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
@@ -314,6 +359,7 @@ class ClusterNodeTest {
                 NodeConfig.JOURNAL_TYPE.name(), "nio",
                 NodeConfig.CLUSTER_NODE_ID.name(), String.valueOf(id),
                 NodeConfig.CLUSTER_NODES.name(), nodes,
-                NodeConfig.CLUSTER_SECRET.name(), SECRET), "node" + id + ".properties");
+                NodeConfig.CLUSTER_SECRET.name(), SECRET,
+                NodeConfig.ZOOKEEPER_HOSTS.name(), PRIVATE_HOSTS), "node" + id + ".properties");
     }
 }

@@ -213,7 +213,7 @@ final class ClusterHome {
             node.put("log", log(m.id()).toString());
             node.put("broker", m.brokerUrl());
             node.put("backup", m.backupUrl());
-            node.put("zookeeper", m.host() + ":" + m.zkPort());
+            node.put("zookeeper", m.zooKeeperAddress());
             nodes.add(node);
         }
         json.put("nodes", nodes);

@@ -52,7 +52,7 @@ final class NodeStartCommand implements Callable<Integer> {
         out.printf("  %-10s%s%n", "data:", node.dataDirectory());
         out.printf("  %-10s%s (group %s)%n", "primary:", layout.me().brokerUrl(), ClusterLayout.group(layout.me()));
         out.printf("  %-10s%s (group %s)%n", "backup:", layout.me().backupUrl(), ClusterLayout.group(layout.previous()));
-        out.printf("  %-10s%s%n", "zookeeper:", layout.embeddedZooKeeper() ? layout.me().host() + ":" + layout.me().zkPort() + " (this node's member)"
+        out.printf("  %-10s%s%n", "zookeeper:", layout.embeddedZooKeeper() ? layout.me().zooKeeperAddress() + " (this node's member)"
                 : layout.zooKeeper() + " (external)");
         out.printf("  %-10s%s%n", "connect:", ClientUrls.redacted(node.clientUrl()));
         out.println("Its brokers become active once a majority of the nodes runs. Press Ctrl-C to stop.");

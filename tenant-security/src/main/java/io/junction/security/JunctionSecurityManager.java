@@ -90,6 +90,15 @@ public final class JunctionSecurityManager implements ActiveMQSecurityManager5 {
         return subject;
     }
 
+    /**
+     * Whether logins as {@code user} from {@code remoteAddress} (as Artemis gives it, e.g. {@code /10.0.0.7:51234}) are
+     * being refused unchecked right now because of earlier failures.
+     */
+    public boolean throttled(String remoteAddress, String user) {
+        String source = LoginThrottle.source(remoteAddress);
+        return perUser.blocked(source + " as " + user) || perSource.blocked(source + " for " + scopeOf(user));
+    }
+
     /** A login that got past its password but is refused for where it comes from: logged and counted as a failure. */
     public void refused(String user, RemotingConnection connection, String reason) {
         LOG.warn("Login refused for user '{}' from {}: {}", user, describe(connection), reason);
