@@ -1,6 +1,7 @@
 package io.junction.cluster;
 
 import io.junction.config.Config;
+import io.junction.cluster.fence.FencedBroker;
 import io.junction.config.ConfigKey;
 import io.junction.node.AdminCredentials;
 import io.junction.node.BrokerSettings;
@@ -44,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    private static final boolean FENCE_OFF = "off".equals(System.getProperty("junction.fence"));
     private static final Duration REGISTRY_WAIT = Duration.ofSeconds(5);
     private static final Duration UNPROTECTED_GRACE = Duration.ofSeconds(10);
     private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
@@ -80,6 +82,10 @@ public final class ClusterNode implements AutoCloseable {
      */
     public static ClusterNode start(Config config) throws Exception {
         ClusterLayout layout = ClusterLayout.of(config);
+        if (FENCE_OFF) {
+            LOG.warn("junction.fence=off: the brokers acknowledge alone without proving they are still active; a frozen broker "
+                    + "can lose acknowledged messages. Use it only to measure the fence's cost.");
+        }
         Path dataDir = StartupChecks.dataDirectory(config);
         StartupChecks.memory(config, Runtime.getRuntime().maxMemory(), 2);
         ClusterLayout.Member me = layout.me();
@@ -510,7 +516,9 @@ public final class ClusterNode implements AutoCloseable {
         Configuration configuration = group.applyTo(BrokerSettings.build(brokerConfig, dir, journal.type()));
         configuration.registerBrokerPlugin(new ClusterUserOrigin(configuration.getClusterUser(),
                 ClusterUserOrigin.resolve(layout.members().stream().map(ClusterLayout.Member::host).toList()), security));
-        EmbeddedActiveMQ embedded = new EmbeddedActiveMQ().setConfiguration(configuration).setSecurityManager(security);
+        // acknowledges alone only after proving it is still its group's active broker (io.junction.cluster.fence);
+        // -Djunction.fence=off exists only to measure what the fence costs, and loses acknowledged messages
+        EmbeddedActiveMQ embedded = (FENCE_OFF ? new EmbeddedActiveMQ() : new FencedBroker()).setConfiguration(configuration).setSecurityManager(security);
         embedded.createActiveMQServer();
         TenantBrokers.prepare(embedded.getActiveMQServer(), users);
         return embedded;

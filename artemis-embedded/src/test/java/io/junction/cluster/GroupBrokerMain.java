@@ -16,7 +16,8 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 /**
  * One broker of a replication group in its own process, for tests that kill it: prints STARTED, then ACTIVE when it
  * serves and IN_SYNC when, as a backup, it holds a full replica.
- * Arguments: group role dataDir selfPort peerPort zooKeeper sessionMs usersFile.
+ * Arguments: group role dataDir selfPort peerPort zooKeeper sessionMs usersFile [unfenced]; "unfenced" runs Artemis's
+ * own broker without {@link io.junction.cluster.fence.FencedBroker}, to show what the fence prevents.
  */
 public final class GroupBrokerMain {
     private GroupBrokerMain() {
@@ -32,7 +33,8 @@ public final class GroupBrokerMain {
                 NodeConfig.MAIN_PORT.name(), args[3], NodeConfig.JOURNAL_TYPE.name(), "nio");
         GroupSettings groupSettings = new GroupSettings(group, role, self, List.of(peer), args[5],
                 Duration.ofMillis(Long.parseLong(args[6])), "cluster", "cluster-secret");
-        EmbeddedActiveMQ broker = new EmbeddedActiveMQ()
+        boolean fenced = !List.of(args).subList(8, args.length).contains("unfenced");
+        EmbeddedActiveMQ broker = (fenced ? new io.junction.cluster.fence.FencedBroker() : new EmbeddedActiveMQ())
                 .setConfiguration(groupSettings.applyTo(BrokerSettings.build(NodeConfig.parse(settings, "args"), data, JournalType.NIO)))
                 .setSecurityManager(new JunctionSecurityManager(DirectoryStore.open(Path.of(args[7]))));
         broker.start();
@@ -46,6 +48,10 @@ public final class GroupBrokerMain {
             }
         }
         System.out.println("ACTIVE " + group + " " + role);
+        while (server.isStarted()) {
+            Thread.sleep(100);
+        }
+        System.out.println("STOPPED " + group + " " + role);
         Thread.sleep(Long.MAX_VALUE);
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.junction.client.ClientUrls;
 import io.junction.client.ReliableSender;
 import io.junction.testing.ChildJvm;
-import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -35,18 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  * duplicate-detection ids, store nothing twice. Restarted, the primary resynchronises and takes its group back.
  */
 class GroupFailoverProcessTest {
-    private static final long SESSION_MS = 3_000;
-
     @TempDir
     Path dir;
 
     @Test
     void killedPrimaryLosesNoAcknowledgedMessageAndTakesItsGroupBackWhenRestarted() throws Exception {
-        try (Group group = Group.startInSync(this)) {
+        try (GroupProcesses group = GroupProcesses.startInSync(dir)) {
             ChildJvm primary = group.primary();
             ChildJvm backup = group.backup();
-            ZooKeeperMember zk = group.zk();
-            Path users = group.users();
             int primaryPort = group.primaryPort();
             int backupPort = group.backupPort();
 
@@ -96,7 +90,7 @@ class GroupFailoverProcessTest {
                 session.createProducer(session.createQueue("failback.q")).send(session.createTextMessage("sent to the backup"));
             }
             long restartedAt = System.nanoTime();
-            try (ChildJvm restarted = broker("PRIMARY", primaryPort, backupPort, zk, users, "primary-restarted.log")) {
+            try (ChildJvm restarted = group.broker("PRIMARY", "primary-restarted.log")) {
                 Waits.until(Duration.ofSeconds(90), "the restarted primary to take its group back",
                         () -> restarted.output().contains("ACTIVE g1 PRIMARY"));
                 System.out.printf("failback: %.2f s from the primary's restart to serving again%n", (System.nanoTime() - restartedAt) / 1e9);
@@ -113,7 +107,7 @@ class GroupFailoverProcessTest {
 
     @Test
     void amqpAndMqttClientsFollowTheirGroupToTheBackup() throws Exception {
-        try (Group group = Group.startInSync(this)) {
+        try (GroupProcesses group = GroupProcesses.startInSync(dir)) {
             ChildJvm primary = group.primary();
             ChildJvm backup = group.backup();
             int primaryPort = group.primaryPort();
@@ -127,11 +121,12 @@ class GroupFailoverProcessTest {
             // the client settings the README gives for each protocol
             String amqpUrl = "failover:(amqp://127.0.0.1:" + primaryPort + ",amqp://127.0.0.1:" + backupPort
                     + ")?failover.maxReconnectAttempts=-1&failover.reconnectDelay=100&failover.useReconnectBackOff=false";
-            Set<String> amqpAcked = ConcurrentHashMap.newKeySet();
-            Set<String> mqttAcked = ConcurrentHashMap.newKeySet();
+            java.util.Map<String, Long> amqpAcked = new ConcurrentHashMap<>();
+            java.util.Map<String, Long> mqttAcked = new ConcurrentHashMap<>();
             AtomicBoolean stop = new AtomicBoolean();
-            Thread amqp = new Thread(() -> produceAmqp(amqpUrl, amqpAcked, stop), "amqp-producer");
-            Thread mqtt = new Thread(() -> produceMqtt(new String[] {"tcp://127.0.0.1:" + primaryPort, "tcp://127.0.0.1:" + backupPort}, mqttAcked, stop),
+            Thread amqp = new Thread(() -> GroupClients.produceAmqp(amqpUrl, "failover.amqp", amqpAcked, stop), "amqp-producer");
+            Thread mqtt = new Thread(() -> GroupClients.produceMqtt(new String[] {"tcp://127.0.0.1:" + primaryPort, "tcp://127.0.0.1:" + backupPort},
+                    "failover/mqtt", mqttAcked, stop),
                     "mqtt-producer");
             amqp.start();
             mqtt.start();
@@ -147,125 +142,8 @@ class GroupFailoverProcessTest {
             mqtt.join(30_000);
 
             String backupUrl = "tcp://127.0.0.1:" + backupPort;
-            assertEquals(Set.of(), missing(backupUrl, "failover.amqp", amqpAcked), "acknowledged AMQP sends lost in failover");
-            assertEquals(Set.of(), missing(backupUrl, "failover.mqtt", mqttAcked), "acknowledged MQTT QoS 1 publishes lost in failover");
-        }
-    }
-
-    /** The acknowledged sequence numbers that are not in {@code queue}. */
-    private static Set<String> missing(String url, String queue, Set<String> acknowledged) throws JMSException {
-        Set<String> received = new HashSet<>();
-        try (Connection c = new ActiveMQConnectionFactory(url, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
-            c.start();
-            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
-            for (Message m = consumer.receive(10_000); m != null; m = consumer.receive(2_000)) {
-                received.add(m instanceof jakarta.jms.BytesMessage b ? new String(b.getBody(byte[].class), java.nio.charset.StandardCharsets.UTF_8)
-                        : m.getBody(String.class));
-            }
-        }
-        Set<String> lost = new HashSet<>(acknowledged);
-        lost.removeAll(received);
-        return lost;
-    }
-
-    /** Qpid JMS through its failover URL: durable sends, each with a duplicate-detection id, retried on failure. */
-    private static void produceAmqp(String url, Set<String> acknowledged, AtomicBoolean stop) {
-        try (Connection c = new org.apache.qpid.jms.JmsConnectionFactory(AppUser.NAME, AppUser.PASSWORD, url).createConnection()) {
-            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer p = session.createProducer(session.createQueue("failover.amqp"));
-            p.setDeliveryMode(DeliveryMode.PERSISTENT);
-            for (int i = 0; i < 100_000 && !stop.get(); i++) {
-                String seq = "a" + i;
-                Message m = session.createTextMessage(seq);
-                m.setStringProperty("_AMQ_DUPL_ID", seq);
-                sendWithRetries(() -> p.send(m));
-                acknowledged.add(seq);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    interface Send {
-        void run() throws Exception;
-    }
-
-    private static void sendWithRetries(Send send) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                send.run();
-                return;
-            } catch (Exception e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    /** Paho with both brokers as server URIs, a persistent session and automatic reconnection: QoS 1 publishes. */
-    private static void produceMqtt(String[] servers, Set<String> acknowledged, AtomicBoolean stop) {
-        try {
-            org.eclipse.paho.client.mqttv3.MqttClient client = new org.eclipse.paho.client.mqttv3.MqttClient(servers[0], "failover-device",
-                    new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
-            org.eclipse.paho.client.mqttv3.MqttConnectOptions options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
-            options.setServerURIs(servers);
-            options.setAutomaticReconnect(true);
-            options.setCleanSession(false);
-            options.setUserName(AppUser.NAME);
-            options.setPassword(AppUser.PASSWORD.toCharArray());
-            options.setConnectionTimeout(3);
-            options.setKeepAliveInterval(2);
-            client.setTimeToWait(5_000);
-            client.connect(options);
-            for (int i = 0; i < 100_000 && !stop.get(); i++) {
-                String seq = "q" + i;
-                sendWithRetries(() -> client.publish("failover/mqtt", seq.getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, false));
-                acknowledged.add(seq);
-            }
-            client.disconnect();
-            client.close();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** One group: its ZooKeeper, its primary and its backup (each its own JVM, the backup in sync), and their users. */
-    private record Group(ZooKeeperMember zk, ChildJvm primary, ChildJvm backup, Path users, int primaryPort, int backupPort) implements AutoCloseable {
-        static Group startInSync(GroupFailoverProcessTest test) throws Exception {
-            Path users = test.dir.resolve("users.properties");
-            AppUser.store(users);
-            int primaryPort = FreePorts.next();
-            int backupPort = FreePorts.next();
-            ZooKeeperMember zk = ZooKeeperMember.standalone(test.dir.resolve("zk"), "127.0.0.1", FreePorts.next(), Duration.ofMillis(200));
-            ChildJvm primary = null;
-            ChildJvm backup = null;
-            try {
-                primary = test.broker("PRIMARY", primaryPort, backupPort, zk, users);
-                backup = test.startBackupWhenPrimaryIsActive(primary, backupPort, primaryPort, zk, users);
-                ChildJvm started = backup;
-                Waits.until(Duration.ofSeconds(60), "backup in sync", () -> started.output().contains("IN_SYNC"));
-                return new Group(zk, primary, backup, users, primaryPort, backupPort);
-            } catch (RuntimeException | AssertionError e) {
-                if (backup != null) {
-                    backup.close();
-                }
-                if (primary != null) {
-                    primary.close();
-                }
-                zk.close();
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() {
-            backup.close();
-            primary.close();
-            zk.close();
+            assertEquals(Set.of(), GroupClients.missing(backupUrl, "failover.amqp", amqpAcked), "acknowledged AMQP sends lost in failover");
+            assertEquals(Set.of(), GroupClients.missing(backupUrl, "failover.mqtt", mqttAcked), "acknowledged MQTT QoS 1 publishes lost in failover");
         }
     }
 
@@ -294,21 +172,5 @@ class GroupFailoverProcessTest {
         } catch (JMSException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private ChildJvm startBackupWhenPrimaryIsActive(ChildJvm primary, int self, int peer, ZooKeeperMember zk, Path users) {
-        Waits.until(Duration.ofSeconds(60), "primary active", () -> primary.output().contains("ACTIVE g1 PRIMARY"));
-        return broker("BACKUP", self, peer, zk, users);
-    }
-
-    private ChildJvm broker(String role, int self, int peer, ZooKeeperMember zk, Path users) {
-        return broker(role, self, peer, zk, users, role.toLowerCase(Locale.ROOT) + ".log");
-    }
-
-    private ChildJvm broker(String role, int self, int peer, ZooKeeperMember zk, Path users, String log) {
-        String name = role.toLowerCase(Locale.ROOT);
-        return ChildJvm.start(dir.resolve(log), List.of(), GroupBrokerMain.class.getName(), "g1", role,
-                dir.resolve(name).toString(), String.valueOf(self), String.valueOf(peer), zk.connectString(), String.valueOf(SESSION_MS),
-                users.toString());
     }
 }

@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.junction.node.BrokerSettings;
-import io.junction.node.NodeConfig;
-import io.junction.node.RunningNode;
 import io.junction.security.DirectoryStore;
 import io.junction.security.JunctionSecurityManager;
-import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -20,14 +16,10 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.core.config.Configuration;
-import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
@@ -45,20 +37,13 @@ class LockManagerPairTest {
     void backupTakesOverWithEveryAcknowledgedMessage() throws Exception {
         DirectoryStore users = AppUser.store(dir.resolve("users.properties"));
 
-        try (ZooKeeperMember zk = ZooKeeperMember.standalone(dir.resolve("zk"), "127.0.0.1", FreePorts.next(), Duration.ofMillis(500))) {
-            Map<String, String> primaryPorts = RunningNode.freePortSettings(dir.resolve("primary"));
-            Map<String, String> backupPorts = RunningNode.freePortSettings(dir.resolve("backup"));
-            String primaryUrl = "tcp://127.0.0.1:" + primaryPorts.get(NodeConfig.MAIN_PORT.name());
-            String backupUrl = "tcp://127.0.0.1:" + backupPorts.get(NodeConfig.MAIN_PORT.name());
-
-            EmbeddedActiveMQ primary = start(broker(primaryPorts, "primary",
-                    new GroupSettings("g1", GroupSettings.Role.PRIMARY, primaryUrl, List.of(backupUrl), zk.connectString(),
-                            Duration.ofSeconds(6), "cluster", "cluster-secret")), users);
+        try (InJvmPair pair = InJvmPair.open(dir, Duration.ofMillis(500), Duration.ofSeconds(6))) {
+            String primaryUrl = pair.primaryUrl();
+            String backupUrl = pair.backupUrl();
+            EmbeddedActiveMQ primary = start(pair.configuration(GroupSettings.Role.PRIMARY), users);
             assertTrue(primary.getActiveMQServer().waitForActivation(60, TimeUnit.SECONDS), "primary never activated");
 
-            EmbeddedActiveMQ backup = start(broker(backupPorts, "backup",
-                    new GroupSettings("g1", GroupSettings.Role.BACKUP, backupUrl, List.of(primaryUrl), zk.connectString(),
-                            Duration.ofSeconds(6), "cluster", "cluster-secret")), users);
+            EmbeddedActiveMQ backup = start(pair.configuration(GroupSettings.Role.BACKUP), users);
             try {
                 Waits.until(Duration.ofSeconds(60), "backup in sync with primary", () -> backup.getActiveMQServer().isReplicaSync());
                 assertFalse(backup.getActiveMQServer().isActive(), "a replicating backup must not serve");
@@ -94,14 +79,6 @@ class LockManagerPairTest {
                 primary.stop();
             }
         }
-    }
-
-    private static Configuration broker(Map<String, String> ports, String name, GroupSettings group) throws Exception {
-        Map<String, String> settings = new HashMap<>(ports);
-        settings.put(NodeConfig.ACCEPTORS.name(), "main");
-        settings.put(NodeConfig.JOURNAL_TYPE.name(), "nio");
-        Path data = Path.of(settings.get(NodeConfig.DATA_DIR.name()));
-        return group.applyTo(BrokerSettings.build(NodeConfig.parse(settings, name), data, JournalType.NIO));
     }
 
     private static EmbeddedActiveMQ start(Configuration config, DirectoryStore users) throws Exception {

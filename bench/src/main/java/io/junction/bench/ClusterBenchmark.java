@@ -44,11 +44,10 @@ public final class ClusterBenchmark {
         System.out.println("## bench/cluster, " + Instant.now());
         System.out.println();
         System.out.println(MachineFacts.describe(work));
-        System.out.printf("Command: `bench/cluster %s %s %d` (seconds measured per case, warm-up seconds, kills).%n%n", fmt(seconds),
-                fmt(warmup), kills);
+        System.out.printf("Command: `%sbench/cluster %s %s %d` (seconds measured per case, warm-up seconds, kills).%n%n",
+                System.getenv().getOrDefault("JUNCTION_OPTS", "").isBlank() ? "" : "JUNCTION_OPTS='" + System.getenv("JUNCTION_OPTS") + "' ",
+                fmt(seconds), fmt(warmup), kills);
 
-        record Case(String name, int clients, int inFlight) {
-        }
         List<Case> cases = List.of(new Case("1 producer + 1 consumer, 1 in flight", 1, 1), new Case("4 producers + 4 consumers, 1 in flight", 4, 1),
                 new Case("1 producer + 1 consumer, 100 in flight", 1, 100));
         List<LoadRun.Result> single = new ArrayList<>();
@@ -89,6 +88,8 @@ public final class ClusterBenchmark {
             }
             System.out.println();
 
+            fenceCost(launcher, cluster, admin, cases.get(0), cases.get(2), warmup, seconds);
+
             System.out.println("### Failover: kill -9 of a node under a durable load on its group");
             System.out.println();
             System.out.println("A producer sends durable 1 KiB messages, one at a time with a duplicate-detection id and retries, to the "
@@ -111,14 +112,85 @@ public final class ClusterBenchmark {
             }
             Collections.sort(failovers);
             System.out.println();
-            System.out.printf("Failover over %d kills: min %.2f s, median %.2f s, max %.2f s.%n%n", failovers.size(), failovers.get(0),
-                    median(failovers), failovers.get(failovers.size() - 1));
+            if (!failovers.isEmpty()) {
+                System.out.printf("Failover over %d kills: min %.2f s, median %.2f s, max %.2f s.%n%n", failovers.size(), failovers.get(0),
+                        median(failovers), failovers.get(failovers.size() - 1));
+            }
         } finally {
             cli(launcher, "cluster", "down", "--data", cluster.toString());
         }
     }
 
     private record Kill(double failoverSeconds, long retries) {
+    }
+
+    private record Case(String name, int clients, int inFlight) {
+    }
+
+    /**
+     * Group g1 alone: kill -9 the node of its backup (node 2) under a durable load on g1, then run the replicated cases
+     * again. Every send g1 acknowledges alone waits for a proof that it is still the group's active broker (the fence).
+     */
+    private static void fenceCost(Path launcher, Path cluster, AdminCredentials admin, Case oneInFlight, Case hundredInFlight, double warmup,
+                                  double seconds) throws Exception {
+        System.out.println("### The fence: group g1 alone once its backup's node is killed");
+        System.out.println();
+        System.out.println("A producer sends durable 1 KiB messages one at a time to g1 while node 2, which holds g1's backup, is killed. "
+                + "From then on g1's primary acknowledges a send only after proving through ZooKeeper that it is still the group's "
+                + "active broker, once it has raised the activation sequence above the backup's. Then the load cases run on g1 alone.");
+        System.out.println();
+        List<long[]> sends = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread producer = new Thread(() -> {
+            try (ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(groupUrl(1), admin.user(), admin.password());
+                 Connection c = f.createConnection()) {
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer p = session.createProducer(session.createQueue("bench.fence"));
+                p.setDeliveryMode(DeliveryMode.PERSISTENT);
+                ReliableSender sender = new ReliableSender(p, java.time.Duration.ofSeconds(60));
+                while (running.get()) {
+                    var m = session.createBytesMessage();
+                    m.writeBytes(new byte[1024]);
+                    long start = System.nanoTime();
+                    sender.send(m);
+                    sends.add(new long[] {start, System.nanoTime()});
+                }
+            } catch (Exception e) {
+                System.err.println("fence producer: " + e);
+            }
+        });
+        producer.start();
+        Thread.sleep(3_000);
+        long pid = Long.parseLong(Files.readString(cluster.resolve("node2").resolve("node.pid")).trim());
+        ProcessHandle node2 = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("node 2 is not running"));
+        long killedAt = System.nanoTime();
+        node2.destroyForcibly();
+        node2.onExit().get(30, TimeUnit.SECONDS);
+        Thread.sleep(5_000);
+        running.set(false);
+        producer.join(90_000);
+        List<long[]> after;
+        synchronized (sends) {
+            after = sends.stream().filter(t -> t[1] > killedAt).toList();
+        }
+        long longest = after.stream().mapToLong(t -> t[1] - Math.max(t[0], killedAt)).max().orElse(0);
+        double firstAfterKill = after.stream().filter(t -> t[0] > killedAt).mapToLong(t -> t[1] - killedAt).min().orElse(0) / 1e6;
+        System.out.printf("Sends acknowledged in the 5 s after the kill: %d; the longest wait of a send in flight at or after the kill: %.1f ms; "
+                + "first send begun after the kill acknowledged %.1f ms after it.%n%n", after.size(), longest / 1e6, firstAfterKill);
+        System.out.println("| case (g1 alone, every send proved) | msg/s | p50/p99/p99.9 µs | errors |");
+        System.out.println("|---|---:|---|---:|");
+        int i = 0;
+        for (Case c : List.of(oneInFlight, hundredInFlight)) {
+            String url = groupUrl(1) + (c.inFlight() > 1 ? "&confirmationWindowSize=1048576" : "");
+            LoadRun.Result r;
+            try (ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(url, admin.user(), admin.password())) {
+                r = LoadRun.run(f, "bench.alone" + i++, c.clients(), c.clients(), c.inFlight(), warmup, seconds);
+            }
+            System.out.printf("| %s | %.0f | %s | %d |%n", c.name(), r.sentPerSecond(), percentiles(r.sendLatencyMicros()), r.errors());
+            System.out.flush();
+        }
+        System.out.println();
+        cli(launcher, "cluster", "up", "--data", cluster.toString());
     }
 
     private static Kill kill(Path cluster, int node, AdminCredentials admin) throws Exception {

@@ -102,7 +102,7 @@ final class ClusterUpCommand implements Callable<Integer> {
         command.add("-Xms" + heap);
         command.add("-Xmx" + heap);
         command.add("-XX:+ExitOnOutOfMemoryError");
-        for (String property : List.of("java.library.path", "log4j2.configurationFile", "junction.native.dir")) {
+        for (String property : List.of("java.library.path", "log4j2.configurationFile", "junction.native.dir", "junction.fence")) {
             String value = System.getProperty(property);
             if (value != null) {
                 command.add("-D" + property + "=" + value);

@@ -65,6 +65,22 @@ final class ClusterLoad {
         }
     }
 
+    /** A cluster started by {@code junction cluster up} for a test: the command (to run again), its layout and admin. */
+    record Up(String[] command, ClusterLayout layout, AdminCredentials admin) {
+    }
+
+    /** Starts a fresh cluster under {@code home} on free ports, with 384 MiB per node, and waits until it is replicated. */
+    static Up up(Path home) throws Exception {
+        deleteTree(home);
+        int base = io.junction.testing.FreePorts.block(40) - 10;
+        String[] up = {"cluster", "up", "--data", home.toString(), "--base-port", String.valueOf(base), "--heap", "384m", "--timeout", "180"};
+        CliRun started = CliRun.of(up);
+        if (started.exitCode() != 0) {
+            throw new AssertionError("cluster up failed: " + started.out() + started.err());
+        }
+        return new Up(up, new ClusterHome(home).layout(), AdminCredentials.read(home.resolve(AdminCredentials.FILE_NAME)));
+    }
+
     static ActiveMQConnectionFactory factory(AdminCredentials admin) {
         return new ActiveMQConnectionFactory(admin.url(), admin.user(), admin.password());
     }
@@ -113,6 +129,146 @@ final class ClusterLoad {
         }
     }
 
+    /**
+     * Qpid JMS through the README's AMQP failover URL (every broker of the cluster): durable sends with a
+     * duplicate-detection id, each retried until acknowledged.
+     */
+    static final class AmqpProducer extends Worker {
+        static final String QUEUE = "chaos.amqp";
+        final Map<Long, long[]> acknowledged = new ConcurrentHashMap<>();
+        private final String url;
+        private final AdminCredentials admin;
+
+        AmqpProducer(ClusterLayout layout, AdminCredentials admin) {
+            super("amqp-producer");
+            this.url = "failover:(" + String.join(",", layout.brokerUrls().stream().map(u -> u.replace("tcp://", "amqp://")).toList()) + ")?"
+                    + README_AMQP_OPTIONS;
+            this.admin = admin;
+        }
+
+        @Override
+        void work() throws Exception {
+            try (Connection c = new org.apache.qpid.jms.JmsConnectionFactory(admin.user(), admin.password(), url).createConnection()) {
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer p = session.createProducer(session.createQueue(QUEUE));
+                p.setDeliveryMode(DeliveryMode.PERSISTENT);
+                for (long seq = 0; running.get(); seq++) {
+                    Message m = session.createTextMessage("a" + seq);
+                    m.setLongProperty("seq", seq);
+                    m.setStringProperty(ReliableSender.DUPLICATE_ID, "amqp-" + seq);
+                    long start = System.nanoTime();
+                    if (!retry(() -> p.send(m), running)) {
+                        break;
+                    }
+                    acknowledged.put(seq, new long[] {start, System.nanoTime()});
+                    Thread.sleep(5);
+                }
+            }
+        }
+    }
+
+    /** The AMQP failover options the README gives. */
+    static final String README_AMQP_OPTIONS = "failover.maxReconnectAttempts=-1&failover.reconnectDelay=100&failover.useReconnectBackOff=false"
+            + "&failover.nested.amqp.idleTimeout=4000&jms.connectTimeout=3000";
+
+    /**
+     * Paho with every broker of the cluster as a server URI, the README's settings and QoS 1, publishing its sequence
+     * numbers as bodies to {@code chaos/mqtt}, which lands in the anycast queue {@code chaos.mqtt} (made on every
+     * group by {@link #createMqttQueue}).
+     */
+    static final class MqttProducer extends Worker {
+        static final String QUEUE = "chaos.mqtt";
+        final Map<Long, long[]> acknowledged = new ConcurrentHashMap<>();
+        private final String[] servers;
+        private final AdminCredentials admin;
+
+        MqttProducer(ClusterLayout layout, AdminCredentials admin) {
+            super("mqtt-producer");
+            this.servers = layout.brokerUrls().toArray(String[]::new);
+            this.admin = admin;
+        }
+
+        @Override
+        void work() throws Exception {
+            org.eclipse.paho.client.mqttv3.MqttClient client = new org.eclipse.paho.client.mqttv3.MqttClient(servers[0], "chaos-device",
+                    new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+            org.eclipse.paho.client.mqttv3.MqttConnectOptions options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+            options.setServerURIs(servers);
+            options.setAutomaticReconnect(true);
+            options.setMaxReconnectDelay(1_000);
+            options.setCleanSession(false);
+            options.setKeepAliveInterval(2);
+            options.setConnectionTimeout(3);
+            options.setUserName(admin.user());
+            options.setPassword(admin.password().toCharArray());
+            client.setTimeToWait(5_000);
+            if (!retry(() -> client.connect(options), running)) {
+                return;
+            }
+            try {
+                for (long seq = 0; running.get(); seq++) {
+                    byte[] body = String.valueOf(seq).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    long start = System.nanoTime();
+                    if (!retry(() -> client.publish("chaos/mqtt", body, 1, false), running)) {
+                        break;
+                    }
+                    acknowledged.put(seq, new long[] {start, System.nanoTime()});
+                    Thread.sleep(5);
+                }
+            } finally {
+                client.disconnectForcibly(1_000, 1_000);
+                client.close(true);
+            }
+        }
+    }
+
+    /** Creates the MQTT producer's queue on the active broker of every group, so that a publish lands wherever it arrives. */
+    static void createMqttQueue(ClusterLayout layout, AdminCredentials admin) throws JMSException {
+        for (ClusterLayout.Member m : layout.members()) {
+            try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(m.brokerUrl(), admin.user(), admin.password());
+                    Connection c = cf.createConnection()) {
+                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                session.createConsumer(session.createQueue(MqttProducer.QUEUE)).close();
+            }
+        }
+    }
+
+    interface Attempt {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code attempt} until it succeeds (true), for at most 60 s, 50 ms apart; false if {@code running} turned false
+     * first, in which case the attempt may or may not have taken effect.
+     */
+    static boolean retry(Attempt attempt, AtomicBoolean running) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                attempt.run();
+                return true;
+            } catch (Exception e) {
+                if (!running.get()) {
+                    return false;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** The longest time, in seconds, between two consecutive acknowledgements of {@code acknowledged} (start, end nanos). */
+    static double longestGap(Map<Long, long[]> acknowledged) {
+        long[] ends = acknowledged.values().stream().mapToLong(t -> t[1]).sorted().toArray();
+        long gap = 0;
+        for (int i = 1; i < ends.length; i++) {
+            gap = Math.max(gap, ends[i] - ends[i - 1]);
+        }
+        return Math.round(gap / 1e7) / 100.0;
+    }
+
     /** Counts each message's deliveries and whether a repeated delivery carried the redelivered flag. */
     static final class Consumer extends Worker {
         static final class Deliveries {
@@ -122,10 +278,17 @@ final class ClusterLoad {
 
         final Map<Long, Deliveries> received = new ConcurrentHashMap<>();
         private final AdminCredentials admin;
+        private final String queue;
 
         Consumer(AdminCredentials admin) {
-            super("consumer");
+            this(admin, QUEUE);
+        }
+
+        /** Consumes {@code queue}, whose messages carry their number in the long property {@code seq} or as their whole body. */
+        Consumer(AdminCredentials admin, String queue) {
+            super("consumer-" + queue);
             this.admin = admin;
+            this.queue = queue;
         }
 
         @Override
@@ -134,11 +297,13 @@ final class ClusterLoad {
                 try (ActiveMQConnectionFactory cf = factory(admin); Connection c = cf.createConnection()) {
                     c.start();
                     Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                    MessageConsumer mc = session.createConsumer(session.createQueue(QUEUE));
+                    MessageConsumer mc = session.createConsumer(session.createQueue(queue));
                     while (running.get()) {
                         Message m = mc.receive(200);
                         if (m != null) {
-                            Deliveries d = received.computeIfAbsent(m.getLongProperty("seq"), k -> new Deliveries());
+                            long seq = m.propertyExists("seq") ? m.getLongProperty("seq")
+                                    : Long.parseLong(new String(m.getBody(byte[].class), java.nio.charset.StandardCharsets.UTF_8));
+                            Deliveries d = received.computeIfAbsent(seq, k -> new Deliveries());
                             d.count++;
                             if (d.count > 1 && !m.getJMSRedelivered()) {
                                 d.laterRedelivered = false;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.junction.client.ReliableSender;
 import io.junction.cluster.ClusterLayout;
 import io.junction.node.AdminCredentials;
-import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -40,13 +39,10 @@ class ClusterProcessTest {
     @Test
     void killingEachNodeInTurnUnderLoadLosesNoAcknowledgedMessage() throws Exception {
         Path home = dir.resolve("cluster");
-        ClusterLoad.deleteTree(home);
-        int base = FreePorts.block(40) - 10;
-        String[] up = {"cluster", "up", "--data", home.toString(), "--base-port", String.valueOf(base), "--heap", "384m", "--timeout", "180"};
-        CliRun started = CliRun.of(up);
-        assertEquals(0, started.exitCode(), started.out() + started.err());
-        ClusterLayout layout = new ClusterHome(home).layout();
-        AdminCredentials admin = AdminCredentials.read(home.resolve(AdminCredentials.FILE_NAME));
+        ClusterLoad.Up cluster = ClusterLoad.up(home);
+        String[] up = cluster.command();
+        ClusterLayout layout = cluster.layout();
+        AdminCredentials admin = cluster.admin();
         ClusterLoad.SplitWatch splits = new ClusterLoad.SplitWatch(layout, admin);
         ClusterLoad.Producer producer = new ClusterLoad.Producer(admin);
         ClusterLoad.Consumer consumer = new ClusterLoad.Consumer(admin);

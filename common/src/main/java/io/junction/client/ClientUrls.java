@@ -16,7 +16,7 @@ import java.util.Locale;
 public final class ClientUrls {
     /** Failure detection and retry settings, chosen to be well inside the lock manager's session. */
     static final String HA_PARAMETERS = "ha=true&reconnectAttempts=-1&retryInterval=100&retryIntervalMultiplier=1"
-            + "&clientFailureCheckPeriod=1000&connectionTTL=3000&callTimeout=30000";
+            + "&clientFailureCheckPeriod=1000&connectionTTL=3000&callTimeout=5000";
 
     private ClientUrls() {
     }

@@ -1,0 +1,232 @@
+package io.junction.cluster.fence;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
+import org.apache.activemq.artemis.core.io.IOCallback;
+import org.apache.activemq.artemis.core.persistence.impl.journal.OperationContextImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds back every completion that the group's backup does not cover until the broker has proved, after the
+ * operation reached its disk, that it is still its group's rightful active broker ({@link Proof}).
+ * <p>
+ * Artemis acknowledges a client once its operation is on the active broker's disk and, while it replicates, on the
+ * backup's. When the backup's connection fails it declares every pending replication done at once, and it goes on
+ * acknowledging alone while the raise of the activation sequence that would make the backup's copy stale runs
+ * later, on another thread. A broker frozen for longer than its lock session (a GC pause, a stalled VM) wakes up,
+ * finds its backup gone because that backup has taken over, and acknowledges operations that its group then loses.
+ * <p>
+ * Here a completion runs at once only if all its operations were answered by the backup and no replication was
+ * declared done without an answer since they were lined up ({@link #gate}); any other waits in one queue, in the
+ * order completions became due (CORE confirmations are cumulative, so none may overtake another), until a proof
+ * begun after it arrived succeeds. Then the queue runs in order. When the broker stops, the queue fails: those
+ * clients get an error or lose their connection, and retry on the broker that took over, where duplicate detection
+ * makes the retry harmless.
+ */
+public final class Fence {
+    private static final Logger LOG = LoggerFactory.getLogger(Fence.class);
+    private static final long RETRY_MILLIS = 20;
+
+    private final String name;
+    private final BooleanSupplier replicating;
+    private final AtomicLong epoch = new AtomicLong();
+    private final Object lock = new Object();
+    private final ArrayDeque<Gated> waiting = new ArrayDeque<>();
+    private boolean releasing;
+    private volatile Proof proof;
+    /**
+     * Passive (before an activation: no clients, nothing to fence, every completion passes), active (completions alone
+     * wait for a proof), or stopping (from the start of a stop to the next start: completions alone fail at once).
+     */
+    private enum Mode { PASSIVE, ACTIVE, STOPPING }
+
+    private Mode mode = Mode.PASSIVE;
+    private Thread prover;
+    private final AtomicLong proofs = new AtomicLong();
+    private final AtomicLong held = new AtomicLong();
+
+    /** {@code replicating} says whether the broker's storage is being replicated to a backup right now. */
+    Fence(String name, BooleanSupplier replicating) {
+        this.name = name;
+        this.replicating = replicating;
+    }
+
+    boolean replicating() {
+        return replicating.getAsBoolean();
+    }
+
+    long epoch() {
+        return epoch.get();
+    }
+
+    /** Artemis declared a replication done without the backup's answer: completions lined up before cannot pass alone. */
+    void replicaLost() {
+        epoch.incrementAndGet();
+    }
+
+    /** Wraps a completion: {@code alone} if an operation it covers was not replicated, {@code epoch} when they were lined up. */
+    IOCallback gate(IOCallback completion, boolean alone, long epoch) {
+        return new Gated(completion, alone, epoch);
+    }
+
+    /** The broker is starting (again): until it activates, it has no clients to fence. */
+    void passive() {
+        synchronized (lock) {
+            mode = Mode.PASSIVE;
+            proof = null;
+        }
+    }
+
+    /** The broker is active: completions alone wait for {@code proof}. */
+    void proveWith(Proof proof) {
+        synchronized (lock) {
+            this.proof = proof;
+            mode = Mode.ACTIVE;
+            lock.notifyAll();
+        }
+    }
+
+    /** The broker is stopping: every completion waiting fails, and the fence waits for the next activation. */
+    void fail(String why) {
+        List<Gated> failed;
+        synchronized (lock) {
+            this.proof = null;
+            mode = Mode.STOPPING;
+            failed = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        if (!failed.isEmpty()) {
+            LOG.warn("{}: {} completions never acknowledged: {}", name, failed.size(), why);
+        }
+        for (Gated g : failed) {
+            g.completion.onError(ActiveMQExceptionType.IO_ERROR.getCode(), "the broker stopped before it could prove it is still its group's active broker: " + why);
+        }
+    }
+
+    /** Completions that waited for a proof, and the proofs made, since the broker started (for tests and benchmarks). */
+    public long held() {
+        return held.get();
+    }
+
+    public long proofs() {
+        return proofs.get();
+    }
+
+    private void arrive(Gated g) {
+        boolean covered = !g.alone && g.epoch == epoch.get();
+        boolean refuse = false;
+        synchronized (lock) {
+            if (mode == Mode.PASSIVE) {
+                covered = true;
+            }
+            if (!covered && mode == Mode.STOPPING) {
+                refuse = true;
+            } else if (!covered || releasing || !waiting.isEmpty()) {
+                waiting.add(g);
+                held.incrementAndGet();
+                startProver();
+                lock.notifyAll();
+                return;
+            }
+        }
+        if (refuse) {
+            g.completion.onError(ActiveMQExceptionType.IO_ERROR.getCode(), "the broker is not its group's active broker");
+        } else {
+            g.completion.done();
+        }
+    }
+
+    private void startProver() {
+        if (prover == null) {
+            prover = new Thread(this::proveLoop, "junction-fence-" + name);
+            prover.setDaemon(true);
+            prover.start();
+        }
+    }
+
+    private void proveLoop() {
+        try {
+            while (true) {
+                int due;
+                Proof p;
+                synchronized (lock) {
+                    while (waiting.isEmpty() || proof == null) {
+                        if (mode != Mode.ACTIVE && waiting.isEmpty()) {
+                            // a broker that stopped has nothing left to prove: the next one to wait starts a new prover
+                            prover = null;
+                            return;
+                        }
+                        lock.wait(1_000);
+                    }
+                    due = waiting.size();
+                    p = proof;
+                }
+                // every completion counted in `due` was on disk before this proof began
+                if (!p.prove()) {
+                    Thread.sleep(RETRY_MILLIS);
+                    continue;
+                }
+                proofs.incrementAndGet();
+                release(due);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void release(int due) {
+        List<Gated> batch = new ArrayList<>(due);
+        synchronized (lock) {
+            for (int i = 0; i < due && !waiting.isEmpty(); i++) {
+                batch.add(waiting.poll());
+            }
+            releasing = true;
+        }
+        try {
+            OperationContextImpl.clearContext();
+            for (Gated g : batch) {
+                try {
+                    g.completion.done();
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: a completion failed: {}", name, e.toString());
+                }
+            }
+        } finally {
+            synchronized (lock) {
+                releasing = false;
+            }
+        }
+    }
+
+    /** One test of the broker's right to acknowledge alone: true only if it is still its group's active broker. */
+    interface Proof {
+        boolean prove() throws InterruptedException;
+    }
+
+    private final class Gated implements IOCallback {
+        final IOCallback completion;
+        final boolean alone;
+        final long epoch;
+
+        Gated(IOCallback completion, boolean alone, long epoch) {
+            this.completion = completion;
+            this.alone = alone;
+            this.epoch = epoch;
+        }
+
+        @Override
+        public void done() {
+            arrive(this);
+        }
+
+        @Override
+        public void onError(int errorCode, String errorMessage) {
+            completion.onError(errorCode, errorMessage);
+        }
+    }
+}

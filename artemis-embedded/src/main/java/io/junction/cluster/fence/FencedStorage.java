@@ -1,0 +1,49 @@
+package io.junction.cluster.fence;
+
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.persistence.OperationContext;
+import org.apache.activemq.artemis.core.persistence.impl.journal.JournalStorageManager;
+import org.apache.activemq.artemis.core.persistence.impl.journal.OperationContextImpl;
+import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
+
+/**
+ * The broker's journal storage, handing out {@link FencedContext}s wherever Artemis would make a plain operation
+ * context: for a new session, and for a thread that has none. MQTT, for one, publishes on pool threads whose context
+ * is whatever the thread last held, and acknowledges a QoS 1 publish when that context's operations complete.
+ */
+final class FencedStorage extends JournalStorageManager {
+    private final Fence fence;
+
+    FencedStorage(Configuration config, ActiveMQServerImpl server, Fence fence) {
+        super(config, server.getCriticalAnalyzer(), server.getExecutorFactory(), server.getScheduledPool(), server.getIOExecutorFactory(),
+                server.getIoCriticalErrorListener());
+        this.fence = fence;
+    }
+
+    @Override
+    public OperationContext newContext(java.util.concurrent.Executor executor) {
+        return new FencedContext(executor, fence);
+    }
+
+    /**
+     * The thread's context, made fenced if the thread has none or holds an idle plain one (Artemis's replication
+     * makes plain ones for threads without a context); a plain context with operations in flight is left alone.
+     */
+    @Override
+    public OperationContext getContext() {
+        OperationContext current = OperationContextImpl.getContext();
+        if (current instanceof FencedContext) {
+            return current;
+        }
+        if (current == null || current instanceof OperationContextImpl plain && idle(plain)) {
+            current = new FencedContext(executorFactory.getExecutor(), fence);
+            OperationContextImpl.setContext(current);
+        }
+        return current;
+    }
+
+    private static boolean idle(OperationContextImpl c) {
+        return c.getClass() == OperationContextImpl.class && c.getStored() == c.getStoreLineUpField() && c.getReplicated() == c.getReplicationLineUpField()
+                && c.getPaged() == c.getPagedLinedUpField();
+    }
+}

@@ -1,0 +1,115 @@
+package io.junction.cluster.fence;
+
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.NodeManager;
+import org.apache.activemq.artemis.core.server.impl.ReplicationPrimaryActivation;
+import org.apache.activemq.artemis.core.server.impl.quorum.ActivationSequenceStateMachine;
+import org.apache.activemq.artemis.lockmanager.zookeeper.CuratorDistributedLockManager;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proves through ZooKeeper that a broker is still its group's rightful active broker: its lock manager's session
+ * still owns the group's lock lease, and the group's coordinated activation sequence is still the broker's own, raised
+ * above the sequence of any backup whose replication has ended. The last step is a ZooKeeper transaction of two
+ * version checks (the lease node and the sequence node): a write, so the ensemble's leader decides it, never a
+ * member that is itself behind (a frozen node's own member wakes up as stale as its brokers). Reads only find the
+ * versions to check, and are cached until a check fails.
+ * <p>
+ * While the broker's sequence is not above an ended replica's, it waits for Artemis to raise it, which Artemis does
+ * when a replication connection closes; if no replication is running (one that failed while synchronising is dropped
+ * without a raise), it raises the sequence itself, the way Artemis does, under the activation's replication lock.
+ */
+final class LeadershipProof implements Fence.Proof {
+    private static final Logger LOG = LoggerFactory.getLogger(LeadershipProof.class);
+
+    private final ActiveMQServer server;
+    private final AtomicLong endedReplicaSequence;
+    private String leasePath;
+    private int leaseVersion;
+    private int sequenceVersion = -1;
+    private long sequenceValue;
+
+    LeadershipProof(ActiveMQServer server, AtomicLong endedReplicaSequence) {
+        this.server = server;
+        this.endedReplicaSequence = endedReplicaSequence;
+    }
+
+    @Override
+    public boolean prove() throws InterruptedException {
+        if (!server.isActive() || !(server.getActivation() instanceof ReplicationPrimaryActivation activation)
+                || !(activation.getDistributedManager() instanceof CuratorDistributedLockManager manager)) {
+            return false;
+        }
+        NodeManager nodes = server.getNodeManager();
+        try {
+            CuratorFramework zk = manager.getCurator();
+            if (zk == null || nodes.getNodeId() == null) {
+                return false;
+            }
+            String id = "/" + nodes.getNodeId();
+            long local = nodes.getNodeActivationSequence();
+            if (local <= endedReplicaSequence.get()) {
+                raiseUnlessReplicating(activation, manager, nodes);
+                return false;
+            }
+            if (sequenceVersion < 0 || sequenceValue != local) {
+                find(zk, id);
+            }
+            if (leasePath == null || sequenceValue != local) {
+                sequenceVersion = -1;
+                return false;
+            }
+            zk.transaction().forOperations(
+                    zk.transactionOp().check().withVersion(leaseVersion).forPath(leasePath),
+                    zk.transactionOp().check().withVersion(sequenceVersion).forPath(id + "/activation-sequence"));
+            return true;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.debug("{}: no proof yet: {}", server, e.toString());
+            sequenceVersion = -1;
+            return false;
+        }
+    }
+
+    /** Reads which lease node this session owns and the coordinated sequence with its version. */
+    private void find(CuratorFramework zk, String id) throws Exception {
+        long session = zk.getZookeeperClient().getZooKeeper().getSessionId();
+        leasePath = null;
+        String leases = id + "/locks/leases";
+        for (String child : zk.getChildren().forPath(leases)) {
+            Stat stat = zk.checkExists().forPath(leases + "/" + child);
+            if (stat != null && stat.getEphemeralOwner() == session) {
+                leasePath = leases + "/" + child;
+                leaseVersion = stat.getVersion();
+            }
+        }
+        Stat stat = new Stat();
+        byte[] data = zk.getData().storingStatIn(stat).forPath(id + "/activation-sequence");
+        sequenceValue = data == null || data.length != Long.BYTES ? 0 : ByteBuffer.wrap(data).getLong();
+        sequenceVersion = stat.getVersion();
+    }
+
+    private void raiseUnlessReplicating(ReplicationPrimaryActivation activation, CuratorDistributedLockManager manager, NodeManager nodes) throws Exception {
+        synchronized (replicationLock(activation)) {
+            if (activation.getReplicationManager() != null || !server.isActive()) {
+                return;
+            }
+            LOG.info("{}: raising the activation sequence after its backup left, before acknowledging alone", server);
+            ActivationSequenceStateMachine.ensureSequentialAccessToNodeData(server.toString(), nodes, manager, LOG);
+        }
+    }
+
+    /** The lock under which Artemis itself raises the sequence when a replication ends, so that only one of us does. */
+    private static Object replicationLock(ReplicationPrimaryActivation activation) throws ReflectiveOperationException {
+        Field field = ReplicationPrimaryActivation.class.getDeclaredField("replicationLock");
+        field.setAccessible(true);
+        return field.get(activation);
+    }
+}

@@ -1,0 +1,137 @@
+package io.junction.cluster;
+
+import io.junction.client.ReliableSender;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+
+/**
+ * The producers of the group process tests, one per protocol, each recording every send its broker acknowledged (with
+ * the {@link System#nanoTime()} of the acknowledgement), and
+ * the check of what a queue holds against those records. Every send carries a duplicate-detection id and is retried
+ * until acknowledged, as the README tells clients to do.
+ */
+final class GroupClients {
+    private GroupClients() {
+    }
+
+    /** The acknowledged sequence numbers that are not in {@code queue} (which this drains). */
+    static Set<String> missing(String url, String queue, java.util.Map<String, Long> acknowledged) throws JMSException {
+        Set<String> received = new HashSet<>();
+        try (Connection c = new ActiveMQConnectionFactory(url, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+            for (Message m = consumer.receive(10_000); m != null; m = consumer.receive(2_000)) {
+                received.add(m instanceof jakarta.jms.BytesMessage b ? new String(b.getBody(byte[].class), StandardCharsets.UTF_8)
+                        : m.getBody(String.class));
+            }
+        }
+        Set<String> lost = new HashSet<>(acknowledged.keySet());
+        lost.removeAll(received);
+        return lost;
+    }
+
+    /** The Artemis JMS client over CORE with {@link ReliableSender}: blocking durable sends, retried through failover. */
+    static void produceCore(String url, String queue, java.util.Map<String, Long> acknowledged, AtomicBoolean stop) {
+        try (Connection c = new ActiveMQConnectionFactory(url, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = session.createProducer(session.createQueue(queue));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            ReliableSender sender = new ReliableSender(p, Duration.ofSeconds(60));
+            for (int i = 0; i < 1_000_000 && !stop.get(); i++) {
+                String seq = "c" + i;
+                sender.send(session.createTextMessage(seq));
+                acknowledged.put(seq, System.nanoTime());
+            }
+        } catch (JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Qpid JMS through its failover URL: durable sends, each with a duplicate-detection id, retried on failure. */
+    static void produceAmqp(String url, String queue, java.util.Map<String, Long> acknowledged, AtomicBoolean stop) {
+        try (Connection c = new org.apache.qpid.jms.JmsConnectionFactory(AppUser.NAME, AppUser.PASSWORD, url).createConnection()) {
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = session.createProducer(session.createQueue(queue));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < 1_000_000 && !stop.get(); i++) {
+                String seq = "a" + i;
+                Message m = session.createTextMessage(seq);
+                m.setStringProperty("_AMQ_DUPL_ID", seq);
+                sendWithRetries(() -> p.send(m));
+                acknowledged.put(seq, System.nanoTime());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Paho with every broker as a server URI, a persistent session, automatic reconnection, 2 s keep-alive: QoS 1. */
+    static void produceMqtt(String[] servers, String topic, java.util.Map<String, Long> acknowledged, AtomicBoolean stop) {
+        try {
+            org.eclipse.paho.client.mqttv3.MqttClient client = new org.eclipse.paho.client.mqttv3.MqttClient(servers[0],
+                    "device-" + topic.replace('/', '-'), new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+            org.eclipse.paho.client.mqttv3.MqttConnectOptions options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+            options.setServerURIs(servers);
+            options.setAutomaticReconnect(true);
+            options.setCleanSession(false);
+            options.setUserName(AppUser.NAME);
+            options.setPassword(AppUser.PASSWORD.toCharArray());
+            options.setConnectionTimeout(3);
+            options.setKeepAliveInterval(2);
+            options.setMaxReconnectDelay(1_000);
+            client.setTimeToWait(5_000);
+            client.connect(options);
+            for (int i = 0; i < 1_000_000 && !stop.get(); i++) {
+                String seq = "q" + i;
+                sendWithRetries(() -> client.publish(topic, seq.getBytes(StandardCharsets.UTF_8), 1, false));
+                acknowledged.put(seq, System.nanoTime());
+            }
+            client.disconnect();
+            client.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The longest time, in seconds, between two consecutive acknowledgements: how long the client could not send. */
+    static double longestGap(java.util.Map<String, Long> acknowledged) {
+        long[] times = acknowledged.values().stream().mapToLong(Long::longValue).sorted().toArray();
+        long gap = 0;
+        for (int i = 1; i < times.length; i++) {
+            gap = Math.max(gap, times[i] - times[i - 1]);
+        }
+        return gap / 1e9;
+    }
+
+    interface Send {
+        void run() throws Exception;
+    }
+
+    private static void sendWithRetries(Send send) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                send.run();
+                return;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+}
