@@ -78,31 +78,66 @@ final class GroupClients {
         }
     }
 
-    /** Paho with every broker as a server URI, a persistent session, automatic reconnection, 2 s keep-alive: QoS 1. */
+    /**
+     * Paho as the README tells devices to use it: QoS 1 publishes, each call bounded by a 3 s wait, and on any failure
+     * the client is dropped and a new one connects, to the next broker first. Paho's own automatic reconnection waits for
+     * a broker's CONNACK without a limit, so it would hang on a frozen broker, whose kernel still accepts connections.
+     */
     static void produceMqtt(String[] servers, String topic, java.util.Map<String, Long> acknowledged, AtomicBoolean stop) {
+        String clientId = "device-" + topic.replace('/', '-');
+        org.eclipse.paho.client.mqttv3.MqttClient[] client = {null};
+        int[] next = {0};
         try {
-            org.eclipse.paho.client.mqttv3.MqttClient client = new org.eclipse.paho.client.mqttv3.MqttClient(servers[0],
-                    "device-" + topic.replace('/', '-'), new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
-            org.eclipse.paho.client.mqttv3.MqttConnectOptions options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
-            options.setServerURIs(servers);
-            options.setAutomaticReconnect(true);
-            options.setCleanSession(false);
-            options.setUserName(AppUser.NAME);
-            options.setPassword(AppUser.PASSWORD.toCharArray());
-            options.setConnectionTimeout(3);
-            options.setKeepAliveInterval(2);
-            options.setMaxReconnectDelay(1_000);
-            client.setTimeToWait(5_000);
-            client.connect(options);
             for (int i = 0; i < 1_000_000 && !stop.get(); i++) {
                 String seq = "q" + i;
-                sendWithRetries(() -> client.publish(topic, seq.getBytes(StandardCharsets.UTF_8), 1, false));
+                sendWithRetries(() -> {
+                    try {
+                        if (client[0] == null) {
+                            client[0] = mqttConnect(servers[next[0]++ % servers.length], clientId);
+                        }
+                        client[0].publish(topic, seq.getBytes(StandardCharsets.UTF_8), 1, false);
+                    } catch (Exception e) {
+                        mqttDrop(client[0]);
+                        client[0] = null;
+                        throw e;
+                    }
+                });
                 acknowledged.put(seq, System.nanoTime());
             }
-            client.disconnect();
-            client.close();
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        } finally {
+            mqttDrop(client[0]);
+        }
+    }
+
+    private static org.eclipse.paho.client.mqttv3.MqttClient mqttConnect(String server, String clientId) throws Exception {
+        org.eclipse.paho.client.mqttv3.MqttClient client = new org.eclipse.paho.client.mqttv3.MqttClient(server, clientId,
+                new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        org.eclipse.paho.client.mqttv3.MqttConnectOptions options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+        options.setCleanSession(false);
+        options.setUserName(AppUser.NAME);
+        options.setPassword(AppUser.PASSWORD.toCharArray());
+        options.setConnectionTimeout(3);
+        options.setKeepAliveInterval(2);
+        client.setTimeToWait(3_000);
+        try {
+            client.connect(options);
+            return client;
+        } catch (Exception e) {
+            mqttDrop(client);
+            throw e;
+        }
+    }
+
+    private static void mqttDrop(org.eclipse.paho.client.mqttv3.MqttClient client) {
+        if (client != null) {
+            try {
+                client.disconnectForcibly(0, 0, false);
+                client.close(true);
+            } catch (Exception e) {
+                // dropped either way
+            }
         }
     }
 

@@ -69,9 +69,40 @@ public final class Fence {
         epoch.incrementAndGet();
     }
 
-    /** Wraps a completion: {@code alone} if an operation it covers was not replicated, {@code epoch} when they were lined up. */
-    IOCallback gate(IOCallback completion, boolean alone, long epoch) {
-        return new Gated(completion, alone, epoch);
+    /**
+     * Wraps a completion: {@code alone} if an operation it covers was not replicated, {@code epoch} when they were lined
+     * up; a {@code barrier} completion (the answer to a duplicate) waits until every completion registered before it has
+     * passed the fence or failed.
+     */
+    IOCallback gate(IOCallback completion, boolean alone, long epoch, boolean barrier) {
+        Gated g = new Gated(completion, alone, epoch, registered.incrementAndGet(), barrier);
+        inFlight.add(g.seq);
+        return g;
+    }
+
+    /** Completions registered and not yet passed or failed, by registration number: what a barrier waits for. */
+    private final java.util.concurrent.ConcurrentSkipListSet<Long> inFlight = new java.util.concurrent.ConcurrentSkipListSet<>();
+    private final AtomicLong registered = new AtomicLong();
+    private final List<Gated> atBarrier = new ArrayList<>();
+
+    /** {@code g} has passed or failed: a barrier completion waiting for it may go on. */
+    private void settled(Gated g) {
+        inFlight.remove(g.seq);
+        List<Gated> ready = new ArrayList<>();
+        synchronized (atBarrier) {
+            if (atBarrier.isEmpty()) {
+                return;
+            }
+            Long first = inFlight.isEmpty() ? null : inFlight.first();
+            for (java.util.Iterator<Gated> i = atBarrier.iterator(); i.hasNext();) {
+                Gated b = i.next();
+                if (first == null || first >= b.seq) {
+                    i.remove();
+                    ready.add(b);
+                }
+            }
+        }
+        ready.forEach(this::arrive);
     }
 
     /** The broker is starting (again): until it activates, it has no clients to fence. */
@@ -100,11 +131,15 @@ public final class Fence {
             failed = new ArrayList<>(waiting);
             waiting.clear();
         }
+        synchronized (atBarrier) {
+            failed.addAll(atBarrier);
+            atBarrier.clear();
+        }
         if (!failed.isEmpty()) {
             LOG.warn("{}: {} completions never acknowledged: {}", name, failed.size(), why);
         }
         for (Gated g : failed) {
-            g.completion.onError(ActiveMQExceptionType.IO_ERROR.getCode(), "the broker stopped before it could prove it is still its group's active broker: " + why);
+            g.fail("the broker stopped before it could prove it is still its group's active broker: " + why);
         }
     }
 
@@ -118,6 +153,16 @@ public final class Fence {
     }
 
     private void arrive(Gated g) {
+        if (g.barrier && !g.pastBarrier) {
+            synchronized (atBarrier) {
+                Long first = inFlight.isEmpty() ? null : inFlight.first();
+                if (first != null && first < g.seq) {
+                    atBarrier.add(g);
+                    return;
+                }
+            }
+        }
+        g.pastBarrier = true;
         boolean covered = !g.alone && g.epoch == epoch.get();
         boolean refuse = false;
         synchronized (lock) {
@@ -135,9 +180,9 @@ public final class Fence {
             }
         }
         if (refuse) {
-            g.completion.onError(ActiveMQExceptionType.IO_ERROR.getCode(), "the broker is not its group's active broker");
+            g.fail("the broker is not its group's active broker");
         } else {
-            g.completion.done();
+            g.pass();
         }
     }
 
@@ -167,7 +212,15 @@ public final class Fence {
                     p = proof;
                 }
                 // every completion counted in `due` was on disk before this proof began
-                if (!p.prove()) {
+                boolean proved;
+                try {
+                    proved = p.prove();
+                } catch (RuntimeException e) {
+                    // a prover that died would leave every completion alone waiting for ever
+                    LOG.warn("{}: a proof failed unexpectedly, trying again: {}", name, e.toString());
+                    proved = false;
+                }
+                if (!proved) {
                     Thread.sleep(RETRY_MILLIS);
                     continue;
                 }
@@ -191,7 +244,7 @@ public final class Fence {
             OperationContextImpl.clearContext();
             for (Gated g : batch) {
                 try {
-                    g.completion.done();
+                    g.pass();
                 } catch (RuntimeException e) {
                     LOG.warn("{}: a completion failed: {}", name, e.toString());
                 }
@@ -212,11 +265,32 @@ public final class Fence {
         final IOCallback completion;
         final boolean alone;
         final long epoch;
+        final long seq;
+        final boolean barrier;
+        volatile boolean pastBarrier;
 
-        Gated(IOCallback completion, boolean alone, long epoch) {
+        Gated(IOCallback completion, boolean alone, long epoch, long seq, boolean barrier) {
             this.completion = completion;
             this.alone = alone;
             this.epoch = epoch;
+            this.seq = seq;
+            this.barrier = barrier;
+        }
+
+        void pass() {
+            try {
+                completion.done();
+            } finally {
+                settled(this);
+            }
+        }
+
+        void fail(String why) {
+            try {
+                completion.onError(ActiveMQExceptionType.IO_ERROR.getCode(), why);
+            } finally {
+                settled(this);
+            }
         }
 
         @Override
@@ -226,7 +300,11 @@ public final class Fence {
 
         @Override
         public void onError(int errorCode, String errorMessage) {
-            completion.onError(errorCode, errorMessage);
+            try {
+                completion.onError(errorCode, errorMessage);
+            } finally {
+                settled(this);
+            }
         }
     }
 }

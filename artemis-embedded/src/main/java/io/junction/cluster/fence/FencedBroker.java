@@ -64,6 +64,7 @@ public final class FencedBroker extends EmbeddedActiveMQ {
                 made.fail("the broker is stopping");
             }
         });
+        configuration.registerBrokerPlugin(new DuplicateWatch(server));
         this.fence = made;
         this.activeMQServer = server;
     }

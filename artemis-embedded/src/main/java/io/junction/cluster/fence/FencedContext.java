@@ -20,6 +20,8 @@ final class FencedContext extends OperationContextImpl {
     private volatile boolean alone;
     /** The fence's epoch when the first replicated operation since the last completion was lined up, or -1. */
     private volatile long lineUpEpoch = -1;
+    /** A send since the last completion was refused as a duplicate: its answer vouches for an earlier send. */
+    private volatile boolean duplicate;
 
     FencedContext(Executor executor, Fence fence) {
         super(executor);
@@ -64,12 +66,23 @@ final class FencedContext extends OperationContextImpl {
         return "replicated".equals(caller.getMethodName()) && caller.getDeclaringClass().getSimpleName().equals("ReplicationManager");
     }
 
+    /**
+     * A send in this context was dropped as a duplicate. Artemis answers it as stored, because an earlier send with the
+     * same id was; so its answer must wait until every completion registered before it (that earlier send's among them)
+     * has passed the fence, and then for a proof of its own.
+     */
+    void duplicateRouted() {
+        duplicate = true;
+    }
+
     @Override
     public void executeOnCompletion(IOCallback completion, OperationConsistencyLevel level) {
         long epoch = lineUpEpoch >= 0 ? lineUpEpoch : fence.epoch();
         lineUpEpoch = -1;
         boolean wasAlone = alone;
         alone = false;
-        super.executeOnCompletion(fence.gate(completion, wasAlone, epoch), level);
+        boolean wasDuplicate = duplicate;
+        duplicate = false;
+        super.executeOnCompletion(fence.gate(completion, wasAlone || wasDuplicate, epoch, wasDuplicate), level);
     }
 }

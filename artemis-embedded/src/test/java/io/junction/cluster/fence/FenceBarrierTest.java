@@ -1,0 +1,74 @@
+package io.junction.cluster.fence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.junction.testing.Waits;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.activemq.artemis.core.io.IOCallback;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fence's ordering rules on their own: the answer to a duplicate waits for every completion registered before it,
+ * completions alone wait for a proof and then run in order, and a stopping broker fails whatever still waits.
+ */
+class FenceBarrierTest {
+    private final List<String> answered = new CopyOnWriteArrayList<>();
+
+    private IOCallback recorder(String name) {
+        return new IOCallback() {
+            @Override
+            public void done() {
+                answered.add(name);
+            }
+
+            @Override
+            public void onError(int errorCode, String errorMessage) {
+                answered.add(name + " failed");
+            }
+        };
+    }
+
+    @Test
+    void theAnswerToADuplicateWaitsForTheSendItDuplicates() {
+        Fence fence = new Fence("test", () -> true);
+        fence.proveWith(() -> true);
+        IOCallback original = fence.gate(recorder("original"), false, fence.epoch(), false);
+        IOCallback duplicate = fence.gate(recorder("duplicate"), true, fence.epoch(), true);
+        duplicate.done();
+        assertEquals(List.of(), answered, "the duplicate was answered while the send it duplicates was not");
+        original.done();
+        Waits.until(Duration.ofSeconds(10), "the duplicate's answer after its proof", () -> answered.size() == 2);
+        assertEquals(List.of("original", "duplicate"), answered);
+    }
+
+    @Test
+    void aDuplicateOfASendThatFailsIsNotAnsweredAsStored() {
+        Fence fence = new Fence("test", () -> false);
+        fence.proveWith(() -> false);
+        IOCallback original = fence.gate(recorder("original"), true, fence.epoch(), false);
+        IOCallback duplicate = fence.gate(recorder("duplicate"), true, fence.epoch(), true);
+        original.done();
+        duplicate.done();
+        assertEquals(List.of(), answered, "answered without a proof");
+        fence.fail("stopping");
+        assertEquals(List.of("original failed", "duplicate failed"), answered);
+    }
+
+    @Test
+    void aCompletionLinedUpBeforeABackupWasLostWaitsAndKeepsItsOrder() {
+        Fence fence = new Fence("test", () -> true);
+        boolean[] provable = {false};
+        fence.proveWith(() -> provable[0]);
+        IOCallback first = fence.gate(recorder("first"), false, fence.epoch(), false);
+        fence.replicaLost();
+        IOCallback second = fence.gate(recorder("second"), false, fence.epoch(), false);
+        first.done();
+        second.done();
+        assertEquals(List.of(), answered, "a completion whose replication was declared done without the backup passed, or one overtook it");
+        provable[0] = true;
+        Waits.until(Duration.ofSeconds(10), "both answers after a proof", () -> answered.size() == 2);
+        assertEquals(List.of("first", "second"), answered);
+    }
+}
