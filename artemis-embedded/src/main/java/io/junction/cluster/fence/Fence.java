@@ -111,6 +111,8 @@ public final class Fence {
             mode = Mode.PASSIVE;
             proof = null;
         }
+        // completions of an earlier life of this broker that never ran can hold no barrier of the next one
+        inFlight.clear();
     }
 
     /** The broker is active: completions alone wait for {@code proof}. */
@@ -138,6 +140,7 @@ public final class Fence {
         if (!failed.isEmpty()) {
             LOG.warn("{}: {} completions never acknowledged: {}", name, failed.size(), why);
         }
+        inFlight.clear();
         for (Gated g : failed) {
             g.fail("the broker stopped before it could prove it is still its group's active broker: " + why);
         }
