@@ -57,6 +57,7 @@ public final class ClusterNode implements AutoCloseable {
     private static final Duration RESTART_GRACE = Duration.ofSeconds(10);
     private static final Duration STRANDED_GRACE = Duration.ofSeconds(15);
     private static final Duration STALL_GRACE = Duration.ofSeconds(45);
+    private static final Duration STALE_REPLICA_GRACE = Duration.ofSeconds(20);
 
     private final ClusterLayout layout;
     private final Path dataDir;
@@ -169,6 +170,10 @@ public final class ClusterNode implements AutoCloseable {
                 LOG.error("Node {}: watching the brokers failed: {}", layout.self(), e.getMessage(), e);
             }
         }, 500, 500, TimeUnit.MILLISECONDS);
+        BrokerSlot backupSlot = brokers.get(1);
+        resources.add(StaleReplicaWatch.start(backupSlot.name, STALE_REPLICA_GRACE, () -> closed ? null : backupSlot.current.get().getActiveMQServer(),
+                layout.clientUrl(layout.previous().brokerUrl(), BrokerAttributes.QUERY), layout.clusterUser(), layout.secret(),
+                why -> rebuild(backupSlot, why, true)));
     }
 
     /**

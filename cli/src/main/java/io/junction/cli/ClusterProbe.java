@@ -1,5 +1,6 @@
 package io.junction.cli;
 
+import io.junction.cluster.BrokerAttributes;
 import io.junction.cluster.ClusterLayout;
 import io.junction.cluster.DirectoryRegistry;
 import java.io.IOException;
@@ -16,14 +17,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
-import org.apache.activemq.artemis.api.core.client.ClientMessage;
-import org.apache.activemq.artemis.api.core.client.ClientRequestor;
-import org.apache.activemq.artemis.api.core.client.ClientSession;
-import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
-import org.apache.activemq.artemis.api.core.client.ServerLocator;
-import org.apache.activemq.artemis.api.core.management.ManagementHelper;
-import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryNTimes;
@@ -34,9 +27,7 @@ import org.apache.curator.retry.RetryNTimes;
  * listen, so a broker that refuses connections on a node whose ZooKeeper member answers is reported as passive.
  */
 final class ClusterProbe {
-    private static final int TIMEOUT_MS = 3_000;
-    private static final String PROBE_PARAMETERS = "reconnectAttempts=0&initialConnectAttempts=1&callTimeout=" + TIMEOUT_MS
-            + "&connectionTTL=10000&connectTimeoutMillis=" + TIMEOUT_MS;
+    private static final int TIMEOUT_MS = BrokerAttributes.TIMEOUT_MS;
 
     /**
      * One broker as seen from outside: {@code active}, {@code passive} (node up, broker not listening), {@code down}
@@ -164,16 +155,13 @@ final class ClusterProbe {
     }
 
     private static Broker ask(ClusterLayout layout, int node, String role, String url, boolean nodeUp, String user, String password) {
-        try (ServerLocator locator = ActiveMQClient.createServerLocator(layout.clientUrl(url, PROBE_PARAMETERS));
-             ClientSessionFactory factory = locator.createSessionFactory();
-             ClientSession session = factory.createSession(user, password, false, true, true, false, 1)) {
-            session.start();
-            try (ClientRequestor requestor = new ClientRequestor(session, "activemq.management")) {
-                boolean active = (Boolean) attribute(requestor, session, "active");
-                boolean sync = (Boolean) attribute(requestor, session, "replicaSync");
-                long messages = ((Number) attribute(requestor, session, "totalMessageCount")).longValue();
-                return new Broker(node, role, url, active ? "active" : "passive", sync, messages, null);
-            }
+        try {
+            Map<String, Object> values = BrokerAttributes.read(layout.clientUrl(url, BrokerAttributes.QUERY), user, password,
+                    "active", "replicaSync", "totalMessageCount");
+            boolean active = (Boolean) values.get("active");
+            boolean sync = (Boolean) values.get("replicaSync");
+            long messages = ((Number) values.get("totalMessageCount")).longValue();
+            return new Broker(node, role, url, active ? "active" : "passive", sync, messages, null);
         } catch (Exception e) {
             String reason = ClientOptions.rootMessage(e);
             if (reason.contains("Unable to validate user") || reason.contains("security")) {
@@ -184,19 +172,6 @@ final class ClusterProbe {
             }
             return new Broker(node, role, url, "unreachable", false, 0, reason);
         }
-    }
-
-    private static Object attribute(ClientRequestor requestor, ClientSession session, String name) throws Exception {
-        ClientMessage request = session.createMessage(false);
-        ManagementHelper.putAttribute(request, ResourceNames.BROKER, name);
-        ClientMessage reply = requestor.request(request, TIMEOUT_MS);
-        if (reply == null) {
-            throw new IOException("no management reply for " + name);
-        }
-        if (!ManagementHelper.hasOperationSucceeded(reply)) {
-            throw new IOException("management refused " + name + ": " + ManagementHelper.getResult(reply));
-        }
-        return ManagementHelper.getResult(reply);
     }
 
     /** The nodes that announce themselves in an external ensemble; none if it does not answer in time. */

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.cluster.ClusterLayout;
 import io.junction.node.AdminCredentials;
-import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -34,37 +30,17 @@ class ClusterPartitionTest {
             return;
         }
         Path home = dir.resolve("cluster");
-        ClusterLoad.deleteTree(home);
-        List<Process> nodes = new ArrayList<>();
         ClusterLoad.Producer producer = null;
         ClusterLoad.Consumer consumer = null;
         ClusterLoad.SplitWatch splits = null;
-        try (net) {
-            int base = FreePorts.block(10);
-            List<String> entries = new ArrayList<>();
-            for (int n = 1; n <= 3; n++) {
-                entries.add(net.address(n) + ":" + base + ":" + (base + 1) + ":" + (base + 2) + ":" + (base + 3) + ":" + (base + 4));
-            }
-            for (int n = 1; n <= 3; n++) {
-                Path nodeDir = home.resolve("node" + n);
-                Files.createDirectories(nodeDir);
-                Files.writeString(nodeDir.resolve("node.properties"), "node.name=node" + n + "\ndata.dir=" + nodeDir.resolve("data")
-                        + "\nmemory.global-max-size=128MiB\ncluster.node-id=" + n + "\ncluster.nodes=" + String.join(",", entries)
-                        + "\ncluster.secret=test-cluster-secret-0123456789abcdefXYZ\n");
-            }
-            for (int n = 1; n <= 3; n++) {
-                nodes.add(startNode(net, home, n));
-            }
-            ClusterHome cluster = new ClusterHome(home);
+        try (net; NamespaceCluster cluster = NamespaceCluster.start(net, home)) {
             ClusterLayout layout = cluster.layout();
-            Waits.until(Duration.ofSeconds(120), "the administrator to be created", () -> cluster.credentials(3).isPresent());
-            AdminCredentials admin = cluster.credentials(3).orElseThrow();
-            awaitHealthy(layout, admin, "all groups replicated on their primaries");
+            AdminCredentials admin = cluster.admin();
+            cluster.awaitHealthy(Duration.ofSeconds(180), "all groups replicated on their primaries");
 
-            splits = new ClusterLoad.SplitWatch(layout, new AdminCredentials(layout.clientUrl(), admin.user(), admin.password()));
-            AdminCredentials client = new AdminCredentials(layout.clientUrl(), admin.user(), admin.password());
-            producer = new ClusterLoad.Producer(client);
-            consumer = new ClusterLoad.Consumer(client);
+            splits = new ClusterLoad.SplitWatch(layout, admin);
+            producer = new ClusterLoad.Producer(admin);
+            consumer = new ClusterLoad.Consumer(admin);
             splits.start();
             consumer.start();
             producer.start();
@@ -86,7 +62,7 @@ class ClusterPartitionTest {
             assertEquals("not serving", cut.zooKeeper().get(0).mode(), "the isolated ZooKeeper member has no majority: " + cut.json());
 
             net.heal(1);
-            awaitHealthy(layout, admin, "node 1 to rejoin and every group to be back on its primary, replicated");
+            cluster.awaitHealthy(Duration.ofSeconds(180), "node 1 to rejoin and every group to be back on its primary, replicated");
             producer.stop();
             ClusterLoad.Consumer drain = consumer;
             ClusterLoad.Producer done = producer;
@@ -102,34 +78,6 @@ class ClusterPartitionTest {
                     w.stop();
                 }
             }
-            // the data is thrown away, and a clean stop of nodes that lose their majority one by one is slow
-            for (Process node : nodes) {
-                node.destroyForcibly();
-            }
-            for (Process node : nodes) {
-                node.waitFor(30, TimeUnit.SECONDS);
-            }
         }
-    }
-
-    private static void awaitHealthy(ClusterLayout layout, AdminCredentials admin, String what) {
-        Waits.until(Duration.ofSeconds(180), what, () -> {
-            ClusterProbe.State s = ClusterProbe.probe(layout, admin.user(), admin.password());
-            return s.quorum() && s.allReplicated() && s.allOnPrimaries();
-        });
-    }
-
-    private static Process startNode(NetworkNamespaces net, Path home, int n) throws Exception {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", net.namespace(n)));
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xms384m", "-Xmx384m", "-XX:+ExitOnOutOfMemoryError"));
-        String nativeDir = System.getProperty("junction.native.dir");
-        if (nativeDir != null) {
-            command.add("-Djava.library.path=" + nativeDir);
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), JunctionCli.class.getName(), "node", "start", "--config",
-                home.resolve("node" + n).resolve("node.properties").toString()));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("node" + n).resolve("node.log").toFile())).start();
     }
 }

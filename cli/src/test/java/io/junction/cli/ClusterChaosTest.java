@@ -1,0 +1,197 @@
+package io.junction.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.junction.cluster.ClusterLayout;
+import io.junction.node.AdminCredentials;
+import io.junction.testing.Waits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The chaos run ({@code bench/chaos}): three node processes in network namespaces under steady durable load from a
+ * CORE, an AMQP and an MQTT client, and faults injected at random until the time is up: a node killed (SIGKILL) and
+ * started again, a node frozen (SIGSTOP) for longer than the lock session and thawed, a node cut off from the others
+ * and let back, the node of ZooKeeper's leader killed. After each fault the run waits for the cluster to heal (every
+ * group replicated on its primary). At the end every acknowledged message is checked against what the consumers
+ * received. Prints one summary line (also written to {@code target/cluster-chaos/summary.txt}) and fails on any lost
+ * message, any moment two brokers of a group said they were active, or a cluster that did not heal.
+ * <p>
+ * Opt-in: {@code -Djunction.chaos.minutes=N} (optionally {@code -Djunction.chaos.seed=S} to repeat a run's choice of
+ * faults, {@code -Djunction.fence=on}). Needs root for the namespaces.
+ */
+@EnabledIfSystemProperty(named = "junction.chaos.minutes", matches = "[0-9]+(\\.[0-9]+)?", disabledReason = "the chaos run: bench/chaos")
+class ClusterChaosTest {
+    enum Fault { KILL, FREEZE, PARTITION, KILL_ZOOKEEPER_LEADER }
+
+    /** Longer than the 3 s lock session and the 3 s connection TTL together. */
+    private static final Duration FROZEN = Duration.ofSeconds(8);
+    private static final Duration CUT = Duration.ofSeconds(10);
+    private static final Duration HEAL = Duration.ofSeconds(240);
+    private final Path dir = Path.of("target", "cluster-chaos").toAbsolutePath();
+
+    @Test
+    void randomFaultsLoseNoAcknowledgedMessage() throws Exception {
+        double minutes = Double.parseDouble(System.getProperty("junction.chaos.minutes"));
+        long seed = Long.getLong("junction.chaos.seed", System.currentTimeMillis());
+        Random random = new Random(seed);
+        NetworkNamespaces net;
+        try {
+            net = NetworkNamespaces.create(3);
+        } catch (Exception e) {
+            Assumptions.abort("network namespaces cannot be created here (the chaos run needs root): " + e.getMessage());
+            return;
+        }
+        Map<Fault, Integer> faults = new EnumMap<>(Fault.class);
+        List<String> faultLog = new ArrayList<>();
+        String unhealed = null;
+        List<ClusterLoad.Worker> workers = new ArrayList<>();
+        ClusterLoad.Producer core;
+        ClusterLoad.AmqpProducer amqp;
+        ClusterLoad.MqttProducer mqtt;
+        ClusterLoad.Consumer coreIn;
+        ClusterLoad.Consumer amqpIn;
+        ClusterLoad.Consumer mqttIn;
+        ActiveWatch watch;
+        long startedAt;
+        long endedAt;
+        try (net; NamespaceCluster cluster = NamespaceCluster.start(net, dir.resolve("cluster"))) {
+            ClusterLayout layout = cluster.layout();
+            AdminCredentials admin = cluster.admin();
+            cluster.awaitHealthy(HEAL, "every group replicated on its primary");
+            ClusterLoad.createMqttQueue(layout, admin);
+            core = new ClusterLoad.Producer(admin);
+            amqp = new ClusterLoad.AmqpProducer(layout, admin);
+            mqtt = new ClusterLoad.MqttProducer(layout, admin);
+            coreIn = new ClusterLoad.Consumer(admin);
+            amqpIn = new ClusterLoad.Consumer(admin, ClusterLoad.AmqpProducer.QUEUE);
+            mqttIn = new ClusterLoad.Consumer(admin, ClusterLoad.MqttProducer.QUEUE);
+            workers.addAll(List.of(coreIn, amqpIn, mqttIn, core, amqp, mqtt));
+            watch = new ActiveWatch(layout, admin);
+            try {
+                workers.forEach(ClusterLoad.Worker::start);
+                ClusterLoad.Producer c = core;
+                ClusterLoad.AmqpProducer a = amqp;
+                ClusterLoad.MqttProducer m = mqtt;
+                Waits.until(Duration.ofSeconds(90), "100 acknowledged sends from each client",
+                        () -> c.acknowledged.size() >= 100 && a.acknowledged.size() >= 100 && m.acknowledged.size() >= 100);
+                startedAt = System.nanoTime();
+                long deadline = startedAt + (long) (minutes * 60e9);
+                while (System.nanoTime() < deadline) {
+                    Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
+                    int node = fault == Fault.KILL_ZOOKEEPER_LEADER ? leader(layout, admin) : 1 + random.nextInt(3);
+                    long at = System.nanoTime();
+                    inject(cluster, fault, node, random);
+                    faults.merge(fault, 1, Integer::sum);
+                    try {
+                        cluster.awaitHealthy(HEAL, "the cluster to heal after " + fault + " of node " + node);
+                    } catch (AssertionError e) {
+                        unhealed = fault + " of node " + node + " at " + LocalDateTime.now() + ": " + e.getMessage();
+                        faultLog.add(unhealed);
+                        System.out.println("chaos: " + unhealed);
+                        ClusterLoad.threadDumps(cluster.home());
+                        break;
+                    }
+                    String line = String.format("%s %s of node %d, healed %.1f s after the fault began", LocalDateTime.now(), fault, node,
+                            (System.nanoTime() - at) / 1e9);
+                    faultLog.add(line);
+                    System.out.println("chaos: " + line);
+                    Thread.sleep(3_000 + random.nextInt(4_000));
+                }
+                endedAt = System.nanoTime();
+                for (ClusterLoad.Worker producer : List.of(core, amqp, mqtt)) {
+                    producer.stop();
+                }
+                if (unhealed == null) {
+                    for (var pair : List.of(Map.entry(core.acknowledged, coreIn), Map.entry(amqp.acknowledged, amqpIn),
+                            Map.entry(mqtt.acknowledged, mqttIn))) {
+                        long until = System.nanoTime() + 120_000_000_000L;
+                        while (!pair.getValue().received.keySet().containsAll(pair.getKey().keySet()) && System.nanoTime() < until) {
+                            Thread.sleep(200);
+                        }
+                    }
+                }
+            } finally {
+                for (ClusterLoad.Worker w : workers) {
+                    w.stop();
+                }
+                watch.close();
+            }
+        }
+        long lostTotal = 0;
+        long duplicates = 0;
+        long unflagged = 0;
+        double longestGap = 0;
+        StringBuilder clients = new StringBuilder();
+        for (var c : List.of(Map.entry("CORE", Map.entry(core.acknowledged, coreIn)), Map.entry("AMQP", Map.entry(amqp.acknowledged, amqpIn)),
+                Map.entry("MQTT", Map.entry(mqtt.acknowledged, mqttIn)))) {
+            Map<Long, long[]> acked = c.getValue().getKey();
+            ClusterLoad.Consumer in = c.getValue().getValue();
+            long lost = acked.keySet().stream().filter(k -> !in.received.containsKey(k)).count();
+            lostTotal += lost;
+            duplicates += in.received.values().stream().mapToLong(d -> d.count - 1).sum();
+            unflagged += in.received.values().stream().filter(d -> d.count > 1 && !d.laterRedelivered).count();
+            double gap = ClusterLoad.longestGap(acked);
+            longestGap = Math.max(longestGap, gap);
+            clients.append(String.format("; %s %d acknowledged, %d lost, longest gap %.1f s", c.getKey(), acked.size(), lost, gap));
+        }
+        String summary = String.format("chaos: %.1f min, seed %d, fence %s, %d faults (%s), %s%s; %d duplicates (%d without the redelivered flag); "
+                        + "longest time a client could not send %.1f s; two active brokers in a group: %d of %d samples%s",
+                (endedAt - startedAt) / 60e9, seed, System.getProperty("junction.fence", "off"), faults.values().stream().mapToInt(Integer::intValue).sum(),
+                faults.entrySet().stream().map(e -> e.getKey().name().toLowerCase().replace('_', '-') + " " + e.getValue()).collect(Collectors.joining(", ")),
+                unhealed == null ? "healed after each" : "DID NOT HEAL after the last", clients, duplicates, unflagged, longestGap,
+                watch.overlappingSamples.get(), watch.samples.get(), watch.episodes.isEmpty() ? "" : " " + watch.episodes);
+        System.out.println(summary);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("summary.txt"), String.join("\n", faultLog) + "\n" + summary + "\n");
+        assertNull(unhealed, "the cluster did not heal: " + summary);
+        assertEquals(0, lostTotal, summary);
+        assertEquals(List.of(), watch.episodes, summary);
+        for (ClusterLoad.Worker producer : List.of(core, amqp, mqtt)) {
+            assertNull(producer.failure.get(), "a producer gave up: " + summary);
+        }
+    }
+
+    private static int leader(ClusterLayout layout, AdminCredentials admin) {
+        return ClusterProbe.probe(layout, admin.user(), admin.password()).zooKeeper().stream().filter(z -> z.mode().equals("leader"))
+                .mapToInt(ClusterProbe.ZooKeeper::node).findFirst().orElse(1);
+    }
+
+    private static void inject(NamespaceCluster cluster, Fault fault, int node, Random random) throws Exception {
+        switch (fault) {
+            case KILL, KILL_ZOOKEEPER_LEADER -> {
+                cluster.kill(node);
+                Thread.sleep(2_000 + random.nextInt(8_000));
+                cluster.startNode(node);
+            }
+            case FREEZE -> {
+                cluster.signal(node, "STOP");
+                try {
+                    Thread.sleep(FROZEN.toMillis());
+                } finally {
+                    cluster.signal(node, "CONT");
+                }
+            }
+            case PARTITION -> {
+                cluster.net().isolate(node);
+                try {
+                    Thread.sleep(CUT.toMillis());
+                } finally {
+                    cluster.net().heal(node);
+                }
+            }
+        }
+    }
+}
