@@ -46,11 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class ClusterNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     /**
-     * Whether the brokers run behind the fence ({@code -Djunction.fence=on}). Off by default for now: the fence keeps a
-     * frozen broker from acknowledging what its group loses (proven per group), but on a whole cluster it stalled
-     * resynchronisation and failback in two of three runs of ClusterProcessTest (issue 13).
+     * Whether the brokers run behind the fence: on unless {@code -Djunction.fence=off}. The fence keeps a broker that
+     * was frozen (or cut off without noticing) from acknowledging alone what its group then loses (issue 13).
      */
-    private static final boolean FENCE_ON = "on".equals(System.getProperty("junction.fence"));
+    private static final boolean FENCE_ON = !"off".equals(System.getProperty("junction.fence"));
     private static final Duration REGISTRY_WAIT = Duration.ofSeconds(5);
     private static final Duration UNPROTECTED_GRACE = Duration.ofSeconds(10);
     private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
@@ -88,8 +87,8 @@ public final class ClusterNode implements AutoCloseable {
      */
     public static ClusterNode start(Config config) throws Exception {
         ClusterLayout layout = ClusterLayout.of(config);
-        if (FENCE_ON) {
-            LOG.info("junction.fence=on: the brokers acknowledge alone only after proving they are still their group's active broker");
+        if (!FENCE_ON) {
+            LOG.warn("junction.fence=off: a broker that was frozen can acknowledge alone what its group then loses");
         }
         Path dataDir = StartupChecks.dataDirectory(config);
         StartupChecks.memory(config, Runtime.getRuntime().maxMemory(), 2);
@@ -170,10 +169,13 @@ public final class ClusterNode implements AutoCloseable {
                 LOG.error("Node {}: watching the brokers failed: {}", layout.self(), e.getMessage(), e);
             }
         }, 500, 500, TimeUnit.MILLISECONDS);
-        BrokerSlot backupSlot = brokers.get(1);
-        resources.add(StaleReplicaWatch.start(backupSlot.name, STALE_REPLICA_GRACE, () -> closed ? null : backupSlot.current.get().getActiveMQServer(),
-                layout.clientUrl(layout.previous().brokerUrl(), BrokerAttributes.QUERY), layout.clusterUser(), layout.secret(),
-                why -> rebuild(backupSlot, why, true)));
+        // each broker's peer: the group's backup on the next node, the group's primary on the previous one
+        List<String> peers = List.of(layout.next().backupUrl(), layout.previous().brokerUrl());
+        for (int i = 0; i < 2; i++) {
+            BrokerSlot slot = brokers.get(i);
+            resources.add(StaleReplicaWatch.start(slot.name, STALE_REPLICA_GRACE, () -> closed ? null : slot.current.get().getActiveMQServer(),
+                    layout.clientUrl(peers.get(i), BrokerAttributes.QUERY), layout.clusterUser(), layout.secret(), why -> rebuild(slot, why, true)));
+        }
     }
 
     /**

@@ -44,6 +44,13 @@ public record GroupSettings(String group, Role role, String selfUrl, List<String
      * 33 % the primaries of all groups stopped whenever the killed node had been the leader.
      */
     static final int SESSION_PERCENT = 50;
+    /**
+     * How long an active broker waits, at the end of copying its journal to a new replica, for the replica to confirm
+     * the copy, holding its journal's write lock (so its clients wait too). Artemis's 30 s default stalled every client
+     * of a broker for 30 s whenever the replica's connection died during the copy (seen in chaos runs after a thaw);
+     * everything has been sent by then, so the wait covers only the replica's processing of what is still in flight.
+     */
+    static final long INITIAL_SYNC_TIMEOUT_MS = 10_000;
     /** Where the lock manager keeps each group's lock and activation sequence in ZooKeeper. */
     public static final String LOCK_NAMESPACE = "junction";
 
@@ -95,7 +102,8 @@ public record GroupSettings(String group, Role role, String selfUrl, List<String
             ReplicationPrimaryPolicyConfiguration primary = ReplicationPrimaryPolicyConfiguration.withDefault()
                     .setGroupName(group)
                     .setClusterName(CLUSTER_NAME)
-                    .setDistributedManagerConfiguration(lockManager);
+                    .setDistributedManagerConfiguration(lockManager)
+                    .setInitialReplicationSyncTimeout(INITIAL_SYNC_TIMEOUT_MS);
             primary.setCoordinationId(group);
             config.setHAPolicyConfiguration(primary);
         } else {
@@ -103,6 +111,7 @@ public record GroupSettings(String group, Role role, String selfUrl, List<String
                     .setGroupName(group)
                     .setClusterName(CLUSTER_NAME)
                     .setAllowFailBack(true)
+                    .setInitialReplicationSyncTimeout(INITIAL_SYNC_TIMEOUT_MS)
                     .setDistributedManagerConfiguration(lockManager));
         }
         return config;

@@ -11,21 +11,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Catches a backup that believes it is in sync with a primary that no longer replicates to it. Seen on a restarted
- * cluster: the backup's replication connection timed out during the initial copy while the primary held its journal
- * for the 30 s Artemis waits for the copy's end; the primary then dropped replication, the backup had completed its
- * copy on the connection it still held, and both waited for ever, the group UNPROTECTED and the backup reporting "in
- * sync". The backup's node asks the primary; when the primary has been active without a backup in sync for
- * {@code grace} while the backup claims to be in sync, the backup is to be started anew (it registers again and
- * copies the journal afresh). Restarting a passive backup never affects what the primary serves.
+ * Catches a passive broker that believes it is in sync with an active peer that no longer replicates to it. Seen on a
+ * restarted cluster: the passive broker's replication connection timed out during the initial copy while the active
+ * one held its journal for the 30 s Artemis waits for the copy's end; the active broker then dropped replication, the
+ * passive one had completed its copy on the connection it still held, and both waited for ever, the group UNPROTECTED
+ * and the passive broker reporting "in sync". It happens both to a backup copying its primary and to a returning
+ * primary copying the backup that took over (before failback). The passive broker's node asks its peer; when the peer
+ * has been active without a copy in sync for {@code grace} while the passive broker claims to be in sync, the passive
+ * broker is to be started anew (it registers again and copies the journal afresh). Restarting a passive broker never
+ * affects what the active one serves.
  */
 final class StaleReplicaWatch {
     private static final Logger LOG = LoggerFactory.getLogger(StaleReplicaWatch.class);
-    /** How often the backup's state is looked at (and the primary asked while the backup claims to be in sync). */
+    /** How often the passive broker's state is looked at (and its peer asked while it claims to be in sync). */
     static final Duration PERIOD = Duration.ofSeconds(5);
 
-    /** What the group's primary answered. */
-    enum Primary { REPLICATING, ALONE, UNKNOWN }
+    /** What the passive broker's active peer answered. */
+    enum Peer { REPLICATING, ALONE, UNKNOWN }
 
     private final Duration grace;
     private final LongSupplier nanos;
@@ -38,11 +40,11 @@ final class StaleReplicaWatch {
     }
 
     /**
-     * One look: {@code backupState} is the backup's {@link ClusterNode#describe} and {@code primary} asks the primary
-     * (only while the backup claims to be in sync). True when the backup should be started anew.
+     * One look: {@code state} is the passive broker's {@link ClusterNode#describe} and {@code peer} asks its
+     * active peer (only while the passive broker claims to be in sync). True when it should be started anew.
      */
-    boolean stale(String backupState, Supplier<Primary> primary) {
-        if (!backupState.equals("passive, in sync") || primary.get() != Primary.ALONE) {
+    boolean stale(String state, Supplier<Peer> peer) {
+        if (!state.equals("passive, in sync") || peer.get() != Peer.ALONE) {
             seen = false;
             return false;
         }
@@ -60,10 +62,10 @@ final class StaleReplicaWatch {
     }
 
     /**
-     * Looks at {@code backup} every {@link #PERIOD} on a thread of its own (asking may take seconds) and runs
+     * Looks at {@code passive} every {@link #PERIOD} on a thread of its own (asking may take seconds) and runs
      * {@code restart} with the reason when it is stale; closing the result stops the looking.
      */
-    static AutoCloseable start(String name, Duration grace, Supplier<ActiveMQServer> backup, String primaryUrl, String user, String password,
+    static AutoCloseable start(String name, Duration grace, Supplier<ActiveMQServer> passive, String peerUrl, String user, String password,
                                java.util.function.Consumer<String> restart) {
         StaleReplicaWatch watch = new StaleReplicaWatch(grace, System::nanoTime);
         ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,10 +75,10 @@ final class StaleReplicaWatch {
         });
         thread.scheduleWithFixedDelay(() -> {
             try {
-                ActiveMQServer server = backup.get();
-                if (server != null && watch.stale(ClusterNode.describe(server), () -> ask(primaryUrl, user, password))) {
-                    restart.accept("has claimed to be in sync for " + grace.toSeconds() + "s while its group's primary reports no backup in sync; "
-                            + "starting it again to copy the journal afresh");
+                ActiveMQServer server = passive.get();
+                if (server != null && watch.stale(ClusterNode.describe(server), () -> ask(peerUrl, user, password))) {
+                    restart.accept("has claimed to be in sync for " + grace.toSeconds() + "s while its group's active broker reports no copy in "
+                            + "sync; starting it again to copy the journal afresh");
                 }
             } catch (RuntimeException e) {
                 LOG.error("Watching {} failed: {}", name, e.getMessage(), e);
@@ -85,16 +87,16 @@ final class StaleReplicaWatch {
         return thread::shutdownNow;
     }
 
-    /** Asks the broker at {@code url} (a URL with {@link BrokerAttributes#QUERY}) whether it is active with a backup in sync. */
-    static Primary ask(String url, String user, String password) {
+    /** Asks the broker at {@code url} (a URL with {@link BrokerAttributes#QUERY}) whether it is active with a copy in sync. */
+    static Peer ask(String url, String user, String password) {
         try {
             var values = BrokerAttributes.read(url, user, password, "active", "replicaSync");
             if (!Boolean.TRUE.equals(values.get("active"))) {
-                return Primary.UNKNOWN;
+                return Peer.UNKNOWN;
             }
-            return Boolean.TRUE.equals(values.get("replicaSync")) ? Primary.REPLICATING : Primary.ALONE;
+            return Boolean.TRUE.equals(values.get("replicaSync")) ? Peer.REPLICATING : Peer.ALONE;
         } catch (Exception e) {
-            return Primary.UNKNOWN;
+            return Peer.UNKNOWN;
         }
     }
 }

@@ -48,7 +48,7 @@ class LockManagerPairTest {
                 Waits.until(Duration.ofSeconds(60), "backup in sync with primary", () -> backup.getActiveMQServer().isReplicaSync());
                 assertFalse(backup.getActiveMQServer().isActive(), "a replicating backup must not serve");
                 // what a backup's node asks the primary to catch a backup that only believes it is in sync
-                assertEquals(StaleReplicaWatch.Primary.REPLICATING, StaleReplicaWatch.ask(primaryUrl + "?" + BrokerAttributes.QUERY, "cluster", "cluster-secret"));
+                assertEquals(StaleReplicaWatch.Peer.REPLICATING, StaleReplicaWatch.ask(primaryUrl + "?" + BrokerAttributes.QUERY, "cluster", "cluster-secret"));
 
                 ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(
                         "(" + primaryUrl + "," + backupUrl + ")?ha=true&reconnectAttempts=-1&retryInterval=100", AppUser.NAME, AppUser.PASSWORD);
@@ -65,7 +65,7 @@ class LockManagerPairTest {
 
                 assertTrue(backup.getActiveMQServer().waitForActivation(60, TimeUnit.SECONDS), "backup never took over");
                 Waits.until(Duration.ofSeconds(10), "the backup that took over reports itself alone",
-                        () -> StaleReplicaWatch.ask(backupUrl + "?" + BrokerAttributes.QUERY, "cluster", "cluster-secret") == StaleReplicaWatch.Primary.ALONE);
+                        () -> StaleReplicaWatch.ask(backupUrl + "?" + BrokerAttributes.QUERY, "cluster", "cluster-secret") == StaleReplicaWatch.Peer.ALONE);
                 try (Connection c = new ActiveMQConnectionFactory(backupUrl, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
                     c.start();
                     Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.junction.cluster.StaleReplicaWatch.Primary;
+import io.junction.cluster.StaleReplicaWatch.Peer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,46 +19,46 @@ class StaleReplicaWatchTest {
     }
 
     @Test
-    void backupClaimingSyncWithAPrimaryAloneForTheGraceIsStale() {
-        assertFalse(watch.stale("passive, in sync", () -> Primary.ALONE));
+    void aPassiveBrokerClaimingSyncWithAPeerAloneForTheGraceIsStale() {
+        assertFalse(watch.stale("passive, in sync", () -> Peer.ALONE));
         advance(19);
-        assertFalse(watch.stale("passive, in sync", () -> Primary.ALONE));
+        assertFalse(watch.stale("passive, in sync", () -> Peer.ALONE));
         advance(1);
-        assertTrue(watch.stale("passive, in sync", () -> Primary.ALONE));
+        assertTrue(watch.stale("passive, in sync", () -> Peer.ALONE));
         // a restart resets it: the next look starts the grace again
-        assertFalse(watch.stale("passive, in sync", () -> Primary.ALONE));
+        assertFalse(watch.stale("passive, in sync", () -> Peer.ALONE));
     }
 
     @Test
     void anyOtherAnswerOrStateStartsTheGraceAgain() {
-        assertFalse(watch.stale("passive, in sync", () -> Primary.ALONE));
+        assertFalse(watch.stale("passive, in sync", () -> Peer.ALONE));
         advance(15);
-        assertFalse(watch.stale("passive, in sync", () -> Primary.REPLICATING));
+        assertFalse(watch.stale("passive, in sync", () -> Peer.REPLICATING));
         advance(15);
-        assertFalse(watch.stale("passive, in sync", () -> Primary.ALONE));
+        assertFalse(watch.stale("passive, in sync", () -> Peer.ALONE));
         advance(15);
-        assertFalse(watch.stale("passive, in sync", () -> Primary.UNKNOWN), "an unreachable or passive primary is never held against the backup");
+        assertFalse(watch.stale("passive, in sync", () -> Peer.UNKNOWN), "an unreachable or passive peer is never held against the passive broker");
         advance(15);
-        assertFalse(watch.stale("passive, in sync", () -> Primary.ALONE));
+        assertFalse(watch.stale("passive, in sync", () -> Peer.ALONE));
         advance(15);
-        assertFalse(watch.stale("passive, not in sync", () -> Primary.ALONE), "a backup still copying is the stall check's business");
+        assertFalse(watch.stale("passive, not in sync", () -> Peer.ALONE), "a broker still copying is the stall check's business");
         advance(30);
-        assertFalse(watch.stale("active, UNPROTECTED", () -> Primary.ALONE));
+        assertFalse(watch.stale("active, UNPROTECTED", () -> Peer.ALONE));
     }
 
     @Test
-    void thePrimaryIsAskedOnlyWhileTheBackupClaimsToBeInSync() {
+    void thePeerIsAskedOnlyWhileThePassiveBrokerClaimsToBeInSync() {
         AtomicInteger asked = new AtomicInteger();
-        watch.stale("passive, not in sync", () -> Primary.values()[asked.incrementAndGet() % 3]);
-        watch.stale("stopped", () -> Primary.values()[asked.incrementAndGet() % 3]);
-        watch.stale("active, replicated", () -> Primary.values()[asked.incrementAndGet() % 3]);
+        watch.stale("passive, not in sync", () -> Peer.values()[asked.incrementAndGet() % 3]);
+        watch.stale("stopped", () -> Peer.values()[asked.incrementAndGet() % 3]);
+        watch.stale("active, replicated", () -> Peer.values()[asked.incrementAndGet() % 3]);
         assertEquals(0, asked.get());
-        watch.stale("passive, in sync", () -> Primary.values()[asked.incrementAndGet() % 3]);
+        watch.stale("passive, in sync", () -> Peer.values()[asked.incrementAndGet() % 3]);
         assertEquals(1, asked.get());
     }
 
     @Test
-    void aPrimaryThatCannotBeReachedIsUnknown() {
-        assertEquals(Primary.UNKNOWN, StaleReplicaWatch.ask("tcp://127.0.0.1:1?" + BrokerAttributes.QUERY, "u", "p"));
+    void aPeerThatCannotBeReachedIsUnknown() {
+        assertEquals(Peer.UNKNOWN, StaleReplicaWatch.ask("tcp://127.0.0.1:1?" + BrokerAttributes.QUERY, "u", "p"));
     }
 }

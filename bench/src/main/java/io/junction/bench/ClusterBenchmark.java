@@ -133,8 +133,8 @@ public final class ClusterBenchmark {
      */
     private static void fenceCost(Path launcher, Path cluster, AdminCredentials admin, Case oneInFlight, Case hundredInFlight, double warmup,
                                   double seconds) throws Exception {
-        // the nodes get the fence from JUNCTION_OPTS, through bin/junction and `cluster up`; it is off by default
-        boolean fenced = System.getenv().getOrDefault("JUNCTION_OPTS", "").contains("junction.fence=on");
+        // the nodes get the fence setting from JUNCTION_OPTS, through bin/junction and `cluster up`; it is on by default
+        boolean fenced = !System.getenv().getOrDefault("JUNCTION_OPTS", "").contains("junction.fence=off");
         System.out.println("### Group g1 alone once its backup's node is killed (fence " + (fenced ? "on" : "off") + ")");
         System.out.println();
         System.out.println("A producer sends durable 1 KiB messages one at a time to g1 while node 2, which holds g1's backup, is killed. "

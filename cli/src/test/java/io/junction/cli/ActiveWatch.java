@@ -27,8 +27,16 @@ final class ActiveWatch implements AutoCloseable {
     static final long PERIOD_MS = 100;
     private static final String QUERY = "reconnectAttempts=0&initialConnectAttempts=1&callTimeout=1000&connectionTTL=5000&connectTimeoutMillis=1000";
 
-    /** One line per episode: the group and the time both of its brokers first said they were active. */
-    final List<String> episodes = new CopyOnWriteArrayList<>();
+    /** A moment both brokers of group {@code group} (1 to 3) said they were active: when it began. */
+    record Episode(int group, long nanos, LocalTime at) {
+        @Override
+        public String toString() {
+            return "g" + group + " at " + at;
+        }
+    }
+
+    /** One per episode (samples less than a second apart belong to one). */
+    final List<Episode> episodes = new CopyOnWriteArrayList<>();
     /** Samples at which the other broker of the group had said it was active within the period. */
     final AtomicLong overlappingSamples = new AtomicLong();
     final AtomicLong samples = new AtomicLong();
@@ -96,7 +104,7 @@ final class ActiveWatch implements AutoCloseable {
             overlappingSamples.incrementAndGet();
             synchronized (lastEpisode) {
                 if (now - lastEpisode[group] > 1_000_000_000L || lastEpisode[group] == 0) {
-                    episodes.add("g" + (group + 1) + " at " + LocalTime.now());
+                    episodes.add(new Episode(group + 1, now, LocalTime.now()));
                 }
                 lastEpisode[group] = now;
             }

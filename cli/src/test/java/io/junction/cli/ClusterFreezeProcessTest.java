@@ -33,8 +33,6 @@ class ClusterFreezeProcessTest {
     @Test
     void freezingTheZooKeeperLeadersNodeLosesNoAcknowledgedMessage() throws Exception {
         Path home = dir.resolve("cluster");
-        // the node processes `cluster up` starts inherit this: their brokers run behind the fence
-        System.setProperty("junction.fence", "on");
         ClusterLoad.Up cluster = ClusterLoad.up(home);
         ClusterLayout layout = cluster.layout();
         AdminCredentials admin = cluster.admin();

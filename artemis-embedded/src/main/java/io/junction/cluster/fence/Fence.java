@@ -39,6 +39,7 @@ public final class Fence {
     private final ArrayDeque<Gated> waiting = new ArrayDeque<>();
     private boolean releasing;
     private volatile Proof proof;
+    private volatile Runnable onReplicaLost = () -> { };
     /**
      * Passive (before an activation: no clients, nothing to fence, every completion passes), active (completions alone
      * wait for a proof), or stopping (from the start of a stop to the next start: completions alone fail at once).
@@ -66,7 +67,13 @@ public final class Fence {
 
     /** Artemis declared a replication done without the backup's answer: completions lined up before cannot pass alone. */
     void replicaLost() {
+        onReplicaLost.run();
         epoch.incrementAndGet();
+    }
+
+    /** Runs {@code listener} in the thread that noticed, before the completions cut short can reach the fence. */
+    void onReplicaLost(Runnable listener) {
+        onReplicaLost = listener;
     }
 
     /**

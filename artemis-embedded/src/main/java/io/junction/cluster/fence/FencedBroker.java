@@ -1,6 +1,7 @@
 package io.junction.cluster.fence;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Interceptor;
 import org.apache.activemq.artemis.core.config.Configuration;
@@ -11,6 +12,7 @@ import org.apache.activemq.artemis.core.protocol.core.impl.PacketImpl;
 import org.apache.activemq.artemis.core.server.ActivateCallback;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
+import org.apache.activemq.artemis.core.server.impl.ReplicationPrimaryActivation;
 import org.apache.activemq.artemis.core.server.impl.ServiceRegistryImpl;
 import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
@@ -42,6 +44,10 @@ public final class FencedBroker extends EmbeddedActiveMQ {
             return storage != null && storage.isReplicated();
         });
         server.fence = made;
+        // the replication, if any, whose completions Artemis cut short: its copy can no longer stand for the proof
+        AtomicReference<Object> cutShort = new AtomicReference<>();
+        made.onReplicaLost(() -> cutShort.set(server.getActivation() instanceof ReplicationPrimaryActivation primary
+                ? primary.getReplicationManager() : null));
         services.addIncomingInterceptor((Interceptor) (Packet packet, RemotingConnection connection) -> {
             if (packet.getType() == PacketImpl.BACKUP_REGISTRATION) {
                 replicaRegistering(server, connection, endedReplicaSequence);
@@ -56,7 +62,7 @@ public final class FencedBroker extends EmbeddedActiveMQ {
 
             @Override
             public void activated() {
-                made.proveWith(new LeadershipProof(server, endedReplicaSequence));
+                made.proveWith(new LeadershipProof(server, endedReplicaSequence, cutShort));
             }
 
             @Override

@@ -3,6 +3,8 @@ package io.junction.cluster.fence;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.activemq.artemis.core.replication.ReplicationManager;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.NodeManager;
 import org.apache.activemq.artemis.core.server.impl.ReplicationPrimaryActivation;
@@ -24,20 +26,28 @@ import org.slf4j.LoggerFactory;
  * While the broker's sequence is not above an ended replica's, it waits for Artemis to raise it, which Artemis does
  * when a replication connection closes; if no replication is running (one that failed while synchronising is dropped
  * without a raise), it raises the sequence itself, the way Artemis does, under the activation's replication lock.
+ * <p>
+ * A backup that has finished copying the journal since the completions due reached the disk holds them too, so a
+ * replication that is running and in sync also counts as proof: it is the fence's first condition (on both copies)
+ * met late. Without it, completions lined up alone before a backup re-registered waited as long as that replication
+ * lasted, since Artemis raises the sequence only when a replication ends (seen in a chaos run: a primary whose
+ * management requests all timed out, active and replicated).
  */
 final class LeadershipProof implements Fence.Proof {
     private static final Logger LOG = LoggerFactory.getLogger(LeadershipProof.class);
 
     private final ActiveMQServer server;
     private final AtomicLong endedReplicaSequence;
+    private final AtomicReference<Object> cutShort;
     private String leasePath;
     private int leaseVersion;
     private int sequenceVersion = -1;
     private long sequenceValue;
 
-    LeadershipProof(ActiveMQServer server, AtomicLong endedReplicaSequence) {
+    LeadershipProof(ActiveMQServer server, AtomicLong endedReplicaSequence, AtomicReference<Object> cutShort) {
         this.server = server;
         this.endedReplicaSequence = endedReplicaSequence;
+        this.cutShort = cutShort;
     }
 
     @Override
@@ -53,6 +63,9 @@ final class LeadershipProof implements Fence.Proof {
                 return false;
             }
             String id = "/" + nodes.getNodeId();
+            if (copiedByBackup(activation, cutShort.get())) {
+                return true;
+            }
             long local = nodes.getNodeActivationSequence();
             if (local <= endedReplicaSequence.get()) {
                 raiseUnlessReplicating(activation, manager, nodes);
@@ -76,6 +89,18 @@ final class LeadershipProof implements Fence.Proof {
             sequenceVersion = -1;
             return false;
         }
+    }
+
+    /**
+     * Whether a backup is replicating and has finished its initial copy. Everything due was on the disk before this
+     * proof began, and anything lined up alone was lined up while no replication ran, so before this one's copy began
+     * (Artemis starts a replication under the storage's write lock, which every store holds to line up). A replication
+     * that completed anything without the backup's answer ({@code cutShort}: it found the backup too slow, or it is
+     * stopping) never counts again, and one that stopped does not either.
+     */
+    private static boolean copiedByBackup(ReplicationPrimaryActivation activation, Object cutShort) {
+        ReplicationManager replication = activation.getReplicationManager();
+        return replication != null && replication != cutShort && replication.isStarted() && !replication.isSynchronizing();
     }
 
     /** Reads which lease node this session owns and the coordinated sequence with its version. */
