@@ -120,7 +120,8 @@ class GroupFailoverProcessTest {
             }
             // the client settings the README gives for each protocol
             String amqpUrl = "failover:(amqp://127.0.0.1:" + primaryPort + ",amqp://127.0.0.1:" + backupPort
-                    + ")?failover.maxReconnectAttempts=-1&failover.reconnectDelay=100&failover.useReconnectBackOff=false";
+                    + ")?failover.maxReconnectAttempts=-1&failover.reconnectDelay=100&failover.useReconnectBackOff=false"
+                    + "&failover.nested.amqp.idleTimeout=4000&jms.connectTimeout=3000&failover.amqpOpenServerListAction=IGNORE";
             java.util.Map<String, Long> amqpAcked = new ConcurrentHashMap<>();
             java.util.Map<String, Long> mqttAcked = new ConcurrentHashMap<>();
             AtomicBoolean stop = new AtomicBoolean();

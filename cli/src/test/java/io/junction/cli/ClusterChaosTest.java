@@ -156,7 +156,10 @@ class ClusterChaosTest {
             lostTotal += lost;
             duplicates += in.received.values().stream().mapToLong(d -> d.count - 1).sum();
             unflagged += in.received.values().stream().filter(d -> d.count > 1 && !d.laterRedelivered).count();
-            double gap = ClusterLoad.longestGap(acked);
+            // the time from the last acknowledgement to the end of the faults counts too: a client that never
+            // sent again has no gap between acknowledgements to show for it
+            long lastAck = acked.values().stream().mapToLong(t -> t[1]).max().orElse(startedAt);
+            double gap = Math.max(ClusterLoad.longestGap(acked), Math.round(Math.max(0, endedAt - lastAck) / 1e7) / 100.0);
             longestGap = Math.max(longestGap, gap);
             clients.append(String.format("; %s %d acknowledged, %d %s, longest gap %.1f s", c.getKey(), acked.size(), lost,
                     unhealed == null ? "lost" : "not received (not drained)", gap));

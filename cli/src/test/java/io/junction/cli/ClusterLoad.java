@@ -169,7 +169,7 @@ final class ClusterLoad {
 
     /** The AMQP failover options the README gives. */
     static final String README_AMQP_OPTIONS = "failover.maxReconnectAttempts=-1&failover.reconnectDelay=100&failover.useReconnectBackOff=false"
-            + "&failover.nested.amqp.idleTimeout=4000&jms.connectTimeout=3000";
+            + "&failover.nested.amqp.idleTimeout=4000&jms.connectTimeout=3000&failover.amqpOpenServerListAction=IGNORE";
 
     /**
      * Paho with every broker of the cluster as a server URI, the README's settings and QoS 1, publishing its sequence

@@ -101,6 +101,8 @@ final class NamespaceCluster implements AutoCloseable {
                 home.resolve("node" + n).resolve("node.properties").toString()));
         nodes[n - 1] = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("node" + n).resolve("node.log").toFile())).start();
+        // `ip netns exec` runs java in its own place, so this is the node's JVM; ClusterLoad.threadDumps reads it
+        Files.writeString(home.resolve("node" + n).resolve("node.pid"), String.valueOf(nodes[n - 1].pid()));
     }
 
     /** Kills node {@code n} with SIGKILL and waits for it to be gone. */
