@@ -57,6 +57,9 @@ public final class ClusterNode implements AutoCloseable {
     private static final Duration STRANDED_GRACE = Duration.ofSeconds(15);
     private static final Duration STALL_GRACE = Duration.ofSeconds(45);
     private static final Duration STALE_REPLICA_GRACE = Duration.ofSeconds(20);
+    /** How long a fenced broker may hold a client's completion before it is logged, and before it is started anew. */
+    private static final Duration FENCE_WARN = Duration.ofSeconds(5);
+    private static final Duration FENCE_GRACE = Duration.ofSeconds(20);
 
     private final ClusterLayout layout;
     private final Path dataDir;
@@ -86,6 +89,7 @@ public final class ClusterNode implements AutoCloseable {
      * lock allows. Throws a one-line {@code ConfigException} for anything wrong before starting.
      */
     public static ClusterNode start(Config config) throws Exception {
+        GroupSettings.boundZooKeeperRequests();
         ClusterLayout layout = ClusterLayout.of(config);
         if (!FENCE_ON) {
             LOG.warn("junction.fence=off: a broker that was frozen can acknowledge alone what its group then loses");
@@ -169,6 +173,24 @@ public final class ClusterNode implements AutoCloseable {
                 LOG.error("Node {}: watching the brokers failed: {}", layout.self(), e.getMessage(), e);
             }
         }, 500, 500, TimeUnit.MILLISECONDS);
+        // the fence's upkeep (a ZooKeeper write now and then) in a thread of its own, so that a slow ZooKeeper never
+        // delays the restarts above
+        ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "junction-fence-upkeep-" + layout.self());
+            t.setDaemon(true);
+            return t;
+        });
+        resources.add(upkeep::shutdownNow);
+        upkeep.scheduleWithFixedDelay(() -> brokers.forEach(slot -> {
+            try {
+                if (!closed && slot.current.get() instanceof FencedBroker fenced && fenced.fence() != null) {
+                    fenced.fence().maintain();
+                }
+            } catch (RuntimeException e) {
+                // an exception would cancel the schedule silently
+                LOG.warn("Node {}: the fence's upkeep of the {} broker failed: {}", layout.self(), slot.name, e.toString());
+            }
+        }), 1_000, 1_000, TimeUnit.MILLISECONDS);
         // each broker's peer: the group's backup on the next node, the group's primary on the previous one
         List<String> peers = List.of(layout.next().backupUrl(), layout.previous().brokerUrl());
         for (int i = 0; i < 2; i++) {
@@ -192,6 +214,7 @@ public final class ClusterNode implements AutoCloseable {
         if (server.getState() != ActiveMQServer.SERVER_STATE.STOPPED) {
             slot.stoppedSince.set(0);
             strandedBackup(slot, server, now);
+            heldTooLong(slot, now);
             return;
         }
         // Artemis stops and starts a broker itself on failback and after some failures; only one that stays stopped
@@ -199,6 +222,34 @@ public final class ClusterNode implements AutoCloseable {
         slot.stoppedSince.compareAndSet(0, now);
         if (now - slot.stoppedSince.get() >= RESTART_GRACE.toNanos()) {
             rebuild(slot, "stopped (ZooKeeper unavailable or its peer refused it); starting it again", false);
+        }
+    }
+
+    /**
+     * A fenced broker that holds a client's completion for long cannot prove it is its group's active broker, or waits
+     * for something that will not come: every client behind it waits too. It is logged after {@link #FENCE_WARN} and
+     * started anew after {@link #FENCE_GRACE}: the completions held fail, and their clients retry on whichever broker
+     * the lock manager then makes active, where duplicate detection makes the retries harmless. Not while a new backup
+     * is still copying the journal: its finished copy proves them, and a restart would only begin the copy again.
+     */
+    private void heldTooLong(BrokerSlot slot, long now) {
+        if (!(slot.current.get() instanceof FencedBroker fenced) || fenced.fence() == null) {
+            return;
+        }
+        long held = fenced.fence().heldFor(now);
+        if (held < FENCE_WARN.toNanos()) {
+            slot.fenceWarned.set(false);
+            return;
+        }
+        if (slot.fenceWarned.compareAndSet(false, true)) {
+            LOG.warn("Node {}: {} broker has held a client's completion for {} s: {}", layout.self(), slot.name, FENCE_WARN.toSeconds(),
+                    fenced.fence().holding());
+        }
+        // a new backup's copy proves them when it ends, and a restart would only start the copy again
+        if (held >= FENCE_GRACE.toNanos() && !fenced.fence().waitsForACopy()) {
+            slot.fenceWarned.set(false);
+            rebuild(slot, "has held a client's completion for " + FENCE_GRACE.toSeconds() + " s (" + fenced.fence().holding()
+                    + "); starting it again", true);
         }
     }
 
@@ -319,7 +370,7 @@ public final class ClusterNode implements AutoCloseable {
     /** One of the node's two brokers: how to build it, and the instance now running. */
     private record BrokerSlot(String name, Path dir, Callable<EmbeddedActiveMQ> factory, AtomicReference<EmbeddedActiveMQ> current,
                               AtomicLong stoppedSince, AtomicLong lostPeerSince, AtomicBoolean inSyncSeen, AtomicLong unchangedSince,
-                              AtomicLong dataFingerprint) {
+                              AtomicLong dataFingerprint, AtomicBoolean fenceWarned) {
         Optional<ActiveMQServer> server() {
             return Optional.ofNullable(current.get().getActiveMQServer());
         }
@@ -494,7 +545,7 @@ public final class ClusterNode implements AutoCloseable {
         String name = group.group() + " " + group.role().name().toLowerCase(Locale.ROOT);
         Callable<EmbeddedActiveMQ> factory = () -> configure(node, dir, port, group);
         BrokerSlot slot = new BrokerSlot(name, dir, factory, new AtomicReference<>(factory.call()), new AtomicLong(), new AtomicLong(),
-                new AtomicBoolean(), new AtomicLong(), new AtomicLong());
+                new AtomicBoolean(), new AtomicLong(), new AtomicLong(), new AtomicBoolean());
         // not watched for a stop until its first start returns: the server exists, stopped, before it starts
         restarting.add(name);
         Thread starter = new Thread(() -> {

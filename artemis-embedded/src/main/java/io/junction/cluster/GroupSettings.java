@@ -54,6 +54,23 @@ public record GroupSettings(String group, Role role, String selfUrl, List<String
     /** Where the lock manager keeps each group's lock and activation sequence in ZooKeeper. */
     public static final String LOCK_NAMESPACE = "junction";
 
+    /** How long a ZooKeeper client in this JVM waits for the answer to one request (ZooKeeper's own default: for ever). */
+    public static final java.time.Duration ZOOKEEPER_REQUEST_TIMEOUT = java.time.Duration.ofSeconds(5);
+
+    /**
+     * Bounds every synchronous ZooKeeper request made in this JVM (the lock manager's, the fence's proofs, the node's
+     * registry) to {@link #ZOOKEEPER_REQUEST_TIMEOUT}, unless {@code zookeeper.request.timeout} is already set. Without
+     * it a request that its server never answers waits for ever: in a chaos run a restarted primary's start hung for
+     * good in the lock manager's {@code delete} of a lease node while its own node's member had just rejoined the
+     * ensemble, and its group never healed. A request that times out fails like a lost connection: the activation
+     * fails, the broker stops, and the node starts it again.
+     */
+    public static void boundZooKeeperRequests() {
+        if (System.getProperty(org.apache.zookeeper.client.ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT) == null) {
+            System.setProperty(org.apache.zookeeper.client.ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, String.valueOf(ZOOKEEPER_REQUEST_TIMEOUT.toMillis()));
+        }
+    }
+
     /**
      * Adds the HA policy, connectors and the cluster connection to {@code config}. The first peer is the other broker
      * of the group; the others are the rest of the cluster, which the cluster connection joins with on-demand load
@@ -61,6 +78,7 @@ public record GroupSettings(String group, Role role, String selfUrl, List<String
      * {@code sslEnabled=true}: the node's stores reach its connectors through {@link ClusterTls}.
      */
     public Configuration applyTo(Configuration config) throws Exception {
+        boundZooKeeperRequests();
         config.setName(group + "-" + role.name().toLowerCase(Locale.ROOT));
         config.setClusterUser(clusterUser).setClusterPassword(clusterPassword);
         // advertised to every client in the topology, so with TLS it names the broker (clients match the name with

@@ -18,7 +18,7 @@ import java.util.Random;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * The chaos run ({@code bench/chaos}): three node processes in network namespaces under steady durable load from a
@@ -37,12 +37,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * choice; {@code -Djunction.fence=off} runs the brokers without the fence). Needs root for the namespaces, and says so
  * when skipped.
  * <p>
- * Not in the default suite: its first clean-clone CI run passed, its second lost 222 CORE and 67 AMQP acknowledged
- * messages (not received within 120 s of the end) after those three faults, which issue 13 still has to explain. Run
- * it with {@code -Djunction.chaos=true} (the three-fault run) or through {@code bench/chaos}.
+ * In the default suite (the three-fault run; {@code -Djunction.chaos=false} skips it). Its second clean-clone CI run,
+ * on 2026-12-01, ended with 222 CORE and 67 AMQP acknowledged messages not received within 120 s; the logs of that
+ * run are gone. The most likely cause, found since in the thread dumps of a longer run, is a ZooKeeper request that
+ * was never answered (a fence's proof or a lock-manager call waited for ever; requests are now bounded, see
+ * docs/ha.md). When acknowledged messages are missing, the run now drains every active broker directly and says
+ * which were still on a broker (stranded: the test still fails) and which are gone (lost).
  */
-@EnabledIfSystemProperty(named = "junction.chaos", matches = "true", disabledReason = "lost acknowledged messages in 1 of 2 CI runs (issue 13): "
-        + "run with -Djunction.chaos=true or bench/chaos")
+@DisabledIfSystemProperty(named = "junction.chaos", matches = "false", disabledReason = "-Djunction.chaos=false")
 class ClusterChaosTest {
     enum Fault { KILL, FREEZE, PARTITION, KILL_ZOOKEEPER_LEADER }
 
@@ -76,6 +78,8 @@ class ClusterChaosTest {
         List<String> faultLog = new ArrayList<>();
         List<Long> thaws = new ArrayList<>();
         String unhealed = null;
+        long missing = 0;
+        List<String> stranded = new ArrayList<>();
         List<ClusterLoad.Worker> workers = new ArrayList<>();
         ClusterLoad.Producer core;
         ClusterLoad.AmqpProducer amqp;
@@ -142,6 +146,20 @@ class ClusterChaosTest {
                             Thread.sleep(200);
                         }
                     }
+                    for (var pair : List.of(Map.entry(core.acknowledged, coreIn), Map.entry(amqp.acknowledged, amqpIn),
+                            Map.entry(mqtt.acknowledged, mqttIn))) {
+                        missing += pair.getKey().keySet().stream().filter(k -> !pair.getValue().received.containsKey(k)).count();
+                    }
+                    if (missing > 0) {
+                        // where are they? on a broker the consumers no longer reach, or nowhere
+                        ClusterLoad.threadDumps(cluster.home());
+                        for (ClusterLoad.Worker consumer : List.of(coreIn, amqpIn, mqttIn)) {
+                            consumer.stop();
+                        }
+                        stranded.addAll(ClusterLoad.drainStranded(layout, admin, Map.of(ClusterLoad.QUEUE, coreIn,
+                                ClusterLoad.AmqpProducer.QUEUE, amqpIn, ClusterLoad.MqttProducer.QUEUE, mqttIn)));
+                        stranded.forEach(l -> System.out.println("chaos: stranded? " + l));
+                    }
                 }
             } finally {
                 for (ClusterLoad.Worker w : workers) {
@@ -182,11 +200,16 @@ class ClusterChaosTest {
                 unhealed == null ? "healed after each" : "DID NOT HEAL after the last", clients, duplicates, unflagged, longestGap,
                 watch.overlappingSamples.get(), watch.samples.get(), afterThaw.size(), THAWING.toSeconds(), afterThaw.isEmpty() ? "" : " " + afterThaw,
                 split.size(), split.isEmpty() ? "" : " " + split);
+        if (missing > lostTotal) {
+            summary += String.format("; %d acknowledged messages reached no consumer within 120 s but were still on a broker (%s)",
+                    missing - lostTotal, String.join(" | ", stranded));
+        }
         System.out.println(summary);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("summary.txt"), String.join("\n", faultLog) + "\n" + summary + "\n");
         assertNull(unhealed, "the cluster did not heal: " + summary);
         assertEquals(0, lostTotal, summary);
+        assertEquals(0, missing, "stranded messages: " + summary);
         assertEquals(List.of(), split, summary);
         for (ClusterLoad.Worker producer : List.of(core, amqp, mqtt)) {
             assertNull(producer.failure.get(), "a producer gave up: " + summary);

@@ -259,6 +259,72 @@ final class ClusterLoad {
         }
     }
 
+    /**
+     * Finds what the consumers never got: on every broker that says it is active, the queues holding messages (the
+     * cluster's store-and-forward queues included), then drains {@code queues} from that broker alone (no failover, no
+     * redistribution) into their consumers' counts. Returns one line per broker with what it held and how many
+     * messages the drain found, so that a run can tell a message stranded on a group from one that is gone.
+     */
+    static List<String> drainStranded(ClusterLayout layout, AdminCredentials admin, Map<String, Consumer> queues) {
+        List<String> report = new java.util.ArrayList<>();
+        for (String broker : layout.brokerUrls()) {
+            String url = layout.clientUrl(broker, io.junction.cluster.BrokerAttributes.QUERY);
+            try {
+                Object active = io.junction.cluster.BrokerAttributes.read(url, admin.user(), admin.password(), "active").get("active");
+                if (!Boolean.TRUE.equals(active)) {
+                    continue;
+                }
+                StringBuilder line = new StringBuilder(broker).append(" held");
+                try (org.apache.activemq.artemis.api.core.client.ServerLocator locator =
+                             org.apache.activemq.artemis.api.core.client.ActiveMQClient.createServerLocator(url);
+                        org.apache.activemq.artemis.api.core.client.ClientSessionFactory sf = locator.createSessionFactory();
+                        org.apache.activemq.artemis.api.core.client.ClientSession session =
+                                sf.createSession(admin.user(), admin.password(), false, true, true, false, 1);
+                        org.apache.activemq.artemis.api.core.client.ClientRequestor requestor =
+                                new org.apache.activemq.artemis.api.core.client.ClientRequestor(session, "activemq.management")) {
+                    session.start();
+                    for (Object name : (Object[]) attribute(session, requestor, org.apache.activemq.artemis.api.core.management.ResourceNames.BROKER,
+                            "queueNames")) {
+                        Object count = attribute(session, requestor, org.apache.activemq.artemis.api.core.management.ResourceNames.QUEUE + name,
+                                "messageCount");
+                        if (count instanceof Number n && n.longValue() > 0) {
+                            line.append(' ').append(name).append('=').append(n);
+                        }
+                    }
+                }
+                for (Map.Entry<String, Consumer> q : queues.entrySet()) {
+                    int found = 0;
+                    try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url, admin.user(), admin.password());
+                            Connection c = cf.createConnection()) {
+                        c.start();
+                        Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                        MessageConsumer mc = session.createConsumer(session.createQueue(q.getKey()));
+                        for (Message m = mc.receive(2_000); m != null; m = mc.receive(2_000)) {
+                            q.getValue().count(m);
+                            found++;
+                        }
+                    }
+                    line.append("; drained ").append(found).append(" from ").append(q.getKey());
+                }
+                report.add(line.toString());
+            } catch (Exception e) {
+                report.add(broker + ": " + e);
+            }
+        }
+        return report;
+    }
+
+    private static Object attribute(org.apache.activemq.artemis.api.core.client.ClientSession session,
+            org.apache.activemq.artemis.api.core.client.ClientRequestor requestor, String resource, String name) throws Exception {
+        org.apache.activemq.artemis.api.core.client.ClientMessage request = session.createMessage(false);
+        org.apache.activemq.artemis.api.core.management.ManagementHelper.putAttribute(request, resource, name);
+        org.apache.activemq.artemis.api.core.client.ClientMessage reply = requestor.request(request, 5_000);
+        if (reply == null || !org.apache.activemq.artemis.api.core.management.ManagementHelper.hasOperationSucceeded(reply)) {
+            throw new java.io.IOException("no management reply for " + resource + " " + name);
+        }
+        return org.apache.activemq.artemis.api.core.management.ManagementHelper.getResult(reply);
+    }
+
     /** The longest time, in seconds, between two consecutive acknowledgements of {@code acknowledged} (start, end nanos). */
     static double longestGap(Map<Long, long[]> acknowledged) {
         long[] ends = acknowledged.values().stream().mapToLong(t -> t[1]).sorted().toArray();
@@ -301,18 +367,23 @@ final class ClusterLoad {
                     while (running.get()) {
                         Message m = mc.receive(200);
                         if (m != null) {
-                            long seq = m.propertyExists("seq") ? m.getLongProperty("seq")
-                                    : Long.parseLong(new String(m.getBody(byte[].class), java.nio.charset.StandardCharsets.UTF_8));
-                            Deliveries d = received.computeIfAbsent(seq, k -> new Deliveries());
-                            d.count++;
-                            if (d.count > 1 && !m.getJMSRedelivered()) {
-                                d.laterRedelivered = false;
-                            }
+                            count(m);
                         }
                     }
                 } catch (JMSException e) {
                     System.out.println("consumer reconnects after: " + e.getMessage());
                 }
+            }
+        }
+
+        /** Counts one delivery of {@code m}. */
+        synchronized void count(Message m) throws JMSException {
+            long seq = m.propertyExists("seq") ? m.getLongProperty("seq")
+                    : Long.parseLong(new String(m.getBody(byte[].class), java.nio.charset.StandardCharsets.UTF_8));
+            Deliveries d = received.computeIfAbsent(seq, k -> new Deliveries());
+            d.count++;
+            if (d.count > 1 && !m.getJMSRedelivered()) {
+                d.laterRedelivered = false;
             }
         }
     }

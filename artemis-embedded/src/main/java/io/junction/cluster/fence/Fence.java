@@ -112,14 +112,31 @@ public final class Fence {
         ready.forEach(this::arrive);
     }
 
-    /** The broker is starting (again): until it activates, it has no clients to fence. */
+    /**
+     * The broker is starting (again): until it activates, it has no clients to fence. Whatever an earlier life left
+     * waiting fails now: nothing would ever prove it, and completions of this life would queue behind it (seen in a
+     * chaos run: a failed-back backup's 65 completions held until the node restarted it).
+     */
     void passive() {
+        List<Gated> leftovers;
         synchronized (lock) {
             mode = Mode.PASSIVE;
             proof = null;
+            leftovers = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        synchronized (atBarrier) {
+            leftovers.addAll(atBarrier);
+            atBarrier.clear();
         }
         // completions of an earlier life of this broker that never ran can hold no barrier of the next one
         inFlight.clear();
+        if (!leftovers.isEmpty()) {
+            LOG.warn("{}: {} completions of an earlier activation never acknowledged", name, leftovers.size());
+        }
+        for (Gated g : leftovers) {
+            g.fail("the broker restarted before it could prove it was its group's active broker");
+        }
     }
 
     /** The broker is active: completions alone wait for {@code proof}. */
@@ -162,7 +179,60 @@ public final class Fence {
         return proofs.get();
     }
 
+    /**
+     * How long, in nanoseconds up to {@code now}, the oldest completion still held (waiting for a proof, or an answer to
+     * a duplicate waiting for the completions before it) has been held; 0 if none is. A broker that holds one for long
+     * answers none of the clients behind it.
+     */
+    public long heldFor(long now) {
+        long oldest = 0;
+        synchronized (lock) {
+            Gated first = waiting.peek();
+            if (first != null) {
+                oldest = first.arrivedAt;
+            }
+        }
+        synchronized (atBarrier) {
+            for (Gated g : atBarrier) {
+                oldest = oldest == 0 ? g.arrivedAt : Math.min(oldest, g.arrivedAt);
+            }
+        }
+        return oldest == 0 ? 0 : Math.max(0, now - oldest);
+    }
+
+    /** Periodic upkeep of an active broker's proof (its activation sequence above any replica that has left). */
+    public void maintain() {
+        Proof p = proof;
+        if (p != null) {
+            p.maintain();
+        }
+    }
+
+    /** Whether the completions held wait only for a backup's copy of the journal to finish, which will prove them. */
+    public boolean waitsForACopy() {
+        Proof p = proof;
+        return p != null && p.waitsForACopy();
+    }
+
+    /** Completions held right now, and why the last proof failed: for the log line of a broker that holds them too long. */
+    public String holding() {
+        int proving;
+        synchronized (lock) {
+            proving = waiting.size();
+        }
+        int barred;
+        synchronized (atBarrier) {
+            barred = atBarrier.size();
+        }
+        Proof p = proof;
+        return proving + " waiting for a proof (" + (p == null ? "no proof: not active" : p.why()) + "), " + barred
+                + " answers to duplicates waiting for earlier completions, " + inFlight.size() + " completions unsettled";
+    }
+
     private void arrive(Gated g) {
+        if (g.arrivedAt == 0) {
+            g.arrivedAt = System.nanoTime();
+        }
         if (g.barrier && !g.pastBarrier) {
             synchronized (atBarrier) {
                 Long first = inFlight.isEmpty() ? null : inFlight.first();
@@ -177,10 +247,11 @@ public final class Fence {
         boolean refuse = false;
         synchronized (lock) {
             if (mode == Mode.PASSIVE) {
+                // no clients, nothing to fence (and nothing to wait behind: passive() failed what was left)
                 covered = true;
-            }
-            if (!covered && mode == Mode.STOPPING) {
-                refuse = true;
+            } else if (mode == Mode.STOPPING) {
+                // nothing proves anything any more: one that would have to queue behind others fails instead
+                refuse = !covered || releasing || !waiting.isEmpty();
             } else if (!covered || releasing || !waiting.isEmpty()) {
                 waiting.add(g);
                 held.incrementAndGet();
@@ -269,6 +340,20 @@ public final class Fence {
     /** One test of the broker's right to acknowledge alone: true only if it is still its group's active broker. */
     interface Proof {
         boolean prove() throws InterruptedException;
+
+        /** Why the last proof failed, in a few words. */
+        default String why() {
+            return "unknown";
+        }
+
+        /** Periodic upkeep while the broker is active (see {@link Fence#maintain()}). */
+        default void maintain() {
+        }
+
+        /** Whether the last proof failed only because a backup is still copying the journal (its copy will prove). */
+        default boolean waitsForACopy() {
+            return false;
+        }
     }
 
     private final class Gated implements IOCallback {
@@ -278,6 +363,8 @@ public final class Fence {
         final long seq;
         final boolean barrier;
         volatile boolean pastBarrier;
+        /** When it first reached the fence (System.nanoTime), or 0 before. */
+        volatile long arrivedAt;
 
         Gated(IOCallback completion, boolean alone, long epoch, long seq, boolean barrier) {
             this.completion = completion;

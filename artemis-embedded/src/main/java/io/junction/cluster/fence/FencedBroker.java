@@ -1,8 +1,6 @@
 package io.junction.cluster.fence;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Interceptor;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
@@ -20,8 +18,8 @@ import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 /**
  * An embedded broker of a replication group whose clients are acknowledged only through its {@link Fence}: every
  * protocol's sessions get their operation contexts from the server, which here makes them {@link FencedContext}s.
- * The broker also notes the activation sequence at which each backup registers, so that once that replication ends
- * nothing is acknowledged alone before the sequence has been raised above it.
+ * The broker also notes the activation sequence at which each backup registers, so that nothing is acknowledged alone
+ * before the sequence has been raised above it.
  */
 public final class FencedBroker extends EmbeddedActiveMQ {
     private Fence fence;
@@ -36,7 +34,7 @@ public final class FencedBroker extends EmbeddedActiveMQ {
         if (activeMQServer != null) {
             return;
         }
-        AtomicLong endedReplicaSequence = new AtomicLong(-1);
+        ReplicaSequences replicaSequences = new ReplicaSequences();
         ServiceRegistryImpl services = new ServiceRegistryImpl();
         Server server = new Server(configuration, securityManager, services);
         Fence made = new Fence(configuration.getName(), () -> {
@@ -48,9 +46,12 @@ public final class FencedBroker extends EmbeddedActiveMQ {
         AtomicReference<Object> cutShort = new AtomicReference<>();
         made.onReplicaLost(() -> cutShort.set(server.getActivation() instanceof ReplicationPrimaryActivation primary
                 ? primary.getReplicationManager() : null));
+        // a backup that registers may hold a copy current at the sequence the broker has now, however its replication
+        // ends: Artemis raises the sequence when a replication's connection closes, but not when it drops one whose
+        // start failed, and a late listener of an earlier replication's connection was seen dropping the next one
         services.addIncomingInterceptor((Interceptor) (Packet packet, RemotingConnection connection) -> {
             if (packet.getType() == PacketImpl.BACKUP_REGISTRATION) {
-                replicaRegistering(server, connection, endedReplicaSequence);
+                replicaSequences.registered(server.getNodeManager().getNodeActivationSequence());
             }
             return true;
         });
@@ -62,7 +63,7 @@ public final class FencedBroker extends EmbeddedActiveMQ {
 
             @Override
             public void activated() {
-                made.proveWith(new LeadershipProof(server, endedReplicaSequence, cutShort));
+                made.proveWith(new LeadershipProof(server, replicaSequences, cutShort));
             }
 
             @Override
@@ -73,24 +74,6 @@ public final class FencedBroker extends EmbeddedActiveMQ {
         configuration.registerBrokerPlugin(new DuplicateWatch(server));
         this.fence = made;
         this.activeMQServer = server;
-    }
-
-    /** A backup registers: once its connection ends, its copy is current up to the sequence the broker has now. */
-    private static void replicaRegistering(ActiveMQServerImpl server, RemotingConnection connection, AtomicLong endedReplicaSequence) {
-        long sequence = server.getNodeManager().getNodeActivationSequence();
-        Runnable ended = () -> endedReplicaSequence.accumulateAndGet(sequence, Math::max);
-        connection.addCloseListener(ended::run);
-        connection.addFailureListener(new org.apache.activemq.artemis.core.remoting.FailureListener() {
-            @Override
-            public void connectionFailed(ActiveMQException exception, boolean failedOver) {
-                ended.run();
-            }
-
-            @Override
-            public void connectionFailed(ActiveMQException exception, boolean failedOver, String scaleDownTargetNodeID) {
-                ended.run();
-            }
-        });
     }
 
     private static final class Server extends ActiveMQServerImpl {

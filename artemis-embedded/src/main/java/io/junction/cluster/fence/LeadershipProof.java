@@ -2,7 +2,6 @@ package io.junction.cluster.fence;
 
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.activemq.artemis.core.replication.ReplicationManager;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -18,14 +17,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Proves through ZooKeeper that a broker is still its group's rightful active broker: its lock manager's session
  * still owns the group's lock lease, and the group's coordinated activation sequence is still the broker's own, raised
- * above the sequence of any backup whose replication has ended. The last step is a ZooKeeper transaction of two
+ * above the sequence at which the last backup registered. The last step is a ZooKeeper transaction of two
  * version checks (the lease node and the sequence node): a write, so the ensemble's leader decides it, never a
  * member that is itself behind (a frozen node's own member wakes up as stale as its brokers). Reads only find the
  * versions to check, and are cached until a check fails.
  * <p>
- * While the broker's sequence is not above an ended replica's, it waits for Artemis to raise it, which Artemis does
- * when a replication connection closes; if no replication is running (one that failed while synchronising is dropped
- * without a raise), it raises the sequence itself, the way Artemis does, under the activation's replication lock.
+ * While the broker's sequence is not above the last replica's, it waits for Artemis to raise it, which Artemis does
+ * when a replication connection closes; if no replication is running (Artemis drops some without a raise), it raises
+ * the sequence itself, the way Artemis does, under the activation's replication lock.
  * <p>
  * A backup that has finished copying the journal since the completions due reached the disk holds them too, so a
  * replication that is running and in sync also counts as proof: it is the fence's first condition (on both copies)
@@ -37,46 +36,61 @@ final class LeadershipProof implements Fence.Proof {
     private static final Logger LOG = LoggerFactory.getLogger(LeadershipProof.class);
 
     private final ActiveMQServer server;
-    private final AtomicLong endedReplicaSequence;
+    private final ReplicaSequences replicas;
     private final AtomicReference<Object> cutShort;
+    private volatile String why = "no proof tried yet";
+    /** The last proof failed only because a new backup is still copying the journal, which will prove it when done. */
+    private volatile boolean copying;
     private String leasePath;
     private int leaseVersion;
     private int sequenceVersion = -1;
     private long sequenceValue;
 
-    LeadershipProof(ActiveMQServer server, AtomicLong endedReplicaSequence, AtomicReference<Object> cutShort) {
+    LeadershipProof(ActiveMQServer server, ReplicaSequences replicas, AtomicReference<Object> cutShort) {
         this.server = server;
-        this.endedReplicaSequence = endedReplicaSequence;
+        this.replicas = replicas;
         this.cutShort = cutShort;
     }
 
     @Override
     public boolean prove() throws InterruptedException {
-        if (!server.isActive() || !(server.getActivation() instanceof ReplicationPrimaryActivation activation)
-                || !(activation.getDistributedManager() instanceof CuratorDistributedLockManager manager)) {
-            return false;
+        if (!server.isActive()) {
+            return refuse("not active (state " + server.getState() + ")");
+        }
+        if (!(server.getActivation() instanceof ReplicationPrimaryActivation activation)) {
+            return refuse("its activation is " + server.getActivation().getClass().getSimpleName());
+        }
+        if (!(activation.getDistributedManager() instanceof CuratorDistributedLockManager manager)) {
+            return refuse("no ZooKeeper lock manager");
         }
         NodeManager nodes = server.getNodeManager();
         try {
             CuratorFramework zk = manager.getCurator();
             if (zk == null || nodes.getNodeId() == null) {
-                return false;
+                return refuse("no ZooKeeper client or node id yet");
             }
             String id = "/" + nodes.getNodeId();
             if (copiedByBackup(activation, cutShort.get())) {
+                copying = false;
                 return true;
             }
             long local = nodes.getNodeActivationSequence();
-            if (local <= endedReplicaSequence.get()) {
+            ReplicationManager running = activation.getReplicationManager();
+            boolean copyingNow = running != null && running != cutShort.get() && running.isSynchronizing();
+            long toExceed = replicas.toExceed(copyingNow);
+            if (local <= toExceed) {
                 raiseUnlessReplicating(activation, manager, nodes);
-                return false;
+                copying = copyingNow;
+                return refuse("activation sequence " + local + " not above " + toExceed + ", a backup's"
+                        + (running != null ? ", a replication running" + (running == cutShort.get() ? " (the one cut short)" : copyingNow ? " (still copying)" : "") : ""));
             }
             if (sequenceVersion < 0 || sequenceValue != local) {
                 find(zk, id);
             }
             if (leasePath == null || sequenceValue != local) {
                 sequenceVersion = -1;
-                return false;
+                return refuse(leasePath == null ? "its ZooKeeper session owns no lease of the lock"
+                        : "ZooKeeper's activation sequence " + sequenceValue + " is not its own " + local);
             }
             zk.transaction().forOperations(
                     zk.transactionOp().check().withVersion(leaseVersion).forPath(leasePath),
@@ -87,8 +101,46 @@ final class LeadershipProof implements Fence.Proof {
         } catch (Exception e) {
             LOG.debug("{}: no proof yet: {}", server, e.toString());
             sequenceVersion = -1;
-            return false;
+            return refuse(e.toString());
         }
+    }
+
+    /**
+     * Raises the activation sequence of an active broker that no backup replicates any more while it is not above the
+     * last replica's, as Artemis does when a replication's connection closes. Artemis does not when it drops a
+     * replication otherwise, and the replica, still holding a copy it believes in sync, then waits for ever for the lock
+     * as an in-sync primary (seen in a chaos run: its group never healed); with the raise it finds its copy stale and
+     * copies afresh. Called periodically by the node; a no-op while a replication runs or the sequence is above.
+     */
+    @Override
+    public void maintain() {
+        try {
+            if (server.isActive() && server.getActivation() instanceof ReplicationPrimaryActivation activation
+                    && activation.getDistributedManager() instanceof CuratorDistributedLockManager manager && activation.getReplicationManager() == null
+                    && server.getNodeManager().getNodeActivationSequence() <= replicas.toExceed(false)) {
+                raiseUnlessReplicating(activation, manager, server.getNodeManager());
+            }
+        } catch (Exception e) {
+            LOG.warn("{}: could not raise the activation sequence after its backup left: {}", server, e.toString());
+        }
+    }
+
+    @Override
+    public String why() {
+        return why;
+    }
+
+    @Override
+    public boolean waitsForACopy() {
+        return copying;
+    }
+
+    private boolean refuse(String reason) {
+        if (!reason.startsWith("activation sequence")) {
+            copying = false;
+        }
+        why = reason;
+        return false;
     }
 
     /**

@@ -71,4 +71,60 @@ class FenceBarrierTest {
         Waits.until(Duration.ofSeconds(10), "both answers after a proof", () -> answered.size() == 2);
         assertEquals(List.of("first", "second"), answered);
     }
+
+    @Test
+    void aCompletionHeldIsMeasuredFromItsArrivalAndTheProofSaysWhyItFails() {
+        Fence fence = new Fence("test", () -> false);
+        fence.proveWith(new Fence.Proof() {
+            @Override
+            public boolean prove() {
+                return false;
+            }
+
+            @Override
+            public String why() {
+                return "no lease";
+            }
+        });
+        assertEquals(0, fence.heldFor(System.nanoTime()), "held before anything arrived");
+        IOCallback original = fence.gate(recorder("original"), true, fence.epoch(), false);
+        IOCallback duplicate = fence.gate(recorder("duplicate"), true, fence.epoch(), true);
+        long before = System.nanoTime();
+        duplicate.done();
+        original.done();
+        long later = System.nanoTime() + 7_000_000_000L;
+        long held = fence.heldFor(later);
+        org.junit.jupiter.api.Assertions.assertTrue(held >= 7_000_000_000L && held <= later - before, "held for " + held + " ns");
+        assertEquals("1 waiting for a proof (no lease), 1 answers to duplicates waiting for earlier completions, 2 completions unsettled", fence.holding());
+        org.junit.jupiter.api.Assertions.assertFalse(fence.waitsForACopy(), "a proof refused for want of a lease waits for no copy");
+        fence.fail("stopping");
+        assertEquals(0, fence.heldFor(later), "held after the broker failed them");
+        fence.proveWith(new Fence.Proof() {
+            @Override
+            public boolean prove() {
+                return false;
+            }
+
+            @Override
+            public boolean waitsForACopy() {
+                return true;
+            }
+        });
+        org.junit.jupiter.api.Assertions.assertTrue(fence.waitsForACopy(), "the node would restart a broker whose backup is still copying");
+    }
+
+    @Test
+    void whatAnEarlierActivationLeftWaitingFailsAndHoldsNothingOfTheNext() {
+        Fence fence = new Fence("test", () -> false);
+        fence.proveWith(() -> false);
+        IOCallback earlier = fence.gate(recorder("earlier"), true, fence.epoch(), false);
+        earlier.done();
+        assertEquals(List.of(), answered, "answered without a proof");
+        // the broker restarts (a failed-back backup) without the stop having failed it
+        fence.passive();
+        assertEquals(List.of("earlier failed"), answered, "an earlier activation's completion was left waiting");
+        fence.gate(recorder("passive"), false, fence.epoch(), false).done();
+        assertEquals(List.of("earlier failed", "passive"), answered, "a completion of the passive broker waited");
+        assertEquals(0, fence.heldFor(System.nanoTime()));
+    }
 }
