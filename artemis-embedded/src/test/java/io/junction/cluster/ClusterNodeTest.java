@@ -54,7 +54,7 @@ class ClusterNodeTest {
                 nodes.add(ClusterNode.start(config(id, String.join(",", entries))));
             }
             // a ZooKeeper request never answered would otherwise wait for ever (docs/ha.md, Decisions)
-            org.junit.jupiter.api.Assertions.assertEquals(String.valueOf(GroupSettings.ZOOKEEPER_REQUEST_TIMEOUT.toMillis()),
+            assertEquals(String.valueOf(GroupSettings.ZOOKEEPER_REQUEST_TIMEOUT.toMillis()),
                     System.getProperty(org.apache.zookeeper.client.ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT), "ZooKeeper requests unbounded");
             for (ClusterNode node : nodes) {
                 Waits.until(Duration.ofSeconds(90), "primary of node " + node.layout().self() + " active", () -> node.primary().map(b -> b.isActive()).orElse(false));

@@ -1,6 +1,7 @@
 package io.junction.cli;
 
 import io.junction.client.ReliableSender;
+import io.junction.cluster.BrokerAttributes;
 import io.junction.cluster.ClusterLayout;
 import io.junction.node.AdminCredentials;
 import io.junction.testing.Waits;
@@ -11,15 +12,25 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientRequestor;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.api.core.management.ManagementHelper;
+import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 /**
@@ -266,27 +277,22 @@ final class ClusterLoad {
      * messages the drain found, so that a run can tell a message stranded on a group from one that is gone.
      */
     static List<String> drainStranded(ClusterLayout layout, AdminCredentials admin, Map<String, Consumer> queues) {
-        List<String> report = new java.util.ArrayList<>();
+        List<String> report = new ArrayList<>();
         for (String broker : layout.brokerUrls()) {
-            String url = layout.clientUrl(broker, io.junction.cluster.BrokerAttributes.QUERY);
+            String url = layout.clientUrl(broker, BrokerAttributes.QUERY);
             try {
-                Object active = io.junction.cluster.BrokerAttributes.read(url, admin.user(), admin.password(), "active").get("active");
+                Object active = BrokerAttributes.read(url, admin.user(), admin.password(), "active").get("active");
                 if (!Boolean.TRUE.equals(active)) {
                     continue;
                 }
                 StringBuilder line = new StringBuilder(broker).append(" held");
-                try (org.apache.activemq.artemis.api.core.client.ServerLocator locator =
-                             org.apache.activemq.artemis.api.core.client.ActiveMQClient.createServerLocator(url);
-                        org.apache.activemq.artemis.api.core.client.ClientSessionFactory sf = locator.createSessionFactory();
-                        org.apache.activemq.artemis.api.core.client.ClientSession session =
-                                sf.createSession(admin.user(), admin.password(), false, true, true, false, 1);
-                        org.apache.activemq.artemis.api.core.client.ClientRequestor requestor =
-                                new org.apache.activemq.artemis.api.core.client.ClientRequestor(session, "activemq.management")) {
+                try (ServerLocator locator = ActiveMQClient.createServerLocator(url);
+                        ClientSessionFactory sf = locator.createSessionFactory();
+                        ClientSession session = sf.createSession(admin.user(), admin.password(), false, true, true, false, 1);
+                        ClientRequestor requestor = new ClientRequestor(session, "activemq.management")) {
                     session.start();
-                    for (Object name : (Object[]) attribute(session, requestor, org.apache.activemq.artemis.api.core.management.ResourceNames.BROKER,
-                            "queueNames")) {
-                        Object count = attribute(session, requestor, org.apache.activemq.artemis.api.core.management.ResourceNames.QUEUE + name,
-                                "messageCount");
+                    for (Object name : (Object[]) attribute(session, requestor, ResourceNames.BROKER, "queueNames")) {
+                        Object count = attribute(session, requestor, ResourceNames.QUEUE + name, "messageCount");
                         if (count instanceof Number n && n.longValue() > 0) {
                             line.append(' ').append(name).append('=').append(n);
                         }
@@ -314,15 +320,14 @@ final class ClusterLoad {
         return report;
     }
 
-    private static Object attribute(org.apache.activemq.artemis.api.core.client.ClientSession session,
-            org.apache.activemq.artemis.api.core.client.ClientRequestor requestor, String resource, String name) throws Exception {
-        org.apache.activemq.artemis.api.core.client.ClientMessage request = session.createMessage(false);
-        org.apache.activemq.artemis.api.core.management.ManagementHelper.putAttribute(request, resource, name);
-        org.apache.activemq.artemis.api.core.client.ClientMessage reply = requestor.request(request, 5_000);
-        if (reply == null || !org.apache.activemq.artemis.api.core.management.ManagementHelper.hasOperationSucceeded(reply)) {
-            throw new java.io.IOException("no management reply for " + resource + " " + name);
+    private static Object attribute(ClientSession session, ClientRequestor requestor, String resource, String name) throws Exception {
+        ClientMessage request = session.createMessage(false);
+        ManagementHelper.putAttribute(request, resource, name);
+        ClientMessage reply = requestor.request(request, 5_000);
+        if (reply == null || !ManagementHelper.hasOperationSucceeded(reply)) {
+            throw new IOException("no management reply for " + resource + " " + name);
         }
-        return org.apache.activemq.artemis.api.core.management.ManagementHelper.getResult(reply);
+        return ManagementHelper.getResult(reply);
     }
 
     /** The longest time, in seconds, between two consecutive acknowledgements of {@code acknowledged} (start, end nanos). */

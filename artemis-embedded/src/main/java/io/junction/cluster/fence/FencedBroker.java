@@ -1,25 +1,21 @@
 package io.junction.cluster.fence;
 
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.activemq.artemis.api.core.Interceptor;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.StorageManager;
-import org.apache.activemq.artemis.core.protocol.core.Packet;
-import org.apache.activemq.artemis.core.protocol.core.impl.PacketImpl;
 import org.apache.activemq.artemis.core.server.ActivateCallback;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 import org.apache.activemq.artemis.core.server.impl.ReplicationPrimaryActivation;
 import org.apache.activemq.artemis.core.server.impl.ServiceRegistryImpl;
-import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 
 /**
  * An embedded broker of a replication group whose clients are acknowledged only through its {@link Fence}: every
  * protocol's sessions get their operation contexts from the server, which here makes them {@link FencedContext}s.
- * The broker also notes the activation sequence at which each backup registers, so that nothing is acknowledged alone
- * before the sequence has been raised above it.
+ * Its storage counts every replication it begins, so that once none runs nothing is acknowledged alone
+ * before the activation sequence has been raised after it.
  */
 public final class FencedBroker extends EmbeddedActiveMQ {
     private Fence fence;
@@ -42,19 +38,12 @@ public final class FencedBroker extends EmbeddedActiveMQ {
             return storage != null && storage.isReplicated();
         });
         server.fence = made;
+        // every replication that begins is counted by the storage, so that once it ends the sequence is raised
+        server.replicas = replicaSequences;
         // the replication, if any, whose completions Artemis cut short: its copy can no longer stand for the proof
         AtomicReference<Object> cutShort = new AtomicReference<>();
         made.onReplicaLost(() -> cutShort.set(server.getActivation() instanceof ReplicationPrimaryActivation primary
                 ? primary.getReplicationManager() : null));
-        // a backup that registers may hold a copy current at the sequence the broker has now, however its replication
-        // ends: Artemis raises the sequence when a replication's connection closes, but not when it drops one whose
-        // start failed, and a late listener of an earlier replication's connection was seen dropping the next one
-        services.addIncomingInterceptor((Interceptor) (Packet packet, RemotingConnection connection) -> {
-            if (packet.getType() == PacketImpl.BACKUP_REGISTRATION) {
-                replicaSequences.registered(server.getNodeManager().getNodeActivationSequence());
-            }
-            return true;
-        });
         server.registerActivateCallback(new ActivateCallback() {
             @Override
             public void preActivate() {
@@ -78,6 +67,7 @@ public final class FencedBroker extends EmbeddedActiveMQ {
 
     private static final class Server extends ActiveMQServerImpl {
         private Fence fence;
+        private ReplicaSequences replicas;
 
         Server(Configuration configuration, ActiveMQSecurityManager security, ServiceRegistryImpl services) {
             super(configuration, null, security, null, services);
@@ -94,7 +84,7 @@ public final class FencedBroker extends EmbeddedActiveMQ {
             if (!c.isPersistenceEnabled() || c.isUsingDatabasePersistence()) {
                 return super.createStorageManager();
             }
-            FencedStorage storage = new FencedStorage(c, this, fence);
+            FencedStorage storage = new FencedStorage(c, this, fence, replicas);
             getCriticalAnalyzer().add(storage);
             return storage;
         }

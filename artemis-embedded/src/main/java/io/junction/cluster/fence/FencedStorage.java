@@ -1,9 +1,11 @@
 package io.junction.cluster.fence;
 
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.paging.PagingManager;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.impl.journal.JournalStorageManager;
 import org.apache.activemq.artemis.core.persistence.impl.journal.OperationContextImpl;
+import org.apache.activemq.artemis.core.replication.ReplicationManager;
 import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 
 /**
@@ -13,11 +15,25 @@ import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
  */
 final class FencedStorage extends JournalStorageManager {
     private final Fence fence;
+    private final ReplicaSequences replicas;
 
-    FencedStorage(Configuration config, ActiveMQServerImpl server, Fence fence) {
+    FencedStorage(Configuration config, ActiveMQServerImpl server, Fence fence, ReplicaSequences replicas) {
         super(config, server.getCriticalAnalyzer(), server.getExecutorFactory(), server.getScheduledPool(), server.getIOExecutorFactory(),
                 server.getIoCriticalErrorListener());
         this.fence = fence;
+        this.replicas = replicas;
+    }
+
+    /**
+     * A replication begins: from now on its backup may hold a copy current at the broker's sequence, however the
+     * replication ends. Counted here, after Artemis made the replication its current one, so that a raise made while
+     * none is current covers every replication counted before it.
+     */
+    @Override
+    public void startReplication(ReplicationManager replicationManager, PagingManager pagingManager, String nodeID, boolean autoFailBack,
+            long initialReplicationSyncTimeout) throws Exception {
+        replicas.registered();
+        super.startReplication(replicationManager, pagingManager, nodeID, autoFailBack, initialReplicationSyncTimeout);
     }
 
     @Override

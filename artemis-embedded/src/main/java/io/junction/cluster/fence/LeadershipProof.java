@@ -75,14 +75,15 @@ final class LeadershipProof implements Fence.Proof {
                 return true;
             }
             long local = nodes.getNodeActivationSequence();
-            ReplicationManager running = activation.getReplicationManager();
-            boolean copyingNow = running != null && running != cutShort.get() && running.isSynchronizing();
-            long toExceed = replicas.toExceed(copyingNow);
-            if (local <= toExceed) {
-                raiseUnlessReplicating(activation, manager, nodes);
-                copying = copyingNow;
-                return refuse("activation sequence " + local + " not above " + toExceed + ", a backup's"
-                        + (running != null ? ", a replication running" + (running == cutShort.get() ? " (the one cut short)" : copyingNow ? " (still copying)" : "") : ""));
+            if (replicas.pending()) {
+                // a backup registered since the last raise made after a replication ended: raise now if none runs
+                // (then prove again), or wait for the running one's copy, which proves everything due once done
+                ReplicationManager running = activation.getReplicationManager();
+                boolean raised = running == null && raiseUnlessReplicating(activation, manager, nodes);
+                copying = running != null && running != cutShort.get() && running.isSynchronizing();
+                return refuse(raised ? "raised the activation sequence, proving again"
+                        : "a replication began since the activation sequence (" + local + ") was last raised after one"
+                        + (running != null ? ", a replication running" + (running == cutShort.get() ? " (the one cut short)" : copying ? " (still copying)" : "") : ""));
             }
             if (sequenceVersion < 0 || sequenceValue != local) {
                 find(zk, id);
@@ -115,9 +116,8 @@ final class LeadershipProof implements Fence.Proof {
     @Override
     public void maintain() {
         try {
-            if (server.isActive() && server.getActivation() instanceof ReplicationPrimaryActivation activation
-                    && activation.getDistributedManager() instanceof CuratorDistributedLockManager manager && activation.getReplicationManager() == null
-                    && server.getNodeManager().getNodeActivationSequence() <= replicas.toExceed(false)) {
+            if (replicas.pending() && server.isActive() && server.getActivation() instanceof ReplicationPrimaryActivation activation
+                    && activation.getDistributedManager() instanceof CuratorDistributedLockManager manager && activation.getReplicationManager() == null) {
                 raiseUnlessReplicating(activation, manager, server.getNodeManager());
             }
         } catch (Exception e) {
@@ -173,13 +173,20 @@ final class LeadershipProof implements Fence.Proof {
         sequenceVersion = stat.getVersion();
     }
 
-    private void raiseUnlessReplicating(ReplicationPrimaryActivation activation, CuratorDistributedLockManager manager, NodeManager nodes) throws Exception {
+    /**
+     * Raises the sequence, as Artemis does, under the activation's replication lock, unless a replication runs (or the
+     * broker is no longer active); true if it did. Covers the registrations counted before it began.
+     */
+    private boolean raiseUnlessReplicating(ReplicationPrimaryActivation activation, CuratorDistributedLockManager manager, NodeManager nodes) throws Exception {
         synchronized (replicationLock(activation)) {
+            long covering = replicas.count();
             if (activation.getReplicationManager() != null || !server.isActive()) {
-                return;
+                return false;
             }
             LOG.info("{}: raising the activation sequence after its backup left, before acknowledging alone", server);
             ActivationSequenceStateMachine.ensureSequentialAccessToNodeData(server.toString(), nodes, manager, LOG);
+            replicas.raised(covering);
+            return true;
         }
     }
 

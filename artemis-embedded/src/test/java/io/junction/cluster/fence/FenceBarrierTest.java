@@ -1,6 +1,8 @@
 package io.junction.cluster.fence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.testing.Waits;
 import java.time.Duration;
@@ -94,9 +96,9 @@ class FenceBarrierTest {
         original.done();
         long later = System.nanoTime() + 7_000_000_000L;
         long held = fence.heldFor(later);
-        org.junit.jupiter.api.Assertions.assertTrue(held >= 7_000_000_000L && held <= later - before, "held for " + held + " ns");
+        assertTrue(held >= 7_000_000_000L && held <= later - before, "held for " + held + " ns");
         assertEquals("1 waiting for a proof (no lease), 1 answers to duplicates waiting for earlier completions, 2 completions unsettled", fence.holding());
-        org.junit.jupiter.api.Assertions.assertFalse(fence.waitsForACopy(), "a proof refused for want of a lease waits for no copy");
+        assertFalse(fence.waitsForACopy(), "a proof refused for want of a lease waits for no copy");
         fence.fail("stopping");
         assertEquals(0, fence.heldFor(later), "held after the broker failed them");
         fence.proveWith(new Fence.Proof() {
@@ -110,7 +112,7 @@ class FenceBarrierTest {
                 return true;
             }
         });
-        org.junit.jupiter.api.Assertions.assertTrue(fence.waitsForACopy(), "the node would restart a broker whose backup is still copying");
+        assertTrue(fence.waitsForACopy(), "the node would restart a broker whose backup is still copying");
     }
 
     @Test

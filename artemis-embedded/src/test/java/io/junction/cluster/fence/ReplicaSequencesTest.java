@@ -1,22 +1,25 @@
 package io.junction.cluster.fence;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The sequence an active broker must be above before it acknowledges alone, as backups register. */
+/** Which registered backups a raise of the activation sequence has made stale. */
 class ReplicaSequencesTest {
     @Test
-    void everyRegisteredBackupCountsExceptTheLastWhileItIsStillCopying() {
+    void aRaiseCoversTheRegistrationsBeforeItBeganAndNotOneDuringIt() {
         ReplicaSequences replicas = new ReplicaSequences();
-        assertEquals(-1, replicas.toExceed(false), "no backup ever registered");
-        replicas.registered(3);
-        assertEquals(3, replicas.toExceed(false), "a backup that registered at 3 may hold a copy current at 3");
-        assertEquals(-1, replicas.toExceed(true), "a copy still running holds what waits once it ends");
-        replicas.registered(4);
-        assertEquals(4, replicas.toExceed(false));
-        assertEquals(3, replicas.toExceed(true), "the backup before the one copying still counts");
-        replicas.registered(4);
-        assertEquals(4, replicas.toExceed(true), "a second registration at 4 leaves the first one's copy counted");
+        assertFalse(replicas.pending(), "no backup ever registered");
+        replicas.registered();
+        assertTrue(replicas.pending(), "a backup that registered may hold a copy current at the broker's sequence");
+        long before = replicas.count();
+        replicas.registered(); // a backup registers while the raise runs: its copy may begin after the raise
+        replicas.raised(before);
+        assertTrue(replicas.pending(), "the raise made stale a backup that registered during it");
+        replicas.raised(replicas.count());
+        assertFalse(replicas.pending());
+        replicas.raised(before);
+        assertFalse(replicas.pending(), "an older raise finishing late uncovered a registration");
     }
 }
