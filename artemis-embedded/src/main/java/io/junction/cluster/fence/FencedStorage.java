@@ -32,7 +32,7 @@ final class FencedStorage extends JournalStorageManager {
     @Override
     public void startReplication(ReplicationManager replicationManager, PagingManager pagingManager, String nodeID, boolean autoFailBack,
             long initialReplicationSyncTimeout) throws Exception {
-        replicas.registered();
+        replicas.began(replicationManager::isStarted);
         super.startReplication(replicationManager, pagingManager, nodeID, autoFailBack, initialReplicationSyncTimeout);
     }
 

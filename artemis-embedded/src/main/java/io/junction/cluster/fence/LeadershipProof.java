@@ -76,7 +76,7 @@ final class LeadershipProof implements Fence.Proof {
             }
             long local = nodes.getNodeActivationSequence();
             if (replicas.pending()) {
-                // a backup registered since the last raise made after a replication ended: raise now if none runs
+                // a replication began that no raise made after it stopped covers: raise now if none is current
                 // (then prove again), or wait for the running one's copy, which proves everything due once done
                 ReplicationManager running = activation.getReplicationManager();
                 boolean raised = running == null && raiseUnlessReplicating(activation, manager, nodes);
@@ -179,8 +179,9 @@ final class LeadershipProof implements Fence.Proof {
      */
     private boolean raiseUnlessReplicating(ReplicationPrimaryActivation activation, CuratorDistributedLockManager manager, NodeManager nodes) throws Exception {
         synchronized (replicationLock(activation)) {
-            long covering = replicas.count();
-            if (activation.getReplicationManager() != null || !server.isActive()) {
+            java.util.List<java.util.function.BooleanSupplier> covering = replicas.stopped();
+            // a raise before a dropped replication still copying stops would not make its copy stale
+            if (covering.isEmpty() || activation.getReplicationManager() != null || !server.isActive()) {
                 return false;
             }
             LOG.info("{}: raising the activation sequence after its backup left, before acknowledging alone", server);

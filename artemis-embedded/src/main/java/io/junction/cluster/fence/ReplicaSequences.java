@@ -1,36 +1,39 @@
 package io.junction.cluster.fence;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
 /**
  * The replications a broker began that no raise of its activation sequence has yet made stale. A backup that was
- * replicated may hold a copy current at the sequence the broker had meanwhile, and would later be taken for in sync
- * there. So once no replication runs, the broker acknowledges nothing alone before it has raised the sequence after
- * every replication so far. Artemis raises it when a replication's connection closes, but not when it drops a
- * replication whose start failed, nor when a late close listener of an earlier replication's connection tears down
- * the next one (its failback "interrupted"). A raise made while no replication is current (under the activation's
- * replication lock) covers the replications counted before it: each began after Artemis made it current, so each
- * has ended.
+ * replicated may hold a copy current at the sequence the broker had while it copied, and would later be taken for in
+ * sync there. So once no replication is current, the broker acknowledges nothing alone before it has raised the
+ * sequence after every replication so far has stopped. Artemis raises it when a replication's connection closes, but
+ * not when it drops a replication whose start failed, nor when a late close listener of an earlier replication's
+ * connection tears down the next one (its failback "interrupted"); such a dropped replication may even go on copying
+ * in its own thread and finish at a sequence raised meanwhile. A raise covers only the replications that had stopped
+ * when it began.
  */
 final class ReplicaSequences {
-    private long registrations;
-    private long covered;
+    private final List<BooleanSupplier> uncovered = new ArrayList<>();
 
-    /** A replication begins. */
-    synchronized void registered() {
-        registrations++;
+    /** A replication begins; {@code running} says whether it still runs. */
+    synchronized void began(BooleanSupplier running) {
+        uncovered.add(running);
     }
 
-    /** The replications so far: what a raise that begins now, with none current, will cover. */
-    synchronized long count() {
-        return registrations;
+    /** The replications that have stopped: what a raise that begins now will cover. */
+    synchronized List<BooleanSupplier> stopped() {
+        return uncovered.stream().filter(r -> !r.getAsBoolean()).toList();
     }
 
-    /** A raise begun when {@code count} replications had been counted, with none current, has succeeded. */
-    synchronized void raised(long count) {
-        covered = Math.max(covered, count);
+    /** A raise begun after {@code covered} had stopped has succeeded. */
+    synchronized void raised(List<BooleanSupplier> covered) {
+        uncovered.removeAll(covered);
     }
 
-    /** Whether some replication began that no raise has made stale since. */
+    /** Whether some replication began that no raise made after it stopped has made stale. */
     synchronized boolean pending() {
-        return registrations > covered;
+        return !uncovered.isEmpty();
     }
 }
