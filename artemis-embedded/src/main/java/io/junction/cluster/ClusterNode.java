@@ -54,6 +54,8 @@ public final class ClusterNode implements AutoCloseable {
     private static final Duration UNPROTECTED_GRACE = Duration.ofSeconds(10);
     private static final Duration RESTART_BACKOFF = Duration.ofSeconds(2);
     private static final Duration RESTART_GRACE = Duration.ofSeconds(10);
+    /** How long a broker reported stopped may have parts still running before they count as left over ({@link BrokerLeftovers}). */
+    private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(1);
     private static final Duration STRANDED_GRACE = Duration.ofSeconds(15);
     private static final Duration STALL_GRACE = Duration.ofSeconds(45);
     private static final Duration STALE_REPLICA_GRACE = Duration.ofSeconds(20);
@@ -220,6 +222,16 @@ public final class ClusterNode implements AutoCloseable {
         // Artemis stops and starts a broker itself on failback and after some failures; only one that stays stopped
         // is the node's to start, or two instances would fight over one journal and port
         slot.stoppedSince.compareAndSet(0, now);
+        List<String> leftovers = BrokerLeftovers.running(server);
+        if (!leftovers.isEmpty()) {
+            // Artemis restarting it would have left STOPPED at once; stopped for a second with parts running, it is not
+            if (now - slot.stoppedSince.get() >= LEFTOVER_GRACE.toNanos() && server.getState() == ActiveMQServer.SERVER_STATE.STOPPED) {
+                LOG.error("Node {}: {} broker reports stopped but its {} still ran (its stop raced with its activation); stopping them",
+                        layout.self(), slot.name, String.join(", ", BrokerLeftovers.stop(server)));
+                slot.stoppedSince.set(now);
+            }
+            return;
+        }
         if (now - slot.stoppedSince.get() >= RESTART_GRACE.toNanos()) {
             rebuild(slot, "stopped (ZooKeeper unavailable or its peer refused it); starting it again", false);
         }
@@ -333,6 +345,13 @@ public final class ClusterNode implements AutoCloseable {
                 if (stopFirst) {
                     slot.current.get().stop();
                 }
+                slot.server().filter(old -> old.getState() == ActiveMQServer.SERVER_STATE.STOPPED).ifPresent(old -> {
+                    List<String> leftovers = BrokerLeftovers.stop(old);
+                    if (!leftovers.isEmpty()) {
+                        LOG.error("Node {}: {} broker's {} still ran after it stopped; stopped them", layout.self(), slot.name,
+                                String.join(", ", leftovers));
+                    }
+                });
                 // a stopped Artemis server cannot always be started again (its node manager is gone): build a new one.
                 // close() stops whatever the slot holds; a broker built after it began is never started, and one it
                 // could not see yet (start() waits for ZooKeeper, so it runs outside the lock) is stopped here

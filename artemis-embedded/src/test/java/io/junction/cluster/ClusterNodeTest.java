@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.client.ClientUrls;
+import io.junction.client.ManagementClient;
 import io.junction.client.ReliableSender;
 import io.junction.config.Config;
 import io.junction.config.ConfigException;
@@ -138,17 +139,9 @@ class ClusterNodeTest {
     private static String manage(String url, String operation, Object... args) throws Exception {
         try (Connection c = new ActiveMQConnectionFactory(url, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
             c.start();
-            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            jakarta.jms.TemporaryQueue replies = session.createTemporaryQueue();
-            jakarta.jms.Message request = session.createMessage();
-            request.setJMSReplyTo(replies);
-            org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.putOperationInvocation(request, TenantBrokers.RESOURCE, operation, args);
-            session.createProducer(session.createQueue("activemq.management")).send(request);
-            jakarta.jms.Message reply = session.createConsumer(replies).receive(15_000);
-            assertNotNull(reply, operation + " not answered");
-            Object result = org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.getResult(reply, String.class);
-            assertTrue(org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.hasOperationSucceeded(reply), operation + ": " + result);
-            return (String) result;
+            try (ManagementClient management = new ManagementClient(c, java.time.Duration.ofSeconds(15))) {
+                return management.text(TenantBrokers.RESOURCE, operation, args);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.junction.cluster;
 
+import io.junction.client.BusConnection;
 import io.junction.client.ReliableSender;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -43,16 +44,16 @@ final class GroupClients {
         return lost;
     }
 
-    /** The Artemis JMS client over CORE with {@link ReliableSender}: blocking durable sends, retried through failover. */
+    /**
+     * The Artemis JMS client over CORE through Junction's {@link BusConnection} and {@link ReliableSender}: blocking
+     * durable sends (the default for a JMS producer), retried through failover, leaving a broker that stops answering.
+     */
     static void produceCore(String url, String queue, java.util.Map<String, Long> acknowledged, AtomicBoolean stop) {
-        try (Connection c = new ActiveMQConnectionFactory(url, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
-            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer p = session.createProducer(session.createQueue(queue));
-            p.setDeliveryMode(DeliveryMode.PERSISTENT);
-            ReliableSender sender = new ReliableSender(p, Duration.ofSeconds(60));
+        try (BusConnection bus = BusConnection.open(url, AppUser.NAME, AppUser.PASSWORD, Duration.ofSeconds(5))) {
+            ReliableSender sender = new ReliableSender(bus, bus.session().createQueue(queue), Duration.ofSeconds(60));
             for (int i = 0; i < 1_000_000 && !stop.get(); i++) {
                 String seq = "c" + i;
-                sender.send(session.createTextMessage(seq));
+                sender.send(bus.session().createTextMessage(seq));
                 acknowledged.put(seq, System.nanoTime());
             }
         } catch (JMSException e) {

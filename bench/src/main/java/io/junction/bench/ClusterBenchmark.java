@@ -97,17 +97,18 @@ public final class ClusterBenchmark {
                     + "acknowledgement of the first send begun after it; recovery is `junction cluster up` restarting the node "
                     + "until every group is back on its primary and replicated.");
             System.out.println();
-            System.out.println("| kill | node | failover s | retried sends | recovery s |");
-            System.out.println("|---:|---:|---:|---:|---:|");
+            System.out.println("| kill | node | ZooKeeper leader before | failover s | retried sends | recovery s |");
+            System.out.println("|---:|---:|---:|---:|---:|---:|");
             List<Double> failovers = new ArrayList<>();
             for (int k = 1; k <= kills; k++) {
                 int node = (k - 1) % 3 + 1;
+                String leader = zooKeeperLeader(launcher, cluster);
                 Kill result = kill(cluster, node, admin);
                 long restart = System.nanoTime();
                 cli(launcher, "cluster", "up", "--data", cluster.toString());
                 double recovery = (System.nanoTime() - restart) / 1e9;
                 failovers.add(result.failoverSeconds);
-                System.out.printf("| %d | %d | %.2f | %d | %.1f |%n", k, node, result.failoverSeconds, result.retries, recovery);
+                System.out.printf("| %d | %d | %s | %.2f | %d | %.1f |%n", k, node, leader, result.failoverSeconds, result.retries, recovery);
                 System.out.flush();
             }
             Collections.sort(failovers);
@@ -252,6 +253,15 @@ public final class ClusterBenchmark {
         // without useTopologyForLoadBalancing=false an HA factory spreads its connections over every group
         return ClientUrls.cluster(List.of("tcp://127.0.0.1:" + (BASE_PORT + 10 * group), "tcp://127.0.0.1:" + (BASE_PORT + 10 * next + 1)))
                 + "&useTopologyForLoadBalancing=false";
+    }
+
+    /** The node whose ZooKeeper member leads, as `junction cluster status` reports it, or "?" when none does. */
+    private static String zooKeeperLeader(Path launcher, Path cluster) throws Exception {
+        Process p = new ProcessBuilder(launcher.toString(), "cluster", "status", "--data", cluster.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("node (\\d+) leader").matcher(out);
+        return m.find() ? m.group(1) : "?";
     }
 
     private static void cli(Path launcher, String... args) throws Exception {

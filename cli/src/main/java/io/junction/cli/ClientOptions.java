@@ -60,7 +60,7 @@ final class ClientOptions {
 
     /** Parameters that make a URL follow a cluster; a URL for one broker of it leaves them out. */
     private static final java.util.Set<String> CLUSTER_PARAMETERS = java.util.Set.of("name", "ha", "reconnectAttempts", "retryInterval",
-            "retryIntervalMultiplier", "clientFailureCheckPeriod", "connectionTTL", "callTimeout", "useTopologyForLoadBalancing");
+            "retryIntervalMultiplier", "clientFailureCheckPeriod", "connectionTTL", "callTimeout", "callFailoverTimeout", "useTopologyForLoadBalancing");
 
     /**
      * Each broker a URL lists, as a URL of its own with the parameters that apply to it (TLS, say) but none that make

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.junction.client.ManagementClient;
 import io.junction.node.RunningNode;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -155,15 +156,13 @@ class TenantIsolationTest {
     private static boolean manage(ConnectionFactory cf, String resource, String operation) throws Exception {
         try (Connection c = cf.createConnection()) {
             c.start();
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            jakarta.jms.TemporaryQueue replies = s.createTemporaryQueue();
-            Message request = s.createMessage();
-            request.setJMSReplyTo(replies);
-            org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.putOperationInvocation(request, resource, operation);
-            s.createProducer(s.createQueue("activemq.management")).send(request);
-            Message reply = s.createConsumer(replies).receive(10_000);
-            assertNotNull(reply, "no answer to " + operation);
-            return org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.hasOperationSucceeded(reply);
+            try (ManagementClient management = new ManagementClient(c, java.time.Duration.ofSeconds(10))) {
+                management.invoke(resource, operation);
+                return true;
+            } catch (ManagementClient.Refused e) {
+                assertTrue(e.answered(), "no answer to " + operation);
+                return false;
+            }
         }
     }
 

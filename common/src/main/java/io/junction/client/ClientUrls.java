@@ -16,7 +16,7 @@ import java.util.Locale;
 public final class ClientUrls {
     /** Failure detection and retry settings, chosen to be well inside the lock manager's session. */
     static final String HA_PARAMETERS = "ha=true&reconnectAttempts=-1&retryInterval=100&retryIntervalMultiplier=1"
-            + "&clientFailureCheckPeriod=1000&connectionTTL=3000&callTimeout=5000";
+            + "&clientFailureCheckPeriod=1000&connectionTTL=3000&callTimeout=5000&callFailoverTimeout=5000";
 
     private ClientUrls() {
     }
@@ -48,6 +48,31 @@ public final class ClientUrls {
         }
         String host = address.substring(0, colon).replaceAll("[^A-Za-z0-9]", "-").toLowerCase(Locale.ROOT);
         return "junction-" + host + "-" + address.substring(colon + 1);
+    }
+
+    /**
+     * {@code url} with its brokers in a new order: the one at {@code first} (a {@code host:port}, or null) first, the
+     * one at {@code last} last, the others as they were; and the brokers then tried in that order rather than from a
+     * random one ({@link InOrderPolicy}). A URL of one broker, or without them, comes back as it was.
+     */
+    public static String preferring(String url, String first, String last) {
+        if (!url.startsWith("(") || url.indexOf(')') < 0) {
+            return url;
+        }
+        int close = url.indexOf(')');
+        List<String> brokers = new java.util.ArrayList<>(List.of(url.substring(1, close).split(",")));
+        java.util.Comparator<String> order = java.util.Comparator.comparingInt(
+                b -> hostPort(b).equals(first) ? 0 : hostPort(b).equals(last) ? 2 : 1);
+        brokers.sort(order);
+        String query = url.substring(close + 1).replaceAll("[?&]connectionLoadBalancingPolicyClassName=[^&]*", "")
+                .replaceFirst("^&", "?");
+        String policy = "connectionLoadBalancingPolicyClassName=" + InOrderPolicy.class.getName();
+        return "(" + String.join(",", brokers) + ")" + (query.startsWith("?") ? query + "&" : "?") + policy;
+    }
+
+    /** {@code host:port} of a {@code tcp://host:port?...} URL. */
+    static String hostPort(String url) {
+        return url.trim().replaceFirst("^[a-z]+://", "").split("\\?", 2)[0];
     }
 
     /** {@code url} with the value of every {@code ...Password} parameter replaced by {@code ***}, for output and logs. */

@@ -1,5 +1,6 @@
 package io.junction.client;
 
+import jakarta.jms.Destination;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
@@ -13,17 +14,33 @@ import java.util.UUID;
  * Sends through a producer so that a failover cannot lose or double a message: each message carries a
  * duplicate-detection id (Artemis's {@code _AMQ_DUPL_ID}), and a send that fails is retried with the same id until
  * the broker acknowledges it or the deadline passes. The broker drops a retry whose first attempt was stored.
+ *
+ * <p>Given a {@link BusConnection}, it waits out a failover between attempts and leaves a broker that stopped
+ * answering ({@link BusConnection#recover}); given a bare producer, it retries on that producer's connection, which
+ * stays with a frozen broker until it thaws.
  */
 public final class ReliableSender {
     /** The property Artemis reads for duplicate detection, on every protocol. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
     private final MessageProducer producer;
+    private final BusConnection bus;
+    private final Destination destination;
     private final Duration deadline;
     private long retries;
 
     public ReliableSender(MessageProducer producer, Duration deadline) {
         this.producer = producer;
+        this.bus = null;
+        this.destination = null;
+        this.deadline = deadline;
+    }
+
+    /** Sends to {@code destination} through {@code bus}'s current connection, whichever it is at each attempt. */
+    public ReliableSender(BusConnection bus, Destination destination, Duration deadline) {
+        this.producer = null;
+        this.bus = bus;
+        this.destination = destination;
         this.deadline = deadline;
     }
 
@@ -34,19 +51,39 @@ public final class ReliableSender {
             id = UUID.randomUUID().toString();
             message.setStringProperty(DUPLICATE_ID, id);
         }
-        long giveUpAt = System.nanoTime() + deadline.toNanos();
+        long firstFailure = System.nanoTime();
+        long giveUpAt = firstFailure + deadline.toNanos();
+        boolean failed = false;
         while (true) {
             try {
-                producer.send(message);
+                (bus == null ? producer : bus.producer(destination)).send(message);
                 return id;
             } catch (JMSException e) {
                 if (!retriable(e) || System.nanoTime() > giveUpAt) {
                     throw e;
                 }
                 retries++;
-                pause();
+                if (!failed) {
+                    failed = true;
+                    firstFailure = System.nanoTime();
+                }
+                recover(firstFailure);
             }
         }
+    }
+
+    private void recover(long failingSince) throws JMSException {
+        if (bus != null) {
+            try {
+                bus.recover(failingSince);
+                return;
+            } catch (JMSException e) {
+                if (!retriable(e)) {
+                    throw e;
+                }
+            }
+        }
+        BusConnection.pause("retrying a send");
     }
 
     /** A refusal (login, permission, destination, message) stays a refusal however often it is retried. */
@@ -57,16 +94,5 @@ public final class ReliableSender {
     /** Sends that had to be retried, for logs and tests. */
     public long retries() {
         return retries;
-    }
-
-    private static void pause() throws JMSException {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            JMSException interrupted = new JMSException("interrupted while retrying a send");
-            interrupted.initCause(e);
-            throw interrupted;
-        }
     }
 }

@@ -20,6 +20,26 @@ class ClientUrlsTest {
     }
 
     @Test
+    void aUrlOpenedAnewTriesTheLostBrokersBackupFirstAndTheLostBrokerLast() {
+        String url = ClientUrls.cluster(List.of("tcp://h:1", "tcp://h:2", "tcp://h:3", "tcp://h:4"));
+        String policy = "connectionLoadBalancingPolicyClassName=" + InOrderPolicy.class.getName();
+        assertEquals("(tcp://h:2,tcp://h:3,tcp://h:4,tcp://h:1)?" + ClientUrls.HA_PARAMETERS + "&" + policy,
+                ClientUrls.preferring(url, "h:2", "h:1"));
+        assertEquals("(tcp://h:1,tcp://h:3,tcp://h:4,tcp://h:2)?" + ClientUrls.HA_PARAMETERS + "&" + policy,
+                ClientUrls.preferring(url, null, "h:2"), "no backup known: the others in their order, the lost one last");
+        assertEquals("(tcp://h:2?name=b,tcp://h:1?name=a)?ha=true&" + policy,
+                ClientUrls.preferring("(tcp://h:1?name=a,tcp://h:2?name=b)?ha=true&" + policy, "h:2", "h:1"),
+                "each broker keeps its own parameters, and the policy is not named twice");
+        assertEquals("tcp://h:1?ha=true", ClientUrls.preferring("tcp://h:1?ha=true", "h:2", "h:1"), "one broker: nothing to reorder");
+    }
+
+    @Test
+    void theInOrderPolicyStartsFromTheFirstBrokerAndGoesRound() {
+        InOrderPolicy policy = new InOrderPolicy();
+        assertEquals(List.of(0, 1, 2, 0), List.of(policy.select(3), policy.select(3), policy.select(3), policy.select(3)));
+    }
+
+    @Test
     void redactedHidesEveryPassword() {
         assertEquals("(tcp://a:1?keyStorePassword=***,tcp://b:2)?trustStorePassword=***&sslEnabled=true",
                 ClientUrls.redacted("(tcp://a:1?keyStorePassword=k1,tcp://b:2)?trustStorePassword=t&sslEnabled=true"));

@@ -17,12 +17,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Proves through ZooKeeper that a broker is still its group's rightful active broker: its lock manager's session
  * still owns the group's lock lease, and the group's coordinated activation sequence is still the broker's own, raised
- * above the sequence at which the last backup registered. The last step is a ZooKeeper transaction of two
+ * after every replication that has stopped ({@link ReplicaSequences}). The last step is a ZooKeeper transaction of two
  * version checks (the lease node and the sequence node): a write, so the ensemble's leader decides it, never a
  * member that is itself behind (a frozen node's own member wakes up as stale as its brokers). Reads only find the
  * versions to check, and are cached until a check fails.
  * <p>
- * While the broker's sequence is not above the last replica's, it waits for Artemis to raise it, which Artemis does
+ * While a stopped replication is not covered by a raise, it waits for Artemis to raise the sequence, which Artemis does
  * when a replication connection closes; if no replication is running (Artemis drops some without a raise), it raises
  * the sequence itself, the way Artemis does, under the activation's replication lock.
  * <p>

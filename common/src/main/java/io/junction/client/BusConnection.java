@@ -1,0 +1,233 @@
+package io.junction.client;
+
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.FailoverEventType;
+import org.apache.activemq.artemis.core.client.impl.ClientSessionFactoryInternal;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnection;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client's JMS connection and session to a Junction cluster over CORE, opened anew, elsewhere first, when the
+ * broker it is on stops answering. For one thread, like a JMS session.
+ *
+ * <p>Artemis's CORE client, once it notices that its broker is gone, reconnects to that broker first, every time,
+ * before it tries the broker's backup. A frozen broker (SIGSTOP, a stalled VM) keeps its listening socket, so its
+ * kernel accepts those connections and nothing ever answers them: the client stays until the broker thaws, however
+ * long that is. This connection follows Artemis's failover events; when a failure has not been recovered within
+ * {@code patience}, or a call has been failing for twice that, {@link #recover} abandons the connection and opens a new
+ * one that tries the lost broker's backup first and the lost broker last ({@link ClientUrls#preferring}). A send
+ * retried there carries its duplicate-detection id ({@link ReliableSender}), so the backup, which has the group's
+ * duplicate cache, drops it if the first attempt was stored.
+ */
+public final class BusConnection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BusConnection.class);
+
+    private final String url;
+    private final String user;
+    private final String password;
+    private final long patienceNanos;
+    private final boolean transacted;
+    private final Map<Destination, MessageProducer> producers = new HashMap<>();
+    private ActiveMQConnectionFactory factory;
+    private volatile ActiveMQConnection connection;
+    private Session session;
+    /** {@link System#nanoTime()} at which the current connection's failure was noticed; 0 while it is well. */
+    private volatile long failedAt;
+    private long reopened;
+
+    private BusConnection(String url, String user, String password, Duration patience, boolean transacted) {
+        this.url = Objects.requireNonNull(url, "url");
+        this.user = user;
+        this.password = password;
+        this.patienceNanos = patience.toNanos();
+        this.transacted = transacted;
+    }
+
+    /**
+     * Connects to {@code url} (a CORE URL, normally {@link ClientUrls#cluster}) as {@code user}, with a
+     * non-transacted, auto-acknowledge session.
+     */
+    public static BusConnection open(String url, String user, String password, Duration patience) throws JMSException {
+        BusConnection bus = new BusConnection(url, user, password, patience, false);
+        bus.connect(url);
+        return bus;
+    }
+
+    /** {@link #open} with a transacted session, for receiving ({@link ListenerLoop}). */
+    public static BusConnection openTransacted(String url, String user, String password, Duration patience) throws JMSException {
+        BusConnection bus = new BusConnection(url, user, password, patience, true);
+        bus.connect(url);
+        return bus;
+    }
+
+    /** The session of the current connection. A new one after each reopening ({@link #reopened}). */
+    public Session session() throws JMSException {
+        if (session == null) {
+            reopen();
+        }
+        return session;
+    }
+
+    /** A producer for {@code destination} on the current session, created once per connection. */
+    public MessageProducer producer(Destination destination) throws JMSException {
+        Session current = session();
+        MessageProducer producer = producers.get(destination);
+        if (producer == null) {
+            producer = current.createProducer(destination);
+            producers.put(destination, producer);
+        }
+        return producer;
+    }
+
+    /**
+     * After a call on this connection failed: waits while Artemis fails over, and opens the connection anew when the
+     * failover has not completed within the patience or the call has been failing since {@code failingSince} (a
+     * {@link System#nanoTime()}) for twice that. Returns when the call may be tried again.
+     */
+    public void recover(long failingSince) throws JMSException {
+        while (true) {
+            long now = System.nanoTime();
+            long since = failedAt;
+            if (connection == null || (since != 0 && now - since >= patienceNanos) || now - failingSince >= 2 * patienceNanos) {
+                reopen();
+                return;
+            }
+            pause("waiting for a failover");
+            if (failedAt == 0) {
+                return;
+            }
+        }
+    }
+
+    /** How often the connection was opened anew. */
+    public long reopened() {
+        return reopened;
+    }
+
+    @Override
+    public void close() throws JMSException {
+        ActiveMQConnection c = connection;
+        ActiveMQConnectionFactory f = factory;
+        connection = null;
+        session = null;
+        producers.clear();
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } finally {
+            if (f != null) {
+                f.close();
+            }
+        }
+    }
+
+    private void connect(String to) throws JMSException {
+        ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(to, user, password);
+        ActiveMQConnection c = null;
+        try {
+            c = (ActiveMQConnection) f.createConnection();
+        } finally {
+            if (c == null) {
+                f.close();
+            }
+        }
+        use(c, f);
+    }
+
+    private void use(ActiveMQConnection c, ActiveMQConnectionFactory f) throws JMSException {
+        try {
+            c.setFailoverListener(event -> noted(c, event));
+            session = transacted ? c.createSession(true, Session.SESSION_TRANSACTED) : c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            c.start();
+        } catch (JMSException e) {
+            abandon(c, f);
+            throw e;
+        }
+        failedAt = 0;
+        factory = f;
+        connection = c;
+    }
+
+    private void noted(ActiveMQConnection c, FailoverEventType event) {
+        if (c != connection) {
+            return;
+        }
+        if (event == FailoverEventType.FAILURE_DETECTED) {
+            failedAt = System.nanoTime();
+        } else if (event == FailoverEventType.FAILOVER_COMPLETED) {
+            failedAt = 0;
+        }
+    }
+
+    private void reopen() throws JMSException {
+        ActiveMQConnection old = connection;
+        String lost = null;
+        String backup = null;
+        if (old != null) {
+            ClientSessionFactory sessions = old.getSessionFactory();
+            lost = hostPort(sessions.getConnectorConfiguration());
+            if (sessions instanceof ClientSessionFactoryInternal internal
+                    && internal.getBackupConnector() instanceof TransportConfiguration b) {
+                backup = hostPort(b);
+            }
+            long since = failedAt;
+            LOG.warn("the broker at {} has not answered for {} ms; connecting anew, to {} first", lost,
+                    since == 0 ? "some" : (System.nanoTime() - since) / 1_000_000, backup == null ? "the others" : backup);
+            abandon(old, factory);
+        }
+        connection = null;
+        factory = null;
+        session = null;
+        producers.clear();
+        connect(ClientUrls.preferring(url, backup, lost));
+        reopened++;
+    }
+
+    /** Closes on a thread of its own: a connection still failing over waits for its current attempt to end. */
+    private static void abandon(ActiveMQConnection c, ActiveMQConnectionFactory f) {
+        Thread closer = new Thread(() -> {
+            try {
+                c.close();
+            } catch (JMSException | RuntimeException e) {
+                LOG.debug("closing an abandoned connection", e);
+            } finally {
+                if (f != null) {
+                    f.close();
+                }
+            }
+        }, "junction-abandoned-connection");
+        closer.setDaemon(true);
+        closer.start();
+    }
+
+    private static String hostPort(TransportConfiguration t) {
+        if (t == null) {
+            return null;
+        }
+        return t.getParams().get("host") + ":" + t.getParams().get("port");
+    }
+
+    /** 50 ms between attempts; an interruption becomes a JMSException saying what was waiting. */
+    static void pause(String waiting) throws JMSException {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            JMSException interrupted = new JMSException("interrupted while " + waiting);
+            interrupted.initCause(e);
+            throw interrupted;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.junction.client;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives from one destination on a thread of its own, in a transacted session, and commits each message only after
+ * its handler has returned. A handler that throws rolls its message back, and the broker delivers it again (with
+ * back-off and, after the address's maximum delivery count, to its dead-letter address). A failover in the middle rolls
+ * the transaction back too: the commit fails and the message comes again, flagged as redelivered, so a handler must
+ * tolerate seeing a message twice. The loop rides through failover and leaves a broker that stops answering
+ * ({@link BusConnection}). {@link #close} lets the message in hand finish and be committed, then stops.
+ */
+public final class ListenerLoop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ListenerLoop.class);
+    private static final long RECEIVE_MS = 200;
+
+    /** What a listener does with a message; an exception rolls the message back. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Message message) throws Exception;
+    }
+
+    /** Opens the consumer on a session: a queue's, a shared durable subscription's, with a selector or not. */
+    @FunctionalInterface
+    public interface Source {
+        MessageConsumer open(Session session) throws JMSException;
+    }
+
+    private final BusConnection bus;
+    private final Source source;
+    private final Handler handler;
+    private final Thread thread;
+    private final AtomicLong committed = new AtomicLong();
+    private final AtomicLong rolledBack = new AtomicLong();
+    private volatile boolean running = true;
+
+    private ListenerLoop(BusConnection bus, Source source, Handler handler, String name) {
+        this.bus = bus;
+        this.source = source;
+        this.handler = handler;
+        this.thread = new Thread(this::run, name);
+    }
+
+    /**
+     * Connects to {@code url} as {@code user} and starts receiving from what {@code source} opens, on a thread named
+     * {@code name}; the connection is opened anew when a failover has not completed within {@code patience}.
+     */
+    public static ListenerLoop start(String url, String user, String password, Duration patience, Source source, Handler handler,
+                                     String name) throws JMSException {
+        ListenerLoop loop = new ListenerLoop(BusConnection.openTransacted(url, user, password, patience), source, handler, name);
+        loop.thread.start();
+        return loop;
+    }
+
+    /** Messages whose handler returned and whose transaction committed. */
+    public long committed() {
+        return committed.get();
+    }
+
+    /** Messages rolled back: their handler threw, or the commit failed (a failover). */
+    public long rolledBack() {
+        return rolledBack.get();
+    }
+
+    private void run() {
+        MessageConsumer consumer = null;
+        long opened = -1;
+        long failingSince = 0;
+        while (running) {
+            try {
+                if (consumer == null || opened != bus.reopened()) {
+                    consumer = source.open(bus.session());
+                    opened = bus.reopened();
+                }
+                Message message = consumer.receive(RECEIVE_MS);
+                if (message != null) {
+                    deliver(bus.session(), message);
+                }
+                failingSince = 0;
+            } catch (JMSException | RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                if (failingSince == 0) {
+                    failingSince = System.nanoTime();
+                    LOG.warn("{}: {}; trying again", thread.getName(), e.toString());
+                }
+                try {
+                    bus.recover(failingSince);
+                } catch (JMSException again) {
+                    LOG.debug("{}: reconnecting", thread.getName(), again);
+                    pause();
+                }
+            }
+        }
+        try {
+            bus.close();
+        } catch (JMSException e) {
+            LOG.debug("{}: closing", thread.getName(), e);
+        }
+    }
+
+    private void deliver(Session session, Message message) throws JMSException {
+        try {
+            handler.handle(message);
+        } catch (Exception e) {
+            LOG.warn("{}: the handler failed on message {}; rolled back for redelivery: {}", thread.getName(), message.getJMSMessageID(),
+                    e.toString());
+            rolledBack.incrementAndGet();
+            session.rollback();
+            return;
+        }
+        try {
+            session.commit();
+            committed.incrementAndGet();
+        } catch (JMSException e) {
+            rolledBack.incrementAndGet();
+            throw e;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Lets the message in hand finish and commit, stops receiving and closes the connection; waits up to {@code wait}. */
+    public boolean stop(Duration wait) throws InterruptedException {
+        running = false;
+        thread.join(wait.toMillis());
+        return !thread.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop(Duration.ofSeconds(30));
+    }
+}
