@@ -73,6 +73,7 @@ public final class ClusterNode implements AutoCloseable {
     private final CompletableFuture<Optional<AdminCredentials>> admin = new CompletableFuture<>();
     private volatile boolean closed;
     private final Set<String> restarting = ConcurrentHashMap.newKeySet();
+    private final Map<String, RetiredBrokers> retiredBrokers = new ConcurrentHashMap<>();
 
     private ClusterNode(ClusterLayout layout, Path dataDir, FileChannel dataLock, DirectoryStore users, ClusterTls tls) {
         this.layout = layout;
@@ -171,6 +172,8 @@ public final class ClusterNode implements AutoCloseable {
                 primaryLog.observe(primary());
                 backupLog.observe(backup());
                 brokers.forEach(this::restartIfStopped);
+                brokers.forEach(slot -> replaced(slot).stopRevived(slot.name).forEach(found ->
+                        LOG.error("Node {}: the {}; stopping it (the new instance serves the journal)", layout.self(), found)));
             } catch (RuntimeException e) {
                 LOG.error("Node {}: watching the brokers failed: {}", layout.self(), e.getMessage(), e);
             }
@@ -361,6 +364,7 @@ public final class ClusterNode implements AutoCloseable {
                         return;
                     }
                     fresh = slot.factory.call();
+                    replaced(slot).retire(slot.current.get());
                     slot.current.set(fresh);
                 }
                 fresh.start();
@@ -376,6 +380,11 @@ public final class ClusterNode implements AutoCloseable {
         }, "junction-restart-" + slot.name.replace(' ', '-'));
         starter.setDaemon(true);
         starter.start();
+    }
+
+    /** The brokers of {@code slot} that the node replaced ({@link RetiredBrokers}), watched for a minute each. */
+    private RetiredBrokers replaced(BrokerSlot slot) {
+        return retiredBrokers.computeIfAbsent(slot.name, k -> new RetiredBrokers(Duration.ofMinutes(1)));
     }
 
     private static void sleepQuietly(Duration d) {

@@ -1,5 +1,6 @@
 package io.junction.cli;
 
+import io.junction.client.BusConnection;
 import io.junction.client.ReliableSender;
 import io.junction.cluster.BrokerAttributes;
 import io.junction.cluster.ClusterLayout;
@@ -101,6 +102,7 @@ final class ClusterLoad {
         final Map<Long, long[]> acknowledged = new ConcurrentHashMap<>();
         private final AdminCredentials admin;
         private volatile ReliableSender sender;
+        private volatile BusConnection bus;
 
         Producer(AdminCredentials admin) {
             super("producer");
@@ -109,13 +111,12 @@ final class ClusterLoad {
 
         @Override
         void work() throws Exception {
-            try (ActiveMQConnectionFactory cf = factory(admin); Connection c = cf.createConnection()) {
-                Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                MessageProducer p = session.createProducer(session.createQueue(QUEUE));
-                p.setDeliveryMode(DeliveryMode.PERSISTENT);
-                sender = new ReliableSender(p, Duration.ofSeconds(60));
+            // Junction's client library, as the README tells CORE clients to connect: it leaves a frozen broker
+            try (BusConnection c = BusConnection.open(admin.url(), admin.user(), admin.password(), Duration.ofSeconds(5))) {
+                bus = c;
+                sender = new ReliableSender(c, c.session().createQueue(QUEUE), Duration.ofSeconds(60));
                 for (long seq = 0; running.get(); seq++) {
-                    Message m = session.createTextMessage("m" + seq);
+                    Message m = c.session().createTextMessage("m" + seq);
                     m.setLongProperty("seq", seq);
                     long start = System.nanoTime();
                     sender.send(m);
@@ -127,6 +128,11 @@ final class ClusterLoad {
 
         long retries() {
             return sender == null ? 0 : sender.retries();
+        }
+
+        long reopened() {
+            BusConnection c = bus;
+            return c == null ? 0 : c.reopened();
         }
 
         /** Seconds from {@code killedAt} to the acknowledgement of the first send begun after it. */
@@ -311,6 +317,28 @@ final class ClusterLoad {
                         }
                     }
                     line.append("; drained ").append(found).append(" from ").append(q.getKey());
+                }
+                // a message whose deliveries all failed (each connection lost with it in a consumer's buffer counts
+                // one) is moved to the dead-letter queue: not lost, but never received either
+                for (String side : List.of("DLQ", "ExpiryQueue")) {
+                    Map<String, Integer> found = new java.util.TreeMap<>();
+                    try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url, admin.user(), admin.password());
+                            Connection c = cf.createConnection()) {
+                        c.start();
+                        Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                        MessageConsumer mc = session.createConsumer(session.createQueue(side));
+                        for (Message m = mc.receive(2_000); m != null; m = mc.receive(2_000)) {
+                            String from = String.valueOf(m.getStringProperty("_AMQ_ORIG_ADDRESS"));
+                            found.merge(from, 1, Integer::sum);
+                            Consumer owner = queues.get(from);
+                            if (owner != null) {
+                                owner.count(m);
+                            }
+                        }
+                    }
+                    if (!found.isEmpty()) {
+                        line.append("; drained from ").append(side).append(' ').append(found);
+                    }
                 }
                 report.add(line.toString());
             } catch (Exception e) {

@@ -61,13 +61,37 @@ public final class FencedBroker extends EmbeddedActiveMQ {
             }
         });
         configuration.registerBrokerPlugin(new DuplicateWatch(server));
+        server.retired = retired;
         this.fence = made;
         this.activeMQServer = server;
     }
 
+    /**
+     * This broker has been replaced by a new instance on its journal: from now on its server refuses to start, also
+     * when Artemis starts it again by itself (after handing its group back to a returning primary).
+     */
+    public void retire() {
+        retired = true;
+        if (activeMQServer instanceof Server s) {
+            s.retired = true;
+        }
+    }
+
+    private volatile boolean retired;
+
     private static final class Server extends ActiveMQServerImpl {
         private Fence fence;
         private ReplicaSequences replicas;
+        private volatile boolean retired;
+
+        /** The first step of Artemis's start that a subclass sees, before the server leaves STOPPED. */
+        @Override
+        protected void initializeCriticalAnalyzer() throws Exception {
+            if (retired) {
+                throw new IllegalStateException(getConfiguration().getName() + " was replaced by a new instance on its journal and does not start again");
+            }
+            super.initializeCriticalAnalyzer();
+        }
 
         Server(Configuration configuration, ActiveMQSecurityManager security, ServiceRegistryImpl services) {
             super(configuration, null, security, null, services);
