@@ -2,8 +2,10 @@ package io.junction.cluster;
 
 import io.junction.cluster.fence.FencedBroker;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.slf4j.Logger;
@@ -23,7 +25,7 @@ final class RetiredBrokers {
     private static final Logger LOG = LoggerFactory.getLogger(RetiredBrokers.class);
 
     /** A replaced broker, when it was replaced, and whether a stop of it is under way. */
-    private record Retired(EmbeddedActiveMQ broker, long at, java.util.concurrent.atomic.AtomicBoolean stopping) {
+    private record Retired(EmbeddedActiveMQ broker, long at, AtomicBoolean stopping) {
     }
 
     private final Duration watched;
@@ -39,7 +41,7 @@ final class RetiredBrokers {
         if (broker instanceof FencedBroker fenced) {
             fenced.retire();
         }
-        retired.add(new Retired(broker, System.nanoTime(), new java.util.concurrent.atomic.AtomicBoolean()));
+        retired.add(new Retired(broker, System.nanoTime(), new AtomicBoolean()));
     }
 
     /**
@@ -47,7 +49,7 @@ final class RetiredBrokers {
      * those watched long enough; returns what it found running, one line per broker (for the log).
      */
     List<String> stopRevived(String slot) {
-        List<String> found = new java.util.ArrayList<>();
+        List<String> found = new ArrayList<>();
         long now = System.nanoTime();
         for (Retired r : retired) {
             ActiveMQServer server = r.broker().getActiveMQServer();

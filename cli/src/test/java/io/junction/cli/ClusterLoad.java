@@ -305,37 +305,21 @@ final class ClusterLoad {
                     }
                 }
                 for (Map.Entry<String, Consumer> q : queues.entrySet()) {
-                    int found = 0;
-                    try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url, admin.user(), admin.password());
-                            Connection c = cf.createConnection()) {
-                        c.start();
-                        Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                        MessageConsumer mc = session.createConsumer(session.createQueue(q.getKey()));
-                        for (Message m = mc.receive(2_000); m != null; m = mc.receive(2_000)) {
-                            q.getValue().count(m);
-                            found++;
-                        }
-                    }
+                    int found = drain(url, admin, q.getKey(), q.getValue()::count);
                     line.append("; drained ").append(found).append(" from ").append(q.getKey());
                 }
                 // a message whose deliveries all failed (each connection lost with it in a consumer's buffer counts
                 // one) is moved to the dead-letter queue: not lost, but never received either
                 for (String side : List.of("DLQ", "ExpiryQueue")) {
                     Map<String, Integer> found = new java.util.TreeMap<>();
-                    try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url, admin.user(), admin.password());
-                            Connection c = cf.createConnection()) {
-                        c.start();
-                        Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                        MessageConsumer mc = session.createConsumer(session.createQueue(side));
-                        for (Message m = mc.receive(2_000); m != null; m = mc.receive(2_000)) {
-                            String from = String.valueOf(m.getStringProperty("_AMQ_ORIG_ADDRESS"));
-                            found.merge(from, 1, Integer::sum);
-                            Consumer owner = queues.get(from);
-                            if (owner != null) {
-                                owner.count(m);
-                            }
+                    drain(url, admin, side, m -> {
+                        String from = String.valueOf(m.getStringProperty("_AMQ_ORIG_ADDRESS"));
+                        found.merge(from, 1, Integer::sum);
+                        Consumer owner = queues.get(from);
+                        if (owner != null) {
+                            owner.count(m);
                         }
-                    }
+                    });
                     if (!found.isEmpty()) {
                         line.append("; drained from ").append(side).append(' ').append(found);
                     }
@@ -346,6 +330,25 @@ final class ClusterLoad {
             }
         }
         return report;
+    }
+
+    interface Received {
+        void accept(Message m) throws JMSException;
+    }
+
+    /** Receives every message of {@code queue} from the broker at {@code url} alone, until none comes for 2 s; returns how many. */
+    private static int drain(String url, AdminCredentials admin, String queue, Received received) throws JMSException {
+        int found = 0;
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url, admin.user(), admin.password()); Connection c = cf.createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer mc = session.createConsumer(session.createQueue(queue));
+            for (Message m = mc.receive(2_000); m != null; m = mc.receive(2_000)) {
+                received.accept(m);
+                found++;
+            }
+        }
+        return found;
     }
 
     private static Object attribute(ClientSession session, ClientRequestor requestor, String resource, String name) throws Exception {
