@@ -96,6 +96,16 @@ final class ClusterProbe {
             return zooKeeper.stream().filter(ZooKeeper::serving).count() * 2 > zooKeeper.size();
         }
 
+        /**
+         * ZooKeeper keeps its majority if one more member is lost: with one embedded member per node, every member
+         * serves. Until then a node's loss stops every broker (no lock can be held), so the cluster is not healthy. An
+         * ensemble of fewer than three members has nothing to spare; for it this is its majority.
+         */
+        boolean survivesAMemberLoss() {
+            long serving = zooKeeper.stream().filter(ZooKeeper::serving).count();
+            return zooKeeper.size() < 3 ? quorum() : (serving - 1) * 2 > zooKeeper.size();
+        }
+
         /** Every group served by its primary: no failover outstanding. */
         boolean allOnPrimaries() {
             return groups.stream().allMatch(g -> g.primary().active() && !g.backup().active());
@@ -108,6 +118,7 @@ final class ClusterProbe {
         Map<String, Object> json() {
             Map<String, Object> zk = new LinkedHashMap<>();
             zk.put("quorum", quorum());
+            zk.put("survivesAMemberLoss", survivesAMemberLoss());
             zk.put("members", zooKeeper.stream().map(z -> Map.of("node", z.node(), "address", z.address(), "mode", z.mode())).toList());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("groups", groups.stream().map(Group::json).toList());

@@ -50,7 +50,7 @@ final class ClusterStatusCommand implements Callable<Integer> {
         } else {
             print(state, layout, spec.commandLine().getOut());
         }
-        return state.quorum() && state.allReplicated() ? 0 : CliFailure.FAILURE;
+        return state.survivesAMemberLoss() && state.allReplicated() ? 0 : CliFailure.FAILURE;
     }
 
     private AdminCredentials admin(ClusterHome home, ClusterLayout layout) {
@@ -85,6 +85,10 @@ final class ClusterStatusCommand implements Callable<Integer> {
         out.println("ZooKeeper: " + (state.quorum() ? "quorum" : "NO QUORUM (active brokers stop; see docs/ha.md)") + ", " + serving + " of "
                 + state.zooKeeper().size() + " members serving ("
                 + String.join(", ", state.zooKeeper().stream().map(z -> (layout.embeddedZooKeeper() ? "node " + z.node() : z.address()) + " " + z.mode()).toList()) + ")");
+        if (state.quorum() && !state.survivesAMemberLoss()) {
+            out.println("ZooKeeper would lose its majority with one more member: the loss of " + (layout.embeddedZooKeeper() ? "a node" : "a member")
+                    + " would stop every broker until the members not serving are back.");
+        }
         for (ClusterProbe.Group g : state.groups()) {
             if (g.status().equals("UNPROTECTED")) {
                 out.println(g.name() + " is UNPROTECTED: it runs on one copy until its other broker is back in sync.");

@@ -133,10 +133,11 @@ final class ClusterUpCommand implements Callable<Integer> {
             Optional<AdminCredentials> admin = home.credentials(layout.members().size());
             if (admin.isPresent()) {
                 ClusterProbe.State state = ClusterProbe.probe(layout, admin.get().user(), admin.get().password());
-                if (state.quorum() && state.allReplicated() && state.allOnPrimaries()) {
+                boolean zooKeeper = layout.embeddedZooKeeper() ? state.survivesAMemberLoss() : state.quorum();
+                if (zooKeeper && state.allReplicated() && state.allOnPrimaries()) {
                     return admin.get();
                 }
-                waitingFor = !state.quorum() ? "a ZooKeeper majority" : !state.allReplicated() ? "every group to be replicated"
+                waitingFor = !state.quorum() ? "a ZooKeeper majority" : !zooKeeper ? "every node's ZooKeeper member to serve" : !state.allReplicated() ? "every group to be replicated"
                         : "every group to fail back to its primary";
             }
             if (System.nanoTime() > deadline) {

@@ -88,6 +88,7 @@ class ClusterChaosTest {
         List<Long> thaws = new ArrayList<>();
         List<long[]> cuts = new ArrayList<>();
         String unhealed = null;
+        ClusterLayout layoutSeen = null;
         long missing = 0;
         List<String> stranded = new ArrayList<>();
         List<ClusterLoad.Worker> workers = new ArrayList<>();
@@ -102,6 +103,7 @@ class ClusterChaosTest {
         long endedAt;
         try (net; NamespaceCluster cluster = NamespaceCluster.start(net, dir.resolve("cluster"))) {
             ClusterLayout layout = cluster.layout();
+            layoutSeen = layout;
             AdminCredentials admin = cluster.admin();
             cluster.awaitHealthy(HEAL, "every group replicated on its primary");
             ClusterLoad.createMqttQueue(layout, admin);
@@ -192,7 +194,13 @@ class ClusterChaosTest {
             long lost = acked.keySet().stream().filter(k -> !in.received.containsKey(k)).count();
             lostTotal += lost;
             if (lost > 0) {
-                String ranges = lostRanges(acked, in.received.keySet());
+                java.util.NavigableMap<Long, String> via = new java.util.TreeMap<>();
+                if (c.getKey().equals("CORE")) {
+                    for (Map.Entry<Long, String> e : core.via.entrySet()) {
+                        via.put(e.getKey(), brokerName(layoutSeen, e.getValue()));
+                    }
+                }
+                String ranges = lostRanges(acked, in.received.keySet(), via);
                 faultLog.add("lost " + c.getKey() + ": " + ranges);
                 System.out.println("chaos: lost " + c.getKey() + ": " + ranges);
             }
@@ -230,7 +238,8 @@ class ClusterChaosTest {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("summary.txt"), String.join("\n", faultLog) + "\n" + summary + "\n");
         assertNull(unhealed, "the cluster did not heal: " + summary);
-        assertEquals(0, lostTotal, summary);
+        // the faults with their times and the lost runs first: CI shows only the end of the output
+        assertEquals(0, lostTotal, String.join("; ", faultLog) + "; " + summary);
         assertEquals(0, missing, "stranded messages: " + summary);
         assertEquals(List.of(), split, summary);
         for (ClusterLoad.Worker producer : List.of(core, amqp, mqtt)) {
@@ -242,7 +251,24 @@ class ClusterChaosTest {
      * The acknowledged numbers missing from {@code received}, as runs of consecutive numbers (at most 20), each with
      * the wall-clock times at which its first and last send began and was acknowledged: to set beside the faults.
      */
-    static String lostRanges(Map<Long, long[]> acked, java.util.Set<Long> received) {
+    /** "g2 backup on node 3 (host:port)" for a broker's host:port. */
+    private static String brokerName(ClusterLayout layout, String hostPort) {
+        if (layout != null) {
+            List<ClusterLayout.Member> members = layout.members();
+            for (int i = 0; i < members.size(); i++) {
+                ClusterLayout.Member m = members.get(i);
+                if (hostPort.equals(m.host() + ":" + m.brokerPort())) {
+                    return "g" + m.id() + " primary on node " + m.id() + " (" + hostPort + ")";
+                }
+                if (hostPort.equals(m.host() + ":" + m.backupPort())) {
+                    return "g" + members.get((i + members.size() - 1) % members.size()).id() + " backup on node " + m.id() + " (" + hostPort + ")";
+                }
+            }
+        }
+        return hostPort;
+    }
+
+    static String lostRanges(Map<Long, long[]> acked, java.util.Set<Long> received, java.util.NavigableMap<Long, String> via) {
         long[] lost = acked.keySet().stream().filter(k -> !received.contains(k)).mapToLong(Long::longValue).sorted().toArray();
         long nanos = System.nanoTime();
         long millis = System.currentTimeMillis();
@@ -256,8 +282,9 @@ class ClusterChaosTest {
             }
             long[] first = acked.get(lost[i]);
             long[] last = acked.get(lost[j]);
-            runs.add(String.format("%d..%d (%d) sent %s, acknowledged %s..%s", lost[i], lost[j], j - i + 1, clock.apply(first[0]),
-                    clock.apply(first[1]), clock.apply(last[1])));
+            Map.Entry<Long, String> broker = via.floorEntry(lost[i]);
+            runs.add(String.format("%d..%d (%d) sent %s, acknowledged %s..%s%s", lost[i], lost[j], j - i + 1, clock.apply(first[0]),
+                    clock.apply(first[1]), clock.apply(last[1]), broker == null ? "" : " by " + broker.getValue()));
             i = j + 1;
         }
         return String.join("; ", runs);

@@ -100,6 +100,8 @@ final class ClusterLoad {
     /** One durable sender with Junction's duplicate-detection ids and retries, timing every send. */
     static final class Producer extends Worker {
         final Map<Long, long[]> acknowledged = new ConcurrentHashMap<>();
+        /** From which number on the sends were acknowledged by which broker (host:port), as the connection moved. */
+        final java.util.NavigableMap<Long, String> via = new java.util.concurrent.ConcurrentSkipListMap<>();
         private final AdminCredentials admin;
         private volatile ReliableSender sender;
         private volatile BusConnection bus;
@@ -121,6 +123,11 @@ final class ClusterLoad {
                     long start = System.nanoTime();
                     sender.send(m);
                     acknowledged.put(seq, new long[] {start, System.nanoTime()});
+                    String broker = c.broker();
+                    java.util.Map.Entry<Long, String> current = via.lastEntry();
+                    if (broker != null && (current == null || !current.getValue().equals(broker))) {
+                        via.put(seq, broker);
+                    }
                     Thread.sleep(5);
                 }
             }

@@ -72,10 +72,16 @@ class ClusterProcessTest {
 
                 String g = "g" + node;
                 int next = node % 3 + 1;
-                Waits.until(Duration.ofSeconds(60), g + " to fail over to node " + next, () -> {
-                    ClusterProbe.Group group = ClusterProbe.probe(layout, admin.user(), admin.password()).groups().get(node - 1);
-                    return group.status().equals("UNPROTECTED") && group.backup().active() && group.primary().state().equals("down");
-                });
+                try {
+                    Waits.until(Duration.ofSeconds(60), g + " to fail over to node " + next, () -> {
+                        ClusterProbe.Group group = ClusterProbe.probe(layout, admin.user(), admin.password()).groups().get(node - 1);
+                        return group.status().equals("UNPROTECTED") && group.backup().active() && group.primary().state().equals("down");
+                    });
+                } catch (AssertionError e) {
+                    // CI shows only the end of the output: say there what the cluster looked like
+                    CliRun seen = CliRun.of("cluster", "status", "--data", home.toString());
+                    throw new AssertionError(e.getMessage() + "; cluster status then: " + seen.out().replace('\n', ' ') + seen.err(), e);
+                }
                 double failover = producer.firstAcknowledgedAfter(killedAt, Duration.ofSeconds(60));
                 failovers.add(failover);
                 assertEquals("node " + node + " killed", ClusterLoad.tenantRoundTrip(admin.url(), "node " + node + " killed"),
@@ -89,7 +95,7 @@ class ClusterProcessTest {
                 assertTrue(restarted.out().contains("started node " + node), restarted.out());
                 // the machine is busy resynchronising; a broker too slow to answer shows as unreachable, so allow a retry
                 CliRun[] healthy = new CliRun[1];
-                Waits.until(Duration.ofSeconds(20), "cluster status to report every group replicated on its primary", () -> {
+                Waits.until(Duration.ofSeconds(60), "cluster status to report every group replicated on its primary", () -> {
                     healthy[0] = CliRun.of("cluster", "status", "--data", home.toString(), "--json");
                     return healthy[0].exitCode() == 0;
                 });

@@ -123,7 +123,7 @@ final class NamespaceCluster implements AutoCloseable {
     void awaitHealthy(Duration timeout, String what) {
         Waits.until(timeout, what, () -> {
             ClusterProbe.State s = ClusterProbe.probe(layout, admin.user(), admin.password());
-            return s.quorum() && s.allReplicated() && s.allOnPrimaries();
+            return s.survivesAMemberLoss() && s.allReplicated() && s.allOnPrimaries();
         });
     }
 

@@ -110,6 +110,12 @@ public final class BusConnection implements AutoCloseable {
         }
     }
 
+    /** The host:port of the broker the connection is on now (after a failover, the one it moved to); null while closed. */
+    public String broker() {
+        ActiveMQConnection c = connection;
+        return c == null ? null : hostPort(c.getSessionFactory().getConnectorConfiguration());
+    }
+
     /** How often the connection was opened anew. */
     public long reopened() {
         return reopened;
