@@ -1,12 +1,13 @@
 package io.junction.cluster;
 
-import io.junction.config.Config;
+import io.junction.client.Credentials;
 import io.junction.cluster.fence.FencedBroker;
+import io.junction.config.Config;
 import io.junction.config.ConfigKey;
 import io.junction.node.AdminCredentials;
 import io.junction.node.BrokerSettings;
-import io.junction.node.JournalChoice;
 import io.junction.node.ClusterUserOrigin;
+import io.junction.node.JournalChoice;
 import io.junction.node.NodeConfig;
 import io.junction.node.StartupChecks;
 import io.junction.security.DirectoryStore;
@@ -70,7 +71,7 @@ public final class ClusterNode implements AutoCloseable {
     private final ClusterTls tls;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<BrokerSlot> brokers = new ArrayList<>();
-    private final CompletableFuture<Optional<AdminCredentials>> admin = new CompletableFuture<>();
+    private final CompletableFuture<Optional<Credentials>> admin = new CompletableFuture<>();
     private volatile boolean closed;
     private final Set<String> restarting = ConcurrentHashMap.newKeySet();
     private final Map<String, RetiredBrokers> retiredBrokers = new ConcurrentHashMap<>();
@@ -505,7 +506,7 @@ public final class ClusterNode implements AutoCloseable {
      * Completes once this node has read the cluster's users: with the new admin credentials if this node created
      * the cluster's first administrator (they are then in {@code DATA/admin.credentials}), or empty.
      */
-    public CompletableFuture<Optional<AdminCredentials>> admin() {
+    public CompletableFuture<Optional<Credentials>> admin() {
         return admin;
     }
 

@@ -1,43 +1,40 @@
 package io.junction.node;
 
-import io.junction.config.ConfigException;
-import io.junction.config.PropertiesFile;
+import io.junction.client.Credentials;
 import io.junction.security.DirectoryStore;
 import io.junction.security.PasswordHash;
-import io.junction.security.SecretFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * The node's first administrator. On the first start (an empty user store) a random password is created, stored
- * hashed in the user store, and written in clear only to {@code admin.credentials}, readable by the owner alone,
- * which the CLI reads by default on this machine.
+ * hashed in the user store, and written in clear only to {@code admin.credentials} ({@link Credentials}), readable by
+ * the owner alone, which the CLI reads by default on this machine.
  */
-public record AdminCredentials(String url, String user, String password) {
-    public static final String FILE_NAME = "admin.credentials";
+public final class AdminCredentials {
     public static final String ADMIN_USER = "admin";
     public static final String ADMIN_ROLE = "admin";
-    /** Where a node listens with the built-in defaults, and where clients look when told nothing else. */
-    public static final String DEFAULT_URL = "tcp://127.0.0.1:61616";
+
+    private AdminCredentials() {
+    }
 
     /**
      * Creates the admin user if the store has no users; returns the new credentials only when it did. In a cluster
      * several nodes may try at once: the store lets exactly one succeed, and the others remove their copy.
      */
-    public static Optional<AdminCredentials> bootstrap(DirectoryStore users, Path dataDir, String url) {
+    public static Optional<Credentials> bootstrap(DirectoryStore users, Path dataDir, String url) {
         if (!users.isEmpty()) {
             return Optional.empty();
         }
         String password = PasswordHash.randomPassword(20);
-        AdminCredentials created = new AdminCredentials(url, ADMIN_USER, password);
-        Path file = dataDir.resolve(FILE_NAME);
-        Path pending = dataDir.resolve(FILE_NAME + ".new");
+        Credentials created = new Credentials(url, ADMIN_USER, password);
+        Path file = dataDir.resolve(Credentials.FILE_NAME);
+        Path pending = dataDir.resolve(Credentials.FILE_NAME + ".new");
         // the clear-text copy first: if the store were written first and this failed, no one could ever log in
         created.write(pending);
         boolean added = false;
@@ -67,31 +64,12 @@ public record AdminCredentials(String url, String user, String password) {
 
     /** Keeps the URL in the credentials file in step with the node's configured main acceptor. */
     public static void refreshUrl(Path dataDir, String url) {
-        Path file = dataDir.resolve(FILE_NAME);
+        Path file = dataDir.resolve(Credentials.FILE_NAME);
         if (Files.exists(file)) {
-            AdminCredentials old = read(file);
+            Credentials old = Credentials.read(file);
             if (!old.url().equals(url)) {
-                new AdminCredentials(url, old.user(), old.password()).write(file);
+                old.at(url).write(file);
             }
-        }
-    }
-
-    public static AdminCredentials read(Path file) {
-        Map<String, String> values = PropertiesFile.read(file);
-        String user = values.get("user");
-        String password = values.get("password");
-        if (user == null || password == null) {
-            throw new ConfigException("Credentials file " + file + " lacks a user or password entry");
-        }
-        return new AdminCredentials(values.getOrDefault("url", DEFAULT_URL), user, password);
-    }
-
-    public void write(Path file) {
-        try {
-            SecretFiles.write(file, "# Junction admin credentials for this node, used by the junction CLI on this machine.\n"
-                    + "url=" + url + "\nuser=" + user + "\npassword=" + password + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 }

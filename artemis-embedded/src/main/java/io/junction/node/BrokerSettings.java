@@ -1,6 +1,7 @@
 package io.junction.node;
 
 import io.junction.config.Config;
+import io.junction.node.AdminCredentials;
 import java.nio.file.Path;
 import java.util.Set;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;

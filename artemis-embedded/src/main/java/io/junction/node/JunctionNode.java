@@ -1,6 +1,8 @@
 package io.junction.node;
 
+import io.junction.client.Credentials;
 import io.junction.config.Config;
+import io.junction.node.AdminCredentials;
 import io.junction.security.DirectoryStore;
 import io.junction.security.JunctionSecurityManager;
 import io.junction.tenant.TenantBrokers;
@@ -30,7 +32,7 @@ public final class JunctionNode implements AutoCloseable {
     private final JournalChoice journal;
     private final DirectoryStore users;
     private final AtomicReference<EmbeddedActiveMQ> embedded = new AtomicReference<>();
-    private AdminCredentials createdAdmin;
+    private Credentials createdAdmin;
 
     private JunctionNode(Config config, Path dataDir, JournalChoice journal, DirectoryStore users) {
         this.config = config;
@@ -130,12 +132,12 @@ public final class JunctionNode implements AutoCloseable {
     }
 
     /** The admin credentials created by this start, present only on a node's very first start. */
-    public Optional<AdminCredentials> createdAdmin() {
+    public Optional<Credentials> createdAdmin() {
         return Optional.ofNullable(createdAdmin);
     }
 
     public Path credentialsFile() {
-        return dataDir.resolve(AdminCredentials.FILE_NAME);
+        return dataDir.resolve(Credentials.FILE_NAME);
     }
 
     /** The URL clients on this machine use to reach the main acceptor. */

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.client.ClientUrls;
+import io.junction.client.Credentials;
 import io.junction.client.ManagementClient;
 import io.junction.client.ReliableSender;
 import io.junction.config.Config;
 import io.junction.config.ConfigException;
-import io.junction.node.AdminCredentials;
 import io.junction.node.NodeConfig;
 import io.junction.tenant.TenantBrokers;
 import io.junction.testing.FreePorts;
@@ -64,8 +64,8 @@ class ClusterNodeTest {
 
             int created = 0;
             for (ClusterNode node : nodes) {
-                Optional<AdminCredentials> admin = node.admin().get(60, TimeUnit.SECONDS);
-                assertEquals(admin.isPresent(), Files.exists(node.dataDirectory().resolve(AdminCredentials.FILE_NAME)),
+                Optional<Credentials> admin = node.admin().get(60, TimeUnit.SECONDS);
+                assertEquals(admin.isPresent(), Files.exists(node.dataDirectory().resolve(Credentials.FILE_NAME)),
                         "only the node that created the administrator keeps its credentials file");
                 created += admin.isPresent() ? 1 : 0;
             }

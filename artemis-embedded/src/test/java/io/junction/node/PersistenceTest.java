@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junction.client.Credentials;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageConsumer;
@@ -66,7 +67,7 @@ class PersistenceTest {
             running.restart();
 
             assertTrue(running.node().createdAdmin().isEmpty(), "a restart must not create a new admin");
-            assertEquals(running.admin(), AdminCredentials.read(credentials));
+            assertEquals(running.admin(), Credentials.read(credentials));
             try (Connection c = connect(running)) {
                 c.start();
             }

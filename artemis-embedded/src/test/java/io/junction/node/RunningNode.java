@@ -1,5 +1,6 @@
 package io.junction.node;
 
+import io.junction.client.Credentials;
 import io.junction.testing.FreePorts;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,12 +10,12 @@ import java.util.Map;
 public final class RunningNode implements AutoCloseable {
     private final Map<String, String> settings;
     private JunctionNode node;
-    private final AdminCredentials admin;
+    private final Credentials admin;
 
     private RunningNode(Map<String, String> settings) throws Exception {
         this.settings = settings;
         this.node = JunctionNode.create(NodeConfig.defaults(settings)).start();
-        this.admin = AdminCredentials.read(node.credentialsFile());
+        this.admin = Credentials.read(node.credentialsFile());
     }
 
     /** Settings for a node under {@code dataDir} whose every acceptor listens on a free loopback port. */
@@ -47,7 +48,7 @@ public final class RunningNode implements AutoCloseable {
         return node;
     }
 
-    public AdminCredentials admin() {
+    public Credentials admin() {
         return admin;
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junction.client.Credentials;
 import io.junction.config.ConfigException;
 import io.junction.testing.TestCertificates;
 import jakarta.jms.Connection;
@@ -115,7 +116,7 @@ class TlsTest {
                     .createConnection().close(), "a plain TCP client");
             // the admin credentials the node wrote reach it over TLS (the node trusts no certificate of its own here, so
             // only the server side is exercised by this URL when client-auth is off; with need, the URL is refused)
-            assertTrue(AdminCredentials.read(node.node().credentialsFile()).url().contains("sslEnabled=true"));
+            assertTrue(Credentials.read(node.node().credentialsFile()).url().contains("sslEnabled=true"));
 
             // AMQP
             String amqps = "amqps://127.0.0.1:" + node.port(Acceptor.AMQP) + "?transport.trustStoreLocation=" + clientTrust + "&transport.trustStorePassword=" + PW;
@@ -173,7 +174,7 @@ class TlsTest {
         settings.remove("tls.truststore-password");
         settings.put("tls.client-auth", "none");
         try (RunningNode node = RunningNode.start(settings)) {
-            AdminCredentials admin = AdminCredentials.read(node.node().credentialsFile());
+            Credentials admin = Credentials.read(node.node().credentialsFile());
             assertEquals("local", roundTrip(() -> new ActiveMQConnectionFactory(admin.url(), admin.user(), admin.password()), "local"));
         }
     }

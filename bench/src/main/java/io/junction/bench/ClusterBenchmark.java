@@ -1,8 +1,8 @@
 package io.junction.bench;
 
 import io.junction.client.ClientUrls;
+import io.junction.client.Credentials;
 import io.junction.client.ReliableSender;
-import io.junction.node.AdminCredentials;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageProducer;
@@ -52,7 +52,7 @@ public final class ClusterBenchmark {
                 new Case("1 producer + 1 consumer, 100 in flight", 1, 100));
         List<LoadRun.Result> single = new ArrayList<>();
         try (NodeProcess node = NodeProcess.start(launcher, work.resolve("single"), Map.of())) {
-            AdminCredentials admin = AdminCredentials.read(node.dataDir.resolve(AdminCredentials.FILE_NAME));
+            Credentials admin = Credentials.read(node.dataDir.resolve(Credentials.FILE_NAME));
             for (Case c : cases) {
                 String url = "tcp://127.0.0.1:" + node.mainPort + (c.inFlight() > 1 ? "?confirmationWindowSize=1048576" : "");
                 try (ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(url, admin.user(), admin.password())) {
@@ -64,7 +64,7 @@ public final class ClusterBenchmark {
         Path cluster = work.resolve("cluster");
         cli(launcher, "cluster", "up", "--data", cluster.toString(), "--base-port", String.valueOf(BASE_PORT));
         try {
-            AdminCredentials admin = AdminCredentials.read(cluster.resolve(AdminCredentials.FILE_NAME));
+            Credentials admin = Credentials.read(cluster.resolve(Credentials.FILE_NAME));
             System.out.println("### Durable 1 KiB messages, CORE, sends confirmed: one group of the cluster against a single node");
             System.out.println();
             System.out.println("Cluster: `junction cluster up` (three node processes, 512 MiB heap each); the clients use group g1's URL "
@@ -132,7 +132,7 @@ public final class ClusterBenchmark {
      * Group g1 alone: kill -9 the node of its backup (node 2) under a durable load on g1, then run the replicated cases
      * again. Every send g1 acknowledges alone waits for a proof that it is still the group's active broker (the fence).
      */
-    private static void fenceCost(Path launcher, Path cluster, AdminCredentials admin, Case oneInFlight, Case hundredInFlight, double warmup,
+    private static void fenceCost(Path launcher, Path cluster, Credentials admin, Case oneInFlight, Case hundredInFlight, double warmup,
                                   double seconds) throws Exception {
         // the nodes get the fence setting from JUNCTION_OPTS, through bin/junction and `cluster up`; it is on by default
         boolean fenced = !System.getenv().getOrDefault("JUNCTION_OPTS", "").contains("junction.fence=off");
@@ -197,7 +197,7 @@ public final class ClusterBenchmark {
         cli(launcher, "cluster", "up", "--data", cluster.toString());
     }
 
-    private static Kill kill(Path cluster, int node, AdminCredentials admin) throws Exception {
+    private static Kill kill(Path cluster, int node, Credentials admin) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
         AtomicLong firstAfter = new AtomicLong();

@@ -1,6 +1,6 @@
 package io.junction.bench;
 
-import io.junction.node.AdminCredentials;
+import io.junction.client.Credentials;
 import io.junction.node.NodeConfig;
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Files;
@@ -91,7 +91,7 @@ public final class NodeBenchmark {
             header("protocol, clients, confirmed sends in flight per producer");
             record Case(String name, ConnectionFactory factory, int clients, int inFlight) {
             }
-            AdminCredentials admin = AdminCredentials.read(node.dataDir.resolve(AdminCredentials.FILE_NAME));
+            Credentials admin = Credentials.read(node.dataDir.resolve(Credentials.FILE_NAME));
             List<Case> cases = List.of(
                     new Case("CORE, 1 producer + 1 consumer, 1 in flight", core(node, false), 1, 1),
                     new Case("CORE, 4 producers + 4 consumers, 1 in flight", core(node, false), 4, 1),
@@ -118,13 +118,13 @@ public final class NodeBenchmark {
 
     /** With {@code confirmed}, asynchronous sends complete only on the broker's acknowledgement (confirmation window). */
     private static ActiveMQConnectionFactory core(NodeProcess node, boolean confirmed) throws Exception {
-        AdminCredentials admin = AdminCredentials.read(node.dataDir.resolve(AdminCredentials.FILE_NAME));
+        Credentials admin = Credentials.read(node.dataDir.resolve(Credentials.FILE_NAME));
         String url = "tcp://127.0.0.1:" + node.mainPort + (confirmed ? "?confirmationWindowSize=1048576" : "");
         return new ActiveMQConnectionFactory(url, admin.user(), admin.password());
     }
 
     private static ConnectionFactory amqp(NodeProcess node) throws Exception {
-        AdminCredentials admin = AdminCredentials.read(node.dataDir.resolve(AdminCredentials.FILE_NAME));
+        Credentials admin = Credentials.read(node.dataDir.resolve(Credentials.FILE_NAME));
         return new JmsConnectionFactory(admin.user(), admin.password(), "amqp://127.0.0.1:" + node.amqpPort);
     }
 

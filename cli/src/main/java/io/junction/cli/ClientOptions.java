@@ -1,8 +1,8 @@
 package io.junction.cli;
 
 import io.junction.client.ClientUrls;
+import io.junction.client.Credentials;
 import io.junction.config.ConfigException;
-import io.junction.node.AdminCredentials;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  */
 final class ClientOptions {
     @Option(names = "--url", paramLabel = "URL", description = "Broker URL (env JUNCTION_URL; default: from the credentials file, else "
-            + AdminCredentials.DEFAULT_URL + ").")
+            + Credentials.DEFAULT_URL + ").")
     String url;
 
     @Option(names = {"-u", "--user"}, paramLabel = "NAME", description = "User name (env JUNCTION_USER; default: from the credentials file).")
@@ -52,8 +52,8 @@ final class ClientOptions {
     String resolvedUrl() {
         String resolved = first(url, System.getenv("JUNCTION_URL"));
         if (resolved == null) {
-            AdminCredentials file = fromFile();
-            resolved = file != null ? file.url() : AdminCredentials.DEFAULT_URL;
+            Credentials file = fromFile();
+            resolved = file != null ? file.url() : Credentials.DEFAULT_URL;
         }
         return resolved;
     }
@@ -134,7 +134,7 @@ final class ClientOptions {
             }
             return new String[] {envUser, envPassword};
         }
-        AdminCredentials file = fromFile();
+        Credentials file = fromFile();
         if (file == null) {
             throw CliFailure.failure("No credentials: pass --user and --password, set JUNCTION_USER and JUNCTION_PASSWORD, "
                     + "or run where the node's " + credentialsFile() + " is readable");
@@ -154,15 +154,15 @@ final class ClientOptions {
         }
     }
 
-    private AdminCredentials cached;
+    private Credentials cached;
 
     /** The local node's credentials file, read only when an option or variable leaves something out. */
-    private AdminCredentials fromFile() {
+    private Credentials fromFile() {
         if (cached == null) {
             Path file = credentialsFile();
             if (Files.isReadable(file)) {
                 try {
-                    cached = AdminCredentials.read(file);
+                    cached = Credentials.read(file);
                 } catch (ConfigException e) {
                     throw CliFailure.failure(e.getMessage());
                 }
@@ -176,7 +176,7 @@ final class ClientOptions {
             return credentials;
         }
         String env = System.getenv("JUNCTION_CREDENTIALS");
-        return env != null ? Path.of(env) : Path.of("data", AdminCredentials.FILE_NAME);
+        return env != null ? Path.of(env) : Path.of("data", Credentials.FILE_NAME);
     }
 
     /** A CLI client tries each listed broker once and gives up quickly, unless the URL says otherwise. */

@@ -1,11 +1,11 @@
 package io.junction.cli;
 
+import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
 import io.junction.config.Config;
 import io.junction.config.ConfigException;
-import io.junction.node.AdminCredentials;
+import io.junction.config.SecretFiles;
 import io.junction.node.NodeConfig;
-import io.junction.security.SecretFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -62,7 +62,7 @@ final class ClusterHome {
 
     /** The credentials in the CLI's format: {@code junction send --credentials DIR/admin.credentials ...}. */
     Path credentialsFile() {
-        return dir.resolve(AdminCredentials.FILE_NAME);
+        return dir.resolve(Credentials.FILE_NAME);
     }
 
     boolean exists() {
@@ -177,20 +177,20 @@ final class ClusterHome {
     }
 
     /** The admin credentials: from cluster.json, else from the node that created the administrator. */
-    Optional<AdminCredentials> credentials(int nodes) {
+    Optional<Credentials> credentials(int nodes) {
         if (Files.exists(clusterFile())) {
             try {
                 JsonObject json = JsonLoader.readObject(new StringReader(Files.readString(clusterFile())));
-                return Optional.of(new AdminCredentials(json.getString("url"), json.getString("user"), json.getString("password")));
+                return Optional.of(new Credentials(json.getString("url"), json.getString("user"), json.getString("password")));
             } catch (IOException | RuntimeException e) {
                 throw CliFailure.failure("Cannot read " + clusterFile() + ": " + ClientOptions.rootMessage(e));
             }
         }
         for (int id = 1; id <= nodes; id++) {
-            Path file = nodeDir(id).resolve("data").resolve(AdminCredentials.FILE_NAME);
+            Path file = nodeDir(id).resolve("data").resolve(Credentials.FILE_NAME);
             if (Files.exists(file)) {
                 try {
-                    return Optional.of(AdminCredentials.read(file));
+                    return Optional.of(Credentials.read(file));
                 } catch (ConfigException e) {
                     throw CliFailure.failure(e.getMessage());
                 }
@@ -199,7 +199,7 @@ final class ClusterHome {
         return Optional.empty();
     }
 
-    void writeClusterFile(ClusterLayout layout, AdminCredentials admin) {
+    void writeClusterFile(ClusterLayout layout, Credentials admin) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("url", layout.clientUrl());
         json.put("user", admin.user());
@@ -217,7 +217,7 @@ final class ClusterHome {
             nodes.add(node);
         }
         json.put("nodes", nodes);
-        new AdminCredentials(layout.clientUrl(), admin.user(), admin.password()).write(credentialsFile());
+        new Credentials(layout.clientUrl(), admin.user(), admin.password()).write(credentialsFile());
         try {
             SecretFiles.write(clusterFile(), Json.write(json) + "\n");
         } catch (IOException e) {

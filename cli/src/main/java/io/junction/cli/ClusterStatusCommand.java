@@ -1,8 +1,8 @@
 package io.junction.cli;
 
+import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
 import io.junction.config.ConfigException;
-import io.junction.node.AdminCredentials;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ final class ClusterStatusCommand implements Callable<Integer> {
         Logging.quietClients();
         ClusterHome home = data.home();
         ClusterLayout layout = config != null ? ClusterHome.layoutOf(config) : home.layout();
-        AdminCredentials admin = admin(home, layout);
+        Credentials admin = admin(home, layout);
         ClusterProbe.State state = ClusterProbe.probe(layout, admin.user(), admin.password());
         if (output.json) {
             output.result("", state.json());
@@ -53,15 +53,15 @@ final class ClusterStatusCommand implements Callable<Integer> {
         return state.survivesAMemberLoss() && state.allReplicated() ? 0 : CliFailure.FAILURE;
     }
 
-    private AdminCredentials admin(ClusterHome home, ClusterLayout layout) {
+    private Credentials admin(ClusterHome home, ClusterLayout layout) {
         String user = System.getenv("JUNCTION_USER");
         String password = System.getenv("JUNCTION_PASSWORD");
         if (user != null && password != null) {
-            return new AdminCredentials(layout.clientUrl(), user, password);
+            return new Credentials(layout.clientUrl(), user, password);
         }
         if (credentials != null) {
             try {
-                return AdminCredentials.read(credentials);
+                return Credentials.read(credentials);
             } catch (ConfigException e) {
                 throw CliFailure.failure(e.getMessage());
             }

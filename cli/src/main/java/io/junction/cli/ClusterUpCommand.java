@@ -1,8 +1,8 @@
 package io.junction.cli;
 
 import io.junction.client.ClientUrls;
+import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
-import io.junction.node.AdminCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +78,7 @@ final class ClusterUpCommand implements Callable<Integer> {
                 started.add(m.id());
             }
         }
-        AdminCredentials admin = awaitReplicated(home, layout, started);
+        Credentials admin = awaitReplicated(home, layout, started);
         home.writeClusterFile(layout, admin);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("cluster", home.clusterFile().toString());
@@ -121,7 +121,7 @@ final class ClusterUpCommand implements Callable<Integer> {
                 .start();
     }
 
-    private AdminCredentials awaitReplicated(ClusterHome home, ClusterLayout layout, List<Integer> started) throws InterruptedException {
+    private Credentials awaitReplicated(ClusterHome home, ClusterLayout layout, List<Integer> started) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         String waitingFor = "the nodes to start";
         while (true) {
@@ -130,7 +130,7 @@ final class ClusterUpCommand implements Callable<Integer> {
                     throw CliFailure.failure("Node " + id + " exited during start-up; see " + home.log(id) + lastLine(home.log(id)));
                 }
             }
-            Optional<AdminCredentials> admin = home.credentials(layout.members().size());
+            Optional<Credentials> admin = home.credentials(layout.members().size());
             if (admin.isPresent()) {
                 ClusterProbe.State state = ClusterProbe.probe(layout, admin.get().user(), admin.get().password());
                 boolean zooKeeper = layout.embeddedZooKeeper() ? state.survivesAMemberLoss() : state.quorum();

@@ -1,14 +1,15 @@
 package io.junction.cli;
 
 import io.junction.client.ClientUrls;
+import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
 import io.junction.cluster.ClusterNode;
 import io.junction.config.Config;
-import io.junction.node.AdminCredentials;
 import io.junction.node.JunctionNode;
 import io.junction.node.NodeConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,9 @@ final class NodeStartCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Node configuration file (see etc/node.properties).")
     Path config;
 
+    @Option(names = "--json", description = "Print the start-up banner as one JSON object per line (never a password), for a supervisor to read.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         Config settings = config == null ? NodeConfig.defaults(Map.of()) : NodeConfig.load(config);
@@ -38,7 +42,11 @@ final class NodeStartCommand implements Callable<Integer> {
         // registered before start, so that Ctrl-C during journal load still stops the broker cleanly
         CountDownLatch stopped = closeOnSignal(node, "node " + node.name());
         node.start();
-        banner(node, spec.commandLine().getOut());
+        if (json) {
+            jsonBanner(node, spec.commandLine().getOut());
+        } else {
+            banner(node, spec.commandLine().getOut());
+        }
         stopped.await();
         return 0;
     }
@@ -48,17 +56,35 @@ final class NodeStartCommand implements Callable<Integer> {
         ClusterNode node = ClusterNode.start(settings);
         CountDownLatch stopped = closeOnSignal(node, "cluster node " + node.layout().self());
         ClusterLayout layout = node.layout();
-        out.println("Junction cluster node " + layout.self() + " of " + layout.members().size() + " is running.");
-        out.printf("  %-10s%s%n", "data:", node.dataDirectory());
-        out.printf("  %-10s%s (group %s)%n", "primary:", layout.me().brokerUrl(), ClusterLayout.group(layout.me()));
-        out.printf("  %-10s%s (group %s)%n", "backup:", layout.me().backupUrl(), ClusterLayout.group(layout.previous()));
-        out.printf("  %-10s%s%n", "zookeeper:", layout.embeddedZooKeeper() ? layout.me().zooKeeperAddress() + " (this node's member)"
-                : layout.zooKeeper() + " (external)");
-        out.printf("  %-10s%s%n", "connect:", ClientUrls.redacted(node.clientUrl()));
-        out.println("Its brokers become active once a majority of the nodes runs. Press Ctrl-C to stop.");
+        Path credentials = node.dataDirectory().resolve(Credentials.FILE_NAME);
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("clusterNode", layout.self());
+            m.put("nodes", layout.members().size());
+            m.put("data", node.dataDirectory().toString());
+            m.put("primary", Map.of("url", layout.me().brokerUrl(), "group", ClusterLayout.group(layout.me())));
+            m.put("backup", Map.of("url", layout.me().backupUrl(), "group", ClusterLayout.group(layout.previous())));
+            m.put("zooKeeper", Map.of("connect", layout.embeddedZooKeeper() ? layout.me().zooKeeperAddress() : layout.zooKeeper(),
+                    "embedded", layout.embeddedZooKeeper()));
+            m.put("connect", ClientUrls.redacted(node.clientUrl()));
+            out.println(Json.write(m));
+        } else {
+            out.println("Junction cluster node " + layout.self() + " of " + layout.members().size() + " is running.");
+            out.printf("  %-10s%s%n", "data:", node.dataDirectory());
+            out.printf("  %-10s%s (group %s)%n", "primary:", layout.me().brokerUrl(), ClusterLayout.group(layout.me()));
+            out.printf("  %-10s%s (group %s)%n", "backup:", layout.me().backupUrl(), ClusterLayout.group(layout.previous()));
+            out.printf("  %-10s%s%n", "zookeeper:", layout.embeddedZooKeeper() ? layout.me().zooKeeperAddress() + " (this node's member)"
+                    : layout.zooKeeper() + " (external)");
+            out.printf("  %-10s%s%n", "connect:", ClientUrls.redacted(node.clientUrl()));
+            out.println("Its brokers become active once a majority of the nodes runs. Press Ctrl-C to stop.");
+        }
         out.flush();
         node.admin().thenAccept(created -> created.ifPresent(admin -> {
-            createdAdmin(out, "the cluster's admin user", admin, node.dataDirectory().resolve(AdminCredentials.FILE_NAME), "with --credentials");
+            if (json) {
+                out.println(Json.write(Map.of("adminCreated", Map.of("user", admin.user(), "credentials", credentials.toString()))));
+            } else {
+                createdAdmin(out, "the cluster's admin user", admin, credentials, "with --credentials");
+            }
             out.flush();
         }));
         stopped.await();
@@ -85,7 +111,7 @@ final class NodeStartCommand implements Callable<Integer> {
      * Tells where the first admin's password is. It is shown only on an interactive terminal, never on an output that
      * may be a log (systemd's journal, a file): there the file is named instead.
      */
-    private static void createdAdmin(PrintWriter out, String who, AdminCredentials admin, java.nio.file.Path file, String used) {
+    private static void createdAdmin(PrintWriter out, String who, Credentials admin, java.nio.file.Path file, String used) {
         out.println();
         if (Terminal.interactive()) {
             out.println("Created " + who + " '" + admin.user() + "' with password: " + admin.password());
@@ -94,6 +120,21 @@ final class NodeStartCommand implements Callable<Integer> {
             out.println("Created " + who + " '" + admin.user() + "'. Its password is in " + file + " (readable only by you), which the junction CLI"
                     + " uses " + used + "; it is shown only on an interactive terminal.");
         }
+    }
+
+    /** The banner as one JSON object; the first admin's password is never in it, only the file that holds it. */
+    private static void jsonBanner(JunctionNode node, PrintWriter out) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", node.name());
+        m.put("journal", node.journalDescription());
+        m.put("data", node.dataDirectory().toString());
+        Map<String, String> acceptors = new LinkedHashMap<>();
+        node.acceptorUrls().forEach(a -> acceptors.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1)));
+        m.put("acceptors", acceptors);
+        m.put("connect", ClientUrls.redacted(node.connectUrl()));
+        node.createdAdmin().ifPresent(admin -> m.put("adminCreated", Map.of("user", admin.user(), "credentials", node.credentialsFile().toString())));
+        out.println(Json.write(m));
+        out.flush();
     }
 
     private static void banner(JunctionNode node, PrintWriter out) {

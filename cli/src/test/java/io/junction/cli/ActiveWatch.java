@@ -1,7 +1,7 @@
 package io.junction.cli;
 
+import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
-import io.junction.node.AdminCredentials;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +46,7 @@ final class ActiveWatch implements AutoCloseable {
     private final AtomicLong[][] activeAt;
     private final long[] lastEpisode;
 
-    ActiveWatch(ClusterLayout layout, AdminCredentials admin) {
+    ActiveWatch(ClusterLayout layout, Credentials admin) {
         List<ClusterLayout.Member> members = layout.members();
         activeAt = new AtomicLong[members.size()][2];
         lastEpisode = new long[members.size()];
@@ -67,7 +67,7 @@ final class ActiveWatch implements AutoCloseable {
         threads.forEach(Thread::start);
     }
 
-    private void watch(int group, int role, String url, AdminCredentials admin) {
+    private void watch(int group, int role, String url, Credentials admin) {
         while (running.get()) {
             try (ServerLocator locator = ActiveMQClient.createServerLocator(url);
                  ClientSessionFactory factory = locator.createSessionFactory();

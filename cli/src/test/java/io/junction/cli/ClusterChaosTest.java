@@ -3,8 +3,8 @@ package io.junction.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
-import io.junction.node.AdminCredentials;
 import io.junction.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +104,7 @@ class ClusterChaosTest {
         try (net; NamespaceCluster cluster = NamespaceCluster.start(net, dir.resolve("cluster"))) {
             ClusterLayout layout = cluster.layout();
             layoutSeen = layout;
-            AdminCredentials admin = cluster.admin();
+            Credentials admin = cluster.admin();
             cluster.awaitHealthy(HEAL, "every group replicated on its primary");
             ClusterLoad.createMqttQueue(layout, admin);
             core = new ClusterLoad.Producer(admin);
@@ -309,7 +309,7 @@ class ClusterChaosTest {
         }
     }
 
-    private static int leader(ClusterLayout layout, AdminCredentials admin) {
+    private static int leader(ClusterLayout layout, Credentials admin) {
         return ClusterProbe.probe(layout, admin.user(), admin.password()).zooKeeper().stream().filter(z -> z.mode().equals("leader"))
                 .mapToInt(ClusterProbe.ZooKeeper::node).findFirst().orElse(1);
     }

@@ -3,9 +3,9 @@ package io.junction.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junction.client.Credentials;
 import io.junction.cluster.ClusterNode;
 import io.junction.cluster.ExternalEnsemble;
-import io.junction.node.AdminCredentials;
 import io.junction.node.NodeConfig;
 import io.junction.testing.Waits;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ class ClusterExternalZooKeeperStatusTest {
             }
             Path credentials = dir.resolve("admin.credentials");
             for (ClusterNode node : nodes) {
-                Optional<AdminCredentials> created = node.admin().get(60, TimeUnit.SECONDS);
+                Optional<Credentials> created = node.admin().get(60, TimeUnit.SECONDS);
                 created.ifPresent(a -> a.write(credentials));
             }
             String[] status = {"cluster", "status", "--config", configs.get(1).toString(), "--credentials", credentials.toString()};

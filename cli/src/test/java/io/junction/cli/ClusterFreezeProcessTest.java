@@ -3,8 +3,8 @@ package io.junction.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
-import io.junction.node.AdminCredentials;
 import io.junction.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class ClusterFreezeProcessTest {
         Path home = dir.resolve("cluster");
         ClusterLoad.Up cluster = ClusterLoad.up(home);
         ClusterLayout layout = cluster.layout();
-        AdminCredentials admin = cluster.admin();
+        Credentials admin = cluster.admin();
         ClusterLoad.createMqttQueue(layout, admin);
         ClusterLoad.SplitWatch splits = new ClusterLoad.SplitWatch(layout, admin);
         ClusterLoad.Producer core = new ClusterLoad.Producer(admin);

@@ -1,10 +1,10 @@
 package io.junction.cli;
 
 import io.junction.client.BusConnection;
+import io.junction.client.Credentials;
 import io.junction.client.ReliableSender;
 import io.junction.cluster.BrokerAttributes;
 import io.junction.cluster.ClusterLayout;
-import io.junction.node.AdminCredentials;
 import io.junction.testing.Waits;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -78,7 +78,7 @@ final class ClusterLoad {
     }
 
     /** A cluster started by {@code junction cluster up} for a test: the command (to run again), its layout and admin. */
-    record Up(String[] command, ClusterLayout layout, AdminCredentials admin) {
+    record Up(String[] command, ClusterLayout layout, Credentials admin) {
     }
 
     /** Starts a fresh cluster under {@code home} on free ports, with 384 MiB per node, and waits until it is replicated. */
@@ -90,10 +90,10 @@ final class ClusterLoad {
         if (started.exitCode() != 0) {
             throw new AssertionError("cluster up failed: " + started.out() + started.err());
         }
-        return new Up(up, new ClusterHome(home).layout(), AdminCredentials.read(home.resolve(AdminCredentials.FILE_NAME)));
+        return new Up(up, new ClusterHome(home).layout(), Credentials.read(home.resolve(Credentials.FILE_NAME)));
     }
 
-    static ActiveMQConnectionFactory factory(AdminCredentials admin) {
+    static ActiveMQConnectionFactory factory(Credentials admin) {
         return new ActiveMQConnectionFactory(admin.url(), admin.user(), admin.password());
     }
 
@@ -102,11 +102,11 @@ final class ClusterLoad {
         final Map<Long, long[]> acknowledged = new ConcurrentHashMap<>();
         /** From which number on the sends were acknowledged by which broker (host:port), as the connection moved. */
         final java.util.NavigableMap<Long, String> via = new java.util.concurrent.ConcurrentSkipListMap<>();
-        private final AdminCredentials admin;
+        private final Credentials admin;
         private volatile ReliableSender sender;
         private volatile BusConnection bus;
 
-        Producer(AdminCredentials admin) {
+        Producer(Credentials admin) {
             super("producer");
             this.admin = admin;
         }
@@ -161,9 +161,9 @@ final class ClusterLoad {
         static final String QUEUE = "chaos.amqp";
         final Map<Long, long[]> acknowledged = new ConcurrentHashMap<>();
         private final String url;
-        private final AdminCredentials admin;
+        private final Credentials admin;
 
-        AmqpProducer(ClusterLayout layout, AdminCredentials admin) {
+        AmqpProducer(ClusterLayout layout, Credentials admin) {
             super("amqp-producer");
             this.url = "failover:(" + String.join(",", layout.brokerUrls().stream().map(u -> u.replace("tcp://", "amqp://")).toList()) + ")?"
                     + README_AMQP_OPTIONS;
@@ -204,9 +204,9 @@ final class ClusterLoad {
         static final String QUEUE = "chaos.mqtt";
         final Map<Long, long[]> acknowledged = new ConcurrentHashMap<>();
         private final String[] servers;
-        private final AdminCredentials admin;
+        private final Credentials admin;
 
-        MqttProducer(ClusterLayout layout, AdminCredentials admin) {
+        MqttProducer(ClusterLayout layout, Credentials admin) {
             super("mqtt-producer");
             this.servers = layout.brokerUrls().toArray(String[]::new);
             this.admin = admin;
@@ -247,7 +247,7 @@ final class ClusterLoad {
     }
 
     /** Creates the MQTT producer's queue on the active broker of every group, so that a publish lands wherever it arrives. */
-    static void createMqttQueue(ClusterLayout layout, AdminCredentials admin) throws JMSException {
+    static void createMqttQueue(ClusterLayout layout, Credentials admin) throws JMSException {
         for (ClusterLayout.Member m : layout.members()) {
             try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(m.brokerUrl(), admin.user(), admin.password());
                     Connection c = cf.createConnection()) {
@@ -289,7 +289,7 @@ final class ClusterLoad {
      * redistribution) into their consumers' counts. Returns one line per broker with what it held and how many
      * messages the drain found, so that a run can tell a message stranded on a group from one that is gone.
      */
-    static List<String> drainStranded(ClusterLayout layout, AdminCredentials admin, Map<String, Consumer> queues) {
+    static List<String> drainStranded(ClusterLayout layout, Credentials admin, Map<String, Consumer> queues) {
         List<String> report = new ArrayList<>();
         for (String broker : layout.brokerUrls()) {
             String url = layout.clientUrl(broker, BrokerAttributes.QUERY);
@@ -344,7 +344,7 @@ final class ClusterLoad {
     }
 
     /** Receives every message of {@code queue} from the broker at {@code url} alone, until none comes for 2 s; returns how many. */
-    private static int drain(String url, AdminCredentials admin, String queue, Received received) throws JMSException {
+    private static int drain(String url, Credentials admin, String queue, Received received) throws JMSException {
         int found = 0;
         try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(url, admin.user(), admin.password()); Connection c = cf.createConnection()) {
             c.start();
@@ -386,15 +386,15 @@ final class ClusterLoad {
         }
 
         final Map<Long, Deliveries> received = new ConcurrentHashMap<>();
-        private final AdminCredentials admin;
+        private final Credentials admin;
         private final String queue;
 
-        Consumer(AdminCredentials admin) {
+        Consumer(Credentials admin) {
             this(admin, QUEUE);
         }
 
         /** Consumes {@code queue}, whose messages carry their number in the long property {@code seq} or as their whole body. */
-        Consumer(AdminCredentials admin, String queue) {
+        Consumer(Credentials admin, String queue) {
             super("consumer-" + queue);
             this.admin = admin;
             this.queue = queue;
@@ -435,9 +435,9 @@ final class ClusterLoad {
     static final class SplitWatch extends Worker {
         final List<String> seen = new CopyOnWriteArrayList<>();
         private final ClusterLayout layout;
-        private final AdminCredentials admin;
+        private final Credentials admin;
 
-        SplitWatch(ClusterLayout layout, AdminCredentials admin) {
+        SplitWatch(ClusterLayout layout, Credentials admin) {
             super("split-watch");
             this.layout = layout;
             this.admin = admin;

@@ -3,8 +3,8 @@ package io.junction.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
-import io.junction.node.AdminCredentials;
 import io.junction.testing.Waits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +35,7 @@ class ClusterPartitionTest {
         ClusterLoad.SplitWatch splits = null;
         try (net; NamespaceCluster cluster = NamespaceCluster.start(net, home)) {
             ClusterLayout layout = cluster.layout();
-            AdminCredentials admin = cluster.admin();
+            Credentials admin = cluster.admin();
             cluster.awaitHealthy(Duration.ofSeconds(180), "all groups replicated on their primaries");
 
             splits = new ClusterLoad.SplitWatch(layout, admin);

@@ -3,9 +3,9 @@ package io.junction.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.junction.client.Credentials;
 import io.junction.client.ReliableSender;
 import io.junction.cluster.ClusterLayout;
-import io.junction.node.AdminCredentials;
 import io.junction.testing.Waits;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -42,7 +42,7 @@ class ClusterProcessTest {
         ClusterLoad.Up cluster = ClusterLoad.up(home);
         String[] up = cluster.command();
         ClusterLayout layout = cluster.layout();
-        AdminCredentials admin = cluster.admin();
+        Credentials admin = cluster.admin();
         ClusterLoad.SplitWatch splits = new ClusterLoad.SplitWatch(layout, admin);
         ClusterLoad.Producer producer = new ClusterLoad.Producer(admin);
         ClusterLoad.Consumer consumer = new ClusterLoad.Consumer(admin);

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.client.ClientUrls;
+import io.junction.client.Credentials;
 import io.junction.client.ReliableSender;
 import io.junction.cluster.ClusterLayout;
 import io.junction.cluster.ClusterNode;
 import io.junction.config.ConfigException;
-import io.junction.node.AdminCredentials;
 import io.junction.node.NodeConfig;
 import io.junction.testing.ChildJvm;
 import io.junction.testing.FreePorts;
@@ -99,7 +99,7 @@ class ClusterTlsProcessTest {
                 nodes.add(start(configs.get(id - 1), "node" + id + ".log"));
             }
             Path credentials = awaitAdminCredentials();
-            AdminCredentials admin = AdminCredentials.read(credentials);
+            Credentials admin = Credentials.read(credentials);
             assertTrue(admin.url().contains("sslEnabled=true") && admin.url().contains("name=junction-127-0-0-1-"), admin.url());
             ClusterLayout layout = ClusterHome.layoutOf(configs.get(1));
             String[] status = {"cluster", "status", "--config", configs.get(1).toString(), "--credentials", credentials.toString()};
@@ -310,7 +310,7 @@ class ClusterTlsProcessTest {
         Path[] found = new Path[1];
         Waits.until(Duration.ofSeconds(120), "the cluster's admin credentials", () -> {
             for (int id = 1; id <= 3; id++) {
-                Path f = dir.resolve("node" + id).resolve(AdminCredentials.FILE_NAME);
+                Path f = dir.resolve("node" + id).resolve(Credentials.FILE_NAME);
                 if (Files.isReadable(f)) {
                     found[0] = f;
                     return true;

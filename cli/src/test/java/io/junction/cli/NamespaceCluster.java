@@ -1,7 +1,7 @@
 package io.junction.cli;
 
+import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
-import io.junction.node.AdminCredentials;
 import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ final class NamespaceCluster implements AutoCloseable {
     private final Path home;
     private final Process[] nodes = new Process[3];
     private ClusterLayout layout;
-    private AdminCredentials admin;
+    private Credentials admin;
 
     private NamespaceCluster(NetworkNamespaces net, Path home) {
         this.net = net;
@@ -52,8 +52,8 @@ final class NamespaceCluster implements AutoCloseable {
             ClusterHome files = new ClusterHome(home);
             cluster.layout = files.layout();
             Waits.until(Duration.ofSeconds(120), "the administrator to be created", () -> files.credentials(3).isPresent());
-            AdminCredentials created = files.credentials(3).orElseThrow();
-            cluster.admin = new AdminCredentials(cluster.layout.clientUrl(), created.user(), created.password());
+            Credentials created = files.credentials(3).orElseThrow();
+            cluster.admin = new Credentials(cluster.layout.clientUrl(), created.user(), created.password());
         } catch (Exception | AssertionError e) {
             cluster.close();
             throw e;
@@ -66,7 +66,7 @@ final class NamespaceCluster implements AutoCloseable {
     }
 
     /** The administrator, with the cluster URL (every broker) as its URL. */
-    AdminCredentials admin() {
+    Credentials admin() {
         return admin;
     }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.junction.node.AdminCredentials;
+import io.junction.client.Credentials;
 import io.junction.node.RunningNode;
 import io.junction.testing.ChildJvm;
 import io.junction.testing.Waits;
@@ -65,10 +65,10 @@ class NodeProcessTest {
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
         try (ChildJvm node = startNode(config, "node-1.log")) {
-            AdminCredentials admin = AdminCredentials.read(dir.resolve("data").resolve(AdminCredentials.FILE_NAME));
+            Credentials admin = Credentials.read(dir.resolve("data").resolve(Credentials.FILE_NAME));
             // standard output here is a file, as under a service manager: the password is named, never written there
             assertFalse(node.output().contains(admin.password()), "the first admin's password went to a non-interactive output");
-            assertTrue(node.output().contains("Its password is in " + dir.resolve("data").resolve(AdminCredentials.FILE_NAME)), node.output());
+            assertTrue(node.output().contains("Its password is in " + dir.resolve("data").resolve(Credentials.FILE_NAME)), node.output());
             Thread producer = new Thread(() -> {
                 try (Connection c = new ActiveMQConnectionFactory(url).createConnection(admin.user(), admin.password())) {
                     Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -92,7 +92,7 @@ class NodeProcessTest {
         }
 
         try (ChildJvm node = startNode(config, "node-2.log")) {
-            AdminCredentials admin = AdminCredentials.read(dir.resolve("data").resolve(AdminCredentials.FILE_NAME));
+            Credentials admin = Credentials.read(dir.resolve("data").resolve(Credentials.FILE_NAME));
             Set<String> received = new HashSet<>();
             int duplicates = 0;
             try (Connection c = new ActiveMQConnectionFactory(url).createConnection(admin.user(), admin.password())) {
@@ -112,6 +112,67 @@ class NodeProcessTest {
             assertTrue(received.size() <= acknowledged.size() + 1, "at most the one in-flight send may be stored unacknowledged");
             assertEquals(0, node.terminate(Duration.ofSeconds(30)) & ~0x80 & ~0x0F, "unexpected exit on SIGTERM");
         }
+    }
+
+    @Test
+    void jsonBannerIsOneObjectWithoutThePassword() throws Exception {
+        Map<String, String> settings = RunningNode.freePortSettings(dir.resolve("data"));
+        Path config = writeConfig(settings);
+        try (ChildJvm node = ChildJvm.start(dir.resolve("json.log"), List.of(), MAIN, "node", "start", "--config", config.toString(), "--json")) {
+            Waits.until(Duration.ofSeconds(60), "the JSON banner (log " + dir.resolve("json.log") + ")",
+                    () -> node.output().lines().anyMatch(l -> l.startsWith("{\"node\"")) || !node.isAlive());
+            String line = node.output().lines().filter(l -> l.startsWith("{\"node\"")).findFirst().orElseThrow(() -> new AssertionError(node.output()));
+            org.apache.activemq.artemis.json.JsonObject banner = org.apache.activemq.artemis.utils.JsonLoader.readObject(new java.io.StringReader(line));
+            assertEquals("tcp://127.0.0.1:" + settings.get("acceptor.main.port"), banner.getJsonObject("acceptors").getString("main"), line);
+            assertEquals(dir.resolve("data").toString(), banner.getString("data"), line);
+            assertTrue(banner.getString("journal").startsWith("AIO") || banner.getString("journal").startsWith("NIO"), line);
+            Path file = dir.resolve("data").resolve(Credentials.FILE_NAME);
+            assertEquals(file.toString(), banner.getJsonObject("adminCreated").getString("credentials"), line);
+            assertFalse(node.output().contains(Credentials.read(file).password()), "the first admin's password went to standard output");
+            assertFalse(node.output().contains("Press Ctrl-C"), "no human banner beside the JSON one");
+        }
+    }
+
+    @Test
+    void clusterNodeJsonBannerNamesItsBrokersAndZooKeeper() throws Exception {
+        ClusterHome home = new ClusterHome(dir.resolve("cluster"));
+        int base = freeBase();
+        home.create(3, "127.0.0.1", base);
+        // node 1 alone: its banner comes before any broker is active (that needs a majority of the nodes)
+        try (ChildJvm node = ChildJvm.start(dir.resolve("cluster-json.log"), List.of(), MAIN, "node", "start", "--config", home.config(1).toString(),
+                "--json")) {
+            Waits.until(Duration.ofSeconds(60), "the JSON banner (log " + dir.resolve("cluster-json.log") + ")",
+                    () -> node.output().lines().anyMatch(l -> l.startsWith("{\"clusterNode\"")) || !node.isAlive());
+            String line = node.output().lines().filter(l -> l.startsWith("{\"clusterNode\"")).findFirst().orElseThrow(() -> new AssertionError(node.output()));
+            org.apache.activemq.artemis.json.JsonObject banner = org.apache.activemq.artemis.utils.JsonLoader.readObject(new java.io.StringReader(line));
+            assertEquals(1, banner.getInt("clusterNode"), line);
+            assertEquals(3, banner.getInt("nodes"), line);
+            assertEquals("tcp://127.0.0.1:" + (base + 10), banner.getJsonObject("primary").getString("url"), line);
+            assertEquals("g1", banner.getJsonObject("primary").getString("group"), line);
+            assertEquals("g3", banner.getJsonObject("backup").getString("group"), line);
+            assertEquals("127.0.0.1:" + (base + 12), banner.getJsonObject("zooKeeper").getString("connect"), line);
+            assertTrue(banner.getJsonObject("zooKeeper").getBoolean("embedded"), line);
+            assertFalse(node.output().contains("Press Ctrl-C"), "no human banner beside the JSON one");
+        }
+    }
+
+    /** A base port whose three nodes' five ports each (base+10 to base+34) are free now. */
+    private static int freeBase() throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 20_000 + new java.util.Random().nextInt(400) * 100;
+            boolean free = true;
+            for (int p = base + 10; p <= base + 34 && free; p++) {
+                try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
+                    s.setReuseAddress(true);
+                } catch (java.io.IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new AssertionError("no free range of 25 ports found");
     }
 
     @Test

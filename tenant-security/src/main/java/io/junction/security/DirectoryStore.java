@@ -1,5 +1,6 @@
 package io.junction.security;
 
+import io.junction.config.SecretFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.junction.security;
+package io.junction.config;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
