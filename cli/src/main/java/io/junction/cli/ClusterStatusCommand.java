@@ -2,6 +2,8 @@ package io.junction.cli;
 
 import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
+import io.junction.cluster.ops.ClusterHealth;
+import io.junction.cluster.ops.GroupStatus;
 import io.junction.config.ConfigException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,7 +46,7 @@ final class ClusterStatusCommand implements Callable<Integer> {
         ClusterHome home = data.home();
         ClusterLayout layout = config != null ? ClusterHome.layoutOf(config) : home.layout();
         Credentials admin = admin(home, layout);
-        ClusterProbe.State state = ClusterProbe.probe(layout, admin.user(), admin.password());
+        ClusterHealth.State state = ClusterHealth.probe(layout, admin.user(), admin.password());
         if (output.json) {
             output.result("", state.json());
         } else {
@@ -70,17 +72,17 @@ final class ClusterStatusCommand implements Callable<Integer> {
                 "No admin credentials: pass --credentials FILE, set JUNCTION_USER and JUNCTION_PASSWORD, or use the --data DIR of junction cluster up"));
     }
 
-    private void print(ClusterProbe.State state, ClusterLayout layout, PrintWriter out) {
+    private void print(ClusterHealth.State state, ClusterLayout layout, PrintWriter out) {
         List<List<Object>> rows = new ArrayList<>();
-        for (ClusterProbe.Group g : state.groups()) {
+        for (ClusterHealth.Group g : state.groups()) {
             String active = g.active().map(b -> "node " + b.node() + " (" + b.role() + ")").orElse("-");
-            ClusterProbe.Broker standby = g.primary().active() ? g.backup() : g.primary();
+            ClusterHealth.Broker standby = g.primary().active() ? g.backup() : g.primary();
             String other = "node " + standby.node() + " " + standby.role() + ": " + standby.state();
-            rows.add(List.of(g.name(), g.status(), active, other, g.active().map(b -> (Object) b.messages()).orElse("-")));
+            rows.add(List.of(g.name(), g.status().name(), active, other, g.active().map(b -> (Object) b.messages()).orElse("-")));
         }
         output.table(List.of("GROUP", "STATUS", "ACTIVE", "OTHER BROKER", "MESSAGES"),
                 List.of("group", "status", "active", "other", "messages"), rows);
-        long serving = state.zooKeeper().stream().filter(ClusterProbe.ZooKeeper::serving).count();
+        long serving = state.zooKeeper().stream().filter(ClusterHealth.ZooKeeper::serving).count();
         out.println();
         out.println("ZooKeeper: " + (state.quorum() ? "quorum" : "NO QUORUM (active brokers stop; see docs/ha.md)") + ", " + serving + " of "
                 + state.zooKeeper().size() + " members serving ("
@@ -89,14 +91,14 @@ final class ClusterStatusCommand implements Callable<Integer> {
             out.println("ZooKeeper would lose its majority with one more member: the loss of " + (layout.embeddedZooKeeper() ? "a node" : "a member")
                     + " would stop every broker until the members not serving are back.");
         }
-        for (ClusterProbe.Group g : state.groups()) {
-            if (g.status().equals("UNPROTECTED")) {
+        for (ClusterHealth.Group g : state.groups()) {
+            if (g.status() == GroupStatus.UNPROTECTED) {
                 out.println(g.name() + " is UNPROTECTED: it runs on one copy until its other broker is back in sync.");
-            } else if (g.status().equals("SPLIT")) {
+            } else if (g.status() == GroupStatus.SPLIT) {
                 out.println(g.name() + " has TWO active brokers: stop one at once and report this as a bug.");
-            } else if (g.status().equals("UNKNOWN")) {
+            } else if (g.status() == GroupStatus.UNKNOWN) {
                 out.println(g.name() + ": a broker did not answer in time; run status again.");
-            } else if (g.status().equals("DOWN")) {
+            } else if (g.status() == GroupStatus.DOWN) {
                 out.println(g.name() + " is DOWN: no broker serves it; start the nodes that hold its data.");
             }
         }

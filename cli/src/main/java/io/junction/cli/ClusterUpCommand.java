@@ -3,6 +3,7 @@ package io.junction.cli;
 import io.junction.client.ClientUrls;
 import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
+import io.junction.cluster.ops.ClusterHealth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +133,7 @@ final class ClusterUpCommand implements Callable<Integer> {
             }
             Optional<Credentials> admin = home.credentials(layout.members().size());
             if (admin.isPresent()) {
-                ClusterProbe.State state = ClusterProbe.probe(layout, admin.get().user(), admin.get().password());
+                ClusterHealth.State state = ClusterHealth.probe(layout, admin.get().user(), admin.get().password());
                 boolean zooKeeper = layout.embeddedZooKeeper() ? state.survivesAMemberLoss() : state.quorum();
                 if (zooKeeper && state.allReplicated() && state.allOnPrimaries()) {
                     return admin.get();

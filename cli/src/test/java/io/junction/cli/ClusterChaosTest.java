@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
+import io.junction.cluster.ops.ClusterHealth;
 import io.junction.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -310,8 +311,8 @@ class ClusterChaosTest {
     }
 
     private static int leader(ClusterLayout layout, Credentials admin) {
-        return ClusterProbe.probe(layout, admin.user(), admin.password()).zooKeeper().stream().filter(z -> z.mode().equals("leader"))
-                .mapToInt(ClusterProbe.ZooKeeper::node).findFirst().orElse(1);
+        return ClusterHealth.probe(layout, admin.user(), admin.password()).zooKeeper().stream().filter(z -> z.mode().equals("leader"))
+                .mapToInt(ClusterHealth.ZooKeeper::node).findFirst().orElse(1);
     }
 
     private static void inject(NamespaceCluster cluster, Fault fault, int node, Random random, List<Long> thaws, List<long[]> cuts)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
+import io.junction.cluster.ops.ClusterHealth;
 import io.junction.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,15 +52,15 @@ class ClusterFreezeProcessTest {
             workers.forEach(ClusterLoad.Worker::start);
             Waits.until(Duration.ofSeconds(90), "200 acknowledged sends from each client",
                     () -> core.acknowledged.size() >= 200 && amqp.acknowledged.size() >= 200 && mqtt.acknowledged.size() >= 200);
-            frozen = ClusterProbe.probe(layout, admin.user(), admin.password()).zooKeeper().stream().filter(z -> z.mode().equals("leader"))
-                    .mapToInt(ClusterProbe.ZooKeeper::node).findFirst().orElse(1);
+            frozen = ClusterHealth.probe(layout, admin.user(), admin.password()).zooKeeper().stream().filter(z -> z.mode().equals("leader"))
+                    .mapToInt(ClusterHealth.ZooKeeper::node).findFirst().orElse(1);
             long pid = Long.parseLong(Files.readString(home.resolve("node" + frozen).resolve("node.pid")).trim());
             System.out.printf("freezing node %d %d ms in%n", frozen, (System.nanoTime() - startedAt) / 1_000_000);
             signal("STOP", pid);
             try {
                 int node = frozen;
                 Waits.until(Duration.ofSeconds(60), "g" + node + " to fail over from the frozen node " + node, () -> {
-                    ClusterProbe.Group g = ClusterProbe.probe(layout, admin.user(), admin.password()).groups().get(node - 1);
+                    ClusterHealth.Group g = ClusterHealth.probe(layout, admin.user(), admin.password()).groups().get(node - 1);
                     return g.backup().active();
                 });
                 Thread.sleep(10_000);
@@ -88,8 +89,8 @@ class ClusterFreezeProcessTest {
             boolean missing = List.of(Map.entry(core.acknowledged, coreIn), Map.entry(amqp.acknowledged, amqpIn), Map.entry(mqtt.acknowledged, mqttIn))
                     .stream().anyMatch(p -> !p.getValue().received.keySet().containsAll(p.getKey().keySet()));
             if (missing) {
-                for (ClusterProbe.Group g : ClusterProbe.probe(layout, admin.user(), admin.password()).groups()) {
-                    String url = g.active().map(ClusterProbe.Broker::url).orElse(null);
+                for (ClusterHealth.Group g : ClusterHealth.probe(layout, admin.user(), admin.password()).groups()) {
+                    String url = g.active().map(ClusterHealth.Broker::url).orElse(null);
                     if (url != null) {
                         CliRun queues = CliRun.of("queues", "--all", "--url", url, "--user", admin.user(), "--password", admin.password());
                         System.out.println("queues of " + g.name() + " on " + url + ":\n" + queues.out() + queues.err());

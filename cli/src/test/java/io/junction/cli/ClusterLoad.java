@@ -5,6 +5,8 @@ import io.junction.client.Credentials;
 import io.junction.client.ReliableSender;
 import io.junction.cluster.BrokerAttributes;
 import io.junction.cluster.ClusterLayout;
+import io.junction.cluster.ops.ClusterHealth;
+import io.junction.cluster.ops.GroupStatus;
 import io.junction.testing.Waits;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -446,8 +448,8 @@ final class ClusterLoad {
         @Override
         void work() throws Exception {
             while (running.get()) {
-                for (ClusterProbe.Group g : ClusterProbe.probe(layout, admin.user(), admin.password()).groups()) {
-                    if (g.status().equals("SPLIT")) {
+                for (ClusterHealth.Group g : ClusterHealth.probe(layout, admin.user(), admin.password()).groups()) {
+                    if (g.status() == GroupStatus.SPLIT) {
                         seen.add(g.name() + " at " + System.currentTimeMillis());
                     }
                 }

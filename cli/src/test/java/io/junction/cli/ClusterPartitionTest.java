@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
+import io.junction.cluster.ops.ClusterHealth;
 import io.junction.testing.Waits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,13 +51,13 @@ class ClusterPartitionTest {
             long cutAt = System.nanoTime();
             net.isolate(1);
             Waits.until(Duration.ofSeconds(60), "g1 to fail over to node 2 while node 1 is cut off", () -> {
-                ClusterProbe.Group g1 = ClusterProbe.probe(layout, admin.user(), admin.password()).groups().get(0);
+                ClusterHealth.Group g1 = ClusterHealth.probe(layout, admin.user(), admin.password()).groups().get(0);
                 return g1.backup().active() && !g1.primary().active();
             });
             double failover = (System.nanoTime() - cutAt) / 1e9;
             long before = producer.acknowledged.size();
             Waits.until(Duration.ofSeconds(60), "the majority to keep serving sends", () -> p.acknowledged.size() >= before + 200);
-            ClusterProbe.State cut = ClusterProbe.probe(layout, admin.user(), admin.password());
+            ClusterHealth.State cut = ClusterHealth.probe(layout, admin.user(), admin.password());
             assertTrue(cut.groups().get(1).primary().active(), "g2 serves on node 2: " + cut.json());
             assertTrue(cut.groups().get(2).primary().active(), "g3 serves on node 3: " + cut.json());
             assertEquals("not serving", cut.zooKeeper().get(0).mode(), "the isolated ZooKeeper member has no majority: " + cut.json());

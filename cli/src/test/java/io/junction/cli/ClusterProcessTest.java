@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.junction.client.Credentials;
 import io.junction.client.ReliableSender;
 import io.junction.cluster.ClusterLayout;
+import io.junction.cluster.ops.BrokerState;
+import io.junction.cluster.ops.ClusterHealth;
+import io.junction.cluster.ops.GroupStatus;
 import io.junction.testing.Waits;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -74,8 +77,8 @@ class ClusterProcessTest {
                 int next = node % 3 + 1;
                 try {
                     Waits.until(Duration.ofSeconds(60), g + " to fail over to node " + next, () -> {
-                        ClusterProbe.Group group = ClusterProbe.probe(layout, admin.user(), admin.password()).groups().get(node - 1);
-                        return group.status().equals("UNPROTECTED") && group.backup().active() && group.primary().state().equals("down");
+                        ClusterHealth.Group group = ClusterHealth.probe(layout, admin.user(), admin.password()).groups().get(node - 1);
+                        return group.status() == GroupStatus.UNPROTECTED && group.backup().active() && group.primary().state() == BrokerState.DOWN;
                     });
                 } catch (AssertionError e) {
                     // CI shows only the end of the output: say there what the cluster looked like
@@ -109,8 +112,8 @@ class ClusterProcessTest {
                 Thread.sleep(200);
             }
             if (!consumer.received.keySet().containsAll(producer.acknowledged.keySet())) {
-                for (ClusterProbe.Group g : ClusterProbe.probe(layout, admin.user(), admin.password()).groups()) {
-                    String url = g.active().map(ClusterProbe.Broker::url).orElse(null);
+                for (ClusterHealth.Group g : ClusterHealth.probe(layout, admin.user(), admin.password()).groups()) {
+                    String url = g.active().map(ClusterHealth.Broker::url).orElse(null);
                     if (url != null) {
                         CliRun queues = CliRun.of("queues", "--all", "--url", url, "--user", admin.user(), "--password", admin.password());
                         System.out.println("queues of " + g.name() + " on " + url + ":\n" + queues.out() + queues.err());

@@ -2,6 +2,7 @@ package io.junction.cli;
 
 import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
+import io.junction.cluster.ops.ClusterHealth;
 import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
 import java.nio.file.Files;
@@ -122,7 +123,7 @@ final class NamespaceCluster implements AutoCloseable {
     /** Waits until ZooKeeper has its majority and every group is replicated on its primary. */
     void awaitHealthy(Duration timeout, String what) {
         Waits.until(timeout, what, () -> {
-            ClusterProbe.State s = ClusterProbe.probe(layout, admin.user(), admin.password());
+            ClusterHealth.State s = ClusterHealth.probe(layout, admin.user(), admin.password());
             return s.survivesAMemberLoss() && s.allReplicated() && s.allOnPrimaries();
         });
     }

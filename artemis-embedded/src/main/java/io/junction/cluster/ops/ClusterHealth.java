@@ -1,8 +1,9 @@
-package io.junction.cli;
+package io.junction.cluster.ops;
 
 import io.junction.cluster.BrokerAttributes;
 import io.junction.cluster.ClusterLayout;
 import io.junction.cluster.DirectoryRegistry;
+import io.junction.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -26,24 +27,21 @@ import org.apache.curator.retry.RetryNTimes;
  * its backup is in sync, how many messages it holds, and whether ZooKeeper has a majority. A passive backup does not
  * listen, so a broker that refuses connections on a node whose ZooKeeper member answers is reported as passive.
  */
-final class ClusterProbe {
+public final class ClusterHealth {
     private static final int TIMEOUT_MS = BrokerAttributes.TIMEOUT_MS;
 
-    /**
-     * One broker as seen from outside: {@code active}, {@code passive} (node up, broker not listening), {@code down}
-     * (node down) or {@code unreachable} (it did not answer in time).
-     */
-    record Broker(int node, String role, String url, String state, boolean replicaSync, long messages, String error) {
-        boolean active() {
-            return state.equals("active");
+    /** One broker as seen from outside ({@link BrokerState}). */
+    public record Broker(int node, String role, String url, BrokerState state, boolean replicaSync, long messages, String error) {
+        public boolean active() {
+            return state == BrokerState.ACTIVE;
         }
 
-        Map<String, Object> json() {
+        public Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("node", node);
             m.put("role", role);
             m.put("url", url);
-            m.put("state", state);
+            m.put("state", state.toString());
             if (active()) {
                 m.put("replicaSync", replicaSync);
                 m.put("messages", messages);
@@ -53,29 +51,26 @@ final class ClusterProbe {
     }
 
     /** A group's two brokers. */
-    record Group(String name, Broker primary, Broker backup) {
-        Optional<Broker> active() {
+    public record Group(String name, Broker primary, Broker backup) {
+        public Optional<Broker> active() {
             return primary.active() ? Optional.of(primary) : backup.active() ? Optional.of(backup) : Optional.empty();
         }
 
-        /**
-         * REPLICATED, UNPROTECTED (one copy), DOWN (no broker serves), UNKNOWN (none answered as active and one did not
-         * answer at all) or SPLIT (two serve: must never happen).
-         */
-        String status() {
+        /** The group's health ({@link GroupStatus}). */
+        public GroupStatus status() {
             if (primary.active() && backup.active()) {
-                return "SPLIT";
+                return GroupStatus.SPLIT;
             }
-            if (active().isEmpty() && (primary.state().equals("unreachable") || backup.state().equals("unreachable"))) {
-                return "UNKNOWN";
+            if (active().isEmpty() && (primary.state() == BrokerState.UNREACHABLE || backup.state() == BrokerState.UNREACHABLE)) {
+                return GroupStatus.UNKNOWN;
             }
-            return active().map(b -> b.replicaSync() ? "REPLICATED" : "UNPROTECTED").orElse("DOWN");
+            return active().map(b -> b.replicaSync() ? GroupStatus.REPLICATED : GroupStatus.UNPROTECTED).orElse(GroupStatus.DOWN);
         }
 
-        Map<String, Object> json() {
+        public Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("group", name);
-            m.put("status", status());
+            m.put("status", status().name());
             m.put("activeNode", active().map(Broker::node).orElse(null));
             m.put("activeRole", active().map(Broker::role).orElse(null));
             m.put("messages", active().map(Broker::messages).orElse(null));
@@ -85,14 +80,14 @@ final class ClusterProbe {
     }
 
     /** One ZooKeeper member: {@code leader}, {@code follower}, {@code not serving} (no majority) or {@code down}. */
-    record ZooKeeper(int node, String address, String mode) {
-        boolean serving() {
+    public record ZooKeeper(int node, String address, String mode) {
+        public boolean serving() {
             return mode.equals("leader") || mode.equals("follower") || mode.equals("standalone");
         }
     }
 
-    record State(List<Group> groups, List<ZooKeeper> zooKeeper) {
-        boolean quorum() {
+    public record State(List<Group> groups, List<ZooKeeper> zooKeeper) {
+        public boolean quorum() {
             return zooKeeper.stream().filter(ZooKeeper::serving).count() * 2 > zooKeeper.size();
         }
 
@@ -101,21 +96,21 @@ final class ClusterProbe {
          * serves. Until then a node's loss stops every broker (no lock can be held), so the cluster is not healthy. An
          * ensemble of fewer than three members has nothing to spare; for it this is its majority.
          */
-        boolean survivesAMemberLoss() {
+        public boolean survivesAMemberLoss() {
             long serving = zooKeeper.stream().filter(ZooKeeper::serving).count();
             return zooKeeper.size() < 3 ? quorum() : (serving - 1) * 2 > zooKeeper.size();
         }
 
         /** Every group served by its primary: no failover outstanding. */
-        boolean allOnPrimaries() {
+        public boolean allOnPrimaries() {
             return groups.stream().allMatch(g -> g.primary().active() && !g.backup().active());
         }
 
-        boolean allReplicated() {
-            return groups.stream().allMatch(g -> g.status().equals("REPLICATED"));
+        public boolean allReplicated() {
+            return groups.stream().allMatch(g -> g.status() == GroupStatus.REPLICATED);
         }
 
-        Map<String, Object> json() {
+        public Map<String, Object> json() {
             Map<String, Object> zk = new LinkedHashMap<>();
             zk.put("quorum", quorum());
             zk.put("survivesAMemberLoss", survivesAMemberLoss());
@@ -127,10 +122,14 @@ final class ClusterProbe {
         }
     }
 
-    private ClusterProbe() {
+    private ClusterHealth() {
     }
 
-    static State probe(ClusterLayout layout, String user, String password) {
+    /**
+     * Asks every ZooKeeper member and every broker of {@code layout}, as {@code user}; throws a one-line
+     * {@link ConfigException} when a broker refuses the login.
+     */
+    public static State probe(ClusterLayout layout, String user, String password) {
         List<ZooKeeper> zooKeeper = new ArrayList<>();
         List<String> members = layout.zooKeeperMembers();
         for (int i = 0; i < members.size(); i++) {
@@ -162,7 +161,7 @@ final class ClusterProbe {
      */
     private static Broker broker(ClusterLayout layout, int node, String role, String url, boolean nodeUp, String user, String password) {
         Broker first = ask(layout, node, role, url, nodeUp, user, password);
-        return first.state().equals("unreachable") ? ask(layout, node, role, url, nodeUp, user, password) : first;
+        return first.state() == BrokerState.UNREACHABLE ? ask(layout, node, role, url, nodeUp, user, password) : first;
     }
 
     private static Broker ask(ClusterLayout layout, int node, String role, String url, boolean nodeUp, String user, String password) {
@@ -172,21 +171,31 @@ final class ClusterProbe {
             boolean active = (Boolean) values.get("active");
             boolean sync = (Boolean) values.get("replicaSync");
             long messages = ((Number) values.get("totalMessageCount")).longValue();
-            return new Broker(node, role, url, active ? "active" : "passive", sync, messages, null);
+            return new Broker(node, role, url, active ? BrokerState.ACTIVE : BrokerState.PASSIVE, sync, messages, null);
         } catch (Exception e) {
-            String reason = ClientOptions.rootMessage(e);
+            String reason = rootMessage(e);
             if (reason.contains("Unable to validate user") || reason.contains("security")) {
-                throw CliFailure.failure("Login refused by " + url + ": check the cluster's admin credentials");
+                throw new ConfigException("Login refused by " + url + ": check the cluster's admin credentials");
             }
             if (e instanceof ActiveMQNotConnectedException || e.getCause() instanceof ActiveMQNotConnectedException) {
-                return new Broker(node, role, url, nodeUp ? "passive" : "down", false, 0, reason);
+                return new Broker(node, role, url, nodeUp ? BrokerState.PASSIVE : BrokerState.DOWN, false, 0, reason);
             }
-            return new Broker(node, role, url, "unreachable", false, 0, reason);
+            return new Broker(node, role, url, BrokerState.UNREACHABLE, false, 0, reason);
         }
     }
 
+    /** The innermost cause's message, without Artemis's message code. */
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m.replaceAll("^AMQ\\d+: ", "");
+    }
+
     /** The nodes that announce themselves in an external ensemble; none if it does not answer in time. */
-    static Set<Integer> presentNodes(ClusterLayout layout) {
+    private static Set<Integer> presentNodes(ClusterLayout layout) {
         Set<Integer> present = new HashSet<>();
         try (CuratorFramework zk = CuratorFrameworkFactory.builder().connectString(layout.zooKeeper()).namespace(DirectoryRegistry.NAMESPACE)
                 .sessionTimeoutMs(10_000).connectionTimeoutMs(TIMEOUT_MS).retryPolicy(new RetryNTimes(0, 0)).build()) {
@@ -205,7 +214,7 @@ final class ClusterProbe {
     }
 
     /** ZooKeeper's {@code srvr} command: the member's mode, or why there is none. */
-    static String zooKeeperMode(String host, int port) {
+    public static String zooKeeperMode(String host, int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
             socket.setSoTimeout(TIMEOUT_MS);

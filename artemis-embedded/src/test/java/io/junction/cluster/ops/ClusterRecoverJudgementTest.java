@@ -1,4 +1,4 @@
-package io.junction.cli;
+package io.junction.cluster.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** How `junction cluster recover` decides, group by group, from ZooKeeper's activation sequence and the journals'. */
 class ClusterRecoverJudgementTest {
     private static String action(long zooKeeper, Map<String, Long> journals, Map<String, Long> setAside) {
-        return ClusterRecoverCommand.judge("g1", zooKeeper, journals, setAside).action();
+        return GroupRecovery.judge("g1", zooKeeper, journals, setAside).action();
     }
 
     @Test
@@ -20,7 +20,7 @@ class ClusterRecoverJudgementTest {
 
     @Test
     void aLostZooKeeperRecordIsSetToTheNewestJournal() {
-        ClusterRecoverCommand.Verdict v = ClusterRecoverCommand.judge("g1", 0, Map.of("node 1 primary", 5L, "node 2 backup", 4L), Map.of());
+        GroupRecovery.Verdict v = GroupRecovery.judge("g1", 0, Map.of("node 1 primary", 5L, "node 2 backup", 4L), Map.of());
         assertEquals("repair", v.action());
         assertEquals("ZooKeeper has no record; set to the newest journal's 5", v.detail());
     }
@@ -40,7 +40,7 @@ class ClusterRecoverJudgementTest {
 
     @Test
     void aSetAsideCopyIsRestoredWhenZooKeeperHasNoRecordOrAgrees() {
-        ClusterRecoverCommand.Verdict aside = ClusterRecoverCommand.judge("g1", 0, Map.of("node 2 backup", 1L),
+        GroupRecovery.Verdict aside = GroupRecovery.judge("g1", 0, Map.of("node 2 backup", 1L),
                 Map.of("/d/g1-primary/journal/oldreplica.1", 2L));
         assertEquals("restore", aside.action());
         assertEquals("/d/g1-primary/journal/oldreplica.1", aside.restoreFrom());
