@@ -42,11 +42,11 @@ final class BrokerWatchdog {
         this.closed = closed;
     }
 
-    /** One look at {@code slot}: restarts what must be, and stops any broker it replaced that runs again. */
-    void watch(BrokerSlot slot) {
-        restartIfStopped(slot);
-        replaced(slot).stopRevived(slot.name()).forEach(found ->
-                LOG.error("Node {}: the {}; stopping it (the new instance serves the journal)", node, found));
+    /** One look at the node's brokers: restarts what must be, then stops any broker it replaced that runs again. */
+    void watch(List<BrokerSlot> slots) {
+        slots.forEach(this::restartIfStopped);
+        slots.forEach(slot -> replaced(slot).stopRevived(slot.name()).forEach(found ->
+                LOG.error("Node {}: the {}; stopping it (the new instance serves the journal)", node, found)));
     }
 
     /** The first start of {@code name}'s broker is under way: it is not watched for a stop until {@link #started}. */

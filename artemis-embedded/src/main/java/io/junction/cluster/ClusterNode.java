@@ -143,7 +143,7 @@ public final class ClusterNode implements AutoCloseable {
             try {
                 primaryLog.observe(primary());
                 backupLog.observe(backup());
-                brokers.forEach(watchdog::watch);
+                watchdog.watch(brokers);
             } catch (RuntimeException e) {
                 LOG.error("Node {}: watching the brokers failed: {}", layout.self(), e.getMessage(), e);
             }

@@ -1,7 +1,6 @@
 package io.junction.node;
 
 import io.junction.config.Config;
-import io.junction.node.AdminCredentials;
 import java.nio.file.Path;
 import java.util.Set;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;

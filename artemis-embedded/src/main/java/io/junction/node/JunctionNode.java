@@ -2,7 +2,6 @@ package io.junction.node;
 
 import io.junction.client.Credentials;
 import io.junction.config.Config;
-import io.junction.node.AdminCredentials;
 import io.junction.security.DirectoryStore;
 import io.junction.security.JunctionSecurityManager;
 import io.junction.tenant.TenantBrokers;

@@ -134,11 +134,11 @@ final class ClusterUpCommand implements Callable<Integer> {
             Optional<Credentials> admin = home.credentials(layout.members().size());
             if (admin.isPresent()) {
                 ClusterHealth.State state = ClusterHealth.probe(layout, admin.get().user(), admin.get().password());
-                boolean zooKeeper = layout.embeddedZooKeeper() ? state.survivesAMemberLoss() : state.quorum();
+                boolean zooKeeper = state.survivesAMemberLoss();
                 if (zooKeeper && state.allReplicated() && state.allOnPrimaries()) {
                     return admin.get();
                 }
-                waitingFor = !state.quorum() ? "a ZooKeeper majority" : !zooKeeper ? "every node's ZooKeeper member to serve" : !state.allReplicated() ? "every group to be replicated"
+                waitingFor = !state.quorum() ? "a ZooKeeper majority" : !zooKeeper ? "every ZooKeeper member to serve" : !state.allReplicated() ? "every group to be replicated"
                         : "every group to fail back to its primary";
             }
             if (System.nanoTime() > deadline) {

@@ -62,9 +62,9 @@ final class NodeStartCommand implements Callable<Integer> {
             m.put("clusterNode", layout.self());
             m.put("nodes", layout.members().size());
             m.put("data", node.dataDirectory().toString());
-            m.put("primary", Map.of("url", layout.me().brokerUrl(), "group", ClusterLayout.group(layout.me())));
-            m.put("backup", Map.of("url", layout.me().backupUrl(), "group", ClusterLayout.group(layout.previous())));
-            m.put("zooKeeper", Map.of("connect", layout.embeddedZooKeeper() ? layout.me().zooKeeperAddress() : layout.zooKeeper(),
+            m.put("primary", ordered("url", layout.me().brokerUrl(), "group", ClusterLayout.group(layout.me())));
+            m.put("backup", ordered("url", layout.me().backupUrl(), "group", ClusterLayout.group(layout.previous())));
+            m.put("zooKeeper", ordered("connect", layout.embeddedZooKeeper() ? layout.me().zooKeeperAddress() : layout.zooKeeper(),
                     "embedded", layout.embeddedZooKeeper()));
             m.put("connect", ClientUrls.redacted(node.clientUrl()));
             out.println(Json.write(m));
@@ -81,7 +81,7 @@ final class NodeStartCommand implements Callable<Integer> {
         out.flush();
         node.admin().thenAccept(created -> created.ifPresent(admin -> {
             if (json) {
-                out.println(Json.write(Map.of("adminCreated", Map.of("user", admin.user(), "credentials", credentials.toString()))));
+                out.println(Json.write(Map.of("adminCreated", ordered("user", admin.user(), "credentials", credentials.toString()))));
             } else {
                 createdAdmin(out, "the cluster's admin user", admin, credentials, "with --credentials");
             }
@@ -122,6 +122,14 @@ final class NodeStartCommand implements Callable<Integer> {
         }
     }
 
+    /** Two keys and their values, in this order (JSON read by people and compared by scripts keeps one order). */
+    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return m;
+    }
+
     /** The banner as one JSON object; the first admin's password is never in it, only the file that holds it. */
     private static void jsonBanner(JunctionNode node, PrintWriter out) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -132,7 +140,7 @@ final class NodeStartCommand implements Callable<Integer> {
         node.acceptorUrls().forEach(a -> acceptors.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1)));
         m.put("acceptors", acceptors);
         m.put("connect", ClientUrls.redacted(node.connectUrl()));
-        node.createdAdmin().ifPresent(admin -> m.put("adminCreated", Map.of("user", admin.user(), "credentials", node.credentialsFile().toString())));
+        node.createdAdmin().ifPresent(admin -> m.put("adminCreated", ordered("user", admin.user(), "credentials", node.credentialsFile().toString())));
         out.println(Json.write(m));
         out.flush();
     }

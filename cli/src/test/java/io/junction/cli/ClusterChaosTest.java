@@ -248,10 +248,6 @@ class ClusterChaosTest {
         }
     }
 
-    /**
-     * The acknowledged numbers missing from {@code received}, as runs of consecutive numbers (at most 20), each with
-     * the wall-clock times at which its first and last send began and was acknowledged: to set beside the faults.
-     */
     /** "g2 backup on node 3 (host:port)" for a broker's host:port. */
     private static String brokerName(ClusterLayout layout, String hostPort) {
         if (layout != null) {
@@ -269,6 +265,10 @@ class ClusterChaosTest {
         return hostPort;
     }
 
+    /**
+     * The acknowledged numbers missing from {@code received}, as runs of consecutive numbers (at most 20), each with
+     * the wall-clock times at which its first and last send began and was acknowledged: to set beside the faults.
+     */
     static String lostRanges(Map<Long, long[]> acked, java.util.Set<Long> received, java.util.NavigableMap<Long, String> via) {
         long[] lost = acked.keySet().stream().filter(k -> !received.contains(k)).mapToLong(Long::longValue).sorted().toArray();
         long nanos = System.nanoTime();

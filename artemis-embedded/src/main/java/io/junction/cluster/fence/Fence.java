@@ -161,8 +161,8 @@ public final class Fence {
             mode = Mode.STOPPING;
             failed = new ArrayList<>(waiting);
             waiting.clear();
-            // in the same step as the change of mode: no completion may pass between the two (nothing takes the
-            // lock while holding atBarrier)
+            // in the same step as the change of mode, so that no completion that arrives in between is let through
+            // (nothing takes the lock while holding atBarrier)
             synchronized (atBarrier) {
                 failed.addAll(atBarrier);
                 atBarrier.clear();
@@ -411,10 +411,20 @@ public final class Fence {
 
         @Override
         public void onError(int errorCode, String errorMessage) {
+            failedInStop();
             try {
                 completion.onError(errorCode, errorMessage);
             } finally {
                 settled(this);
+            }
+        }
+    }
+
+    /** A completion failed on its own (Artemis's error): in a stop, nothing after it may pass either (see {@link #gate}). */
+    private void failedInStop() {
+        synchronized (lock) {
+            if (mode == Mode.STOPPING) {
+                failedSinceStop = true;
             }
         }
     }
