@@ -38,14 +38,11 @@ public final class Fence {
     private final Object lock = new Object();
     private final ArrayDeque<Gated> waiting = new ArrayDeque<>();
     private boolean releasing;
-    /** In a stop: whether a completion has failed since it began; from then on none passes (see {@link #gate}). */
-    private boolean failedSinceStop;
     private volatile Proof proof;
     private volatile Runnable onReplicaLost = () -> { };
     /**
      * Passive (before an activation: no clients, nothing to fence, every completion passes), active (completions alone
-     * wait for a proof), or stopping (from the start of a stop to the next start: completions alone fail at once, and
-     * after the first failure every completion does).
+     * wait for a proof), or stopping (from the start of a stop to the next start: completions alone fail at once).
      */
     private enum Mode { PASSIVE, ACTIVE, STOPPING }
 
@@ -124,7 +121,6 @@ public final class Fence {
         List<Gated> leftovers;
         synchronized (lock) {
             mode = Mode.PASSIVE;
-            failedSinceStop = false;
             proof = null;
             leftovers = new ArrayList<>(waiting);
             waiting.clear();
@@ -148,7 +144,6 @@ public final class Fence {
         synchronized (lock) {
             this.proof = proof;
             mode = Mode.ACTIVE;
-            failedSinceStop = false;
             lock.notifyAll();
         }
     }
@@ -161,13 +156,10 @@ public final class Fence {
             mode = Mode.STOPPING;
             failed = new ArrayList<>(waiting);
             waiting.clear();
-            // in the same step as the change of mode, so that no completion that arrives in between is let through
-            // (nothing takes the lock while holding atBarrier)
-            synchronized (atBarrier) {
-                failed.addAll(atBarrier);
-                atBarrier.clear();
-            }
-            failedSinceStop |= !failed.isEmpty();
+        }
+        synchronized (atBarrier) {
+            failed.addAll(atBarrier);
+            atBarrier.clear();
         }
         if (!failed.isEmpty()) {
             LOG.warn("{}: {} completions never acknowledged: {}", name, failed.size(), why);
@@ -258,14 +250,8 @@ public final class Fence {
                 // no clients, nothing to fence (and nothing to wait behind: passive() failed what was left)
                 covered = true;
             } else if (mode == Mode.STOPPING) {
-                // nothing proves anything any more: one that would have to queue behind others fails instead, and
-                // once anything failed nothing passes, not even a completion its backup covered. CORE confirms
-                // cumulatively, so a client told of a later packet's success takes every earlier packet on the
-                // channel as confirmed, the failed ones too: a cluster bridge then acknowledges, on its own broker,
-                // messages that never reached this one (a 30-minute chaos run lost 6 AMQP and 5 MQTT messages so,
-                // each as the bridge's target thawed and stopped)
-                refuse = failedSinceStop || !covered || releasing || !waiting.isEmpty();
-                failedSinceStop |= refuse;
+                // nothing proves anything any more: one that would have to queue behind others fails instead
+                refuse = !covered || releasing || !waiting.isEmpty();
             } else if (!covered || releasing || !waiting.isEmpty()) {
                 waiting.add(g);
                 held.incrementAndGet();
@@ -411,20 +397,10 @@ public final class Fence {
 
         @Override
         public void onError(int errorCode, String errorMessage) {
-            failedInStop();
             try {
                 completion.onError(errorCode, errorMessage);
             } finally {
                 settled(this);
-            }
-        }
-    }
-
-    /** A completion failed on its own (Artemis's error): in a stop, nothing after it may pass either (see {@link #gate}). */
-    private void failedInStop() {
-        synchronized (lock) {
-            if (mode == Mode.STOPPING) {
-                failedSinceStop = true;
             }
         }
     }

@@ -59,30 +59,6 @@ class FenceBarrierTest {
     }
 
     @Test
-    void aStopThatFailedNothingStillPassesWhatTheBackupHad() {
-        Fence fence = new Fence("test", () -> true);
-        fence.proveWith(() -> false);
-        IOCallback covered = fence.gate(recorder("covered"), false, fence.epoch(), false);
-        fence.fail("stopping");
-        covered.done();
-        assertEquals(List.of("covered"), answered, "a clean stop (a failback's) fails nothing that its backup holds");
-    }
-
-    @Test
-    void onceABrokerStopsNothingPassesNotEvenWhatItsBackupHad() {
-        Fence fence = new Fence("test", () -> true);
-        fence.proveWith(() -> false);
-        IOCallback alone = fence.gate(recorder("alone"), true, fence.epoch(), false);
-        IOCallback covered = fence.gate(recorder("covered"), false, fence.epoch(), false);
-        alone.done();
-        assertEquals(List.of(), answered, "answered without a proof");
-        fence.fail("stopping");
-        // a success now would confirm, cumulatively, the failed send before it on the same CORE channel
-        covered.done();
-        assertEquals(List.of("alone failed", "covered failed"), answered);
-    }
-
-    @Test
     void aCompletionLinedUpBeforeABackupWasLostWaitsAndKeepsItsOrder() {
         Fence fence = new Fence("test", () -> true);
         boolean[] provable = {false};
