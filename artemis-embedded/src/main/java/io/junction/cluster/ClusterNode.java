@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,12 +167,20 @@ public final class ClusterNode implements AutoCloseable {
                 LOG.warn("Node {}: the fence's upkeep of the {} broker failed: {}", layout.self(), slot.name(), e.toString());
             }
         }), 1_000, 1_000, TimeUnit.MILLISECONDS);
-        // each broker's peer: the group's backup on the next node, the group's primary on the previous one
+        // each broker's peer (the group's backup on the next node, the group's primary on the previous one) is asked
+        // whether it replicates; the other groups' brokers, whether they have consumers for messages stranded here
         List<String> peers = List.of(layout.next().backupUrl(), layout.previous().brokerUrl());
+        List<String> own = List.of(me.brokerUrl(), me.backupUrl());
         for (int i = 0; i < 2; i++) {
             BrokerSlot slot = brokers.get(i);
-            resources.add(StaleReplicaWatch.start(slot.name(), STALE_REPLICA_GRACE, () -> closed ? null : slot.current().get().getActiveMQServer(),
-                    layout.clientUrl(peers.get(i), BrokerAttributes.QUERY), layout.clusterUser(), layout.secret(), why -> watchdog.rebuild(slot, why, true)));
+            Supplier<ActiveMQServer> server = () -> closed ? null : slot.current().get().getActiveMQServer();
+            resources.add(StaleReplicaWatch.start(slot.name(), STALE_REPLICA_GRACE, server, layout.clientUrl(peers.get(i), BrokerAttributes.QUERY),
+                    layout.clusterUser(), layout.secret(), why -> watchdog.rebuild(slot, why, true)));
+            String peer = peers.get(i);
+            String self = own.get(i);
+            List<String> others = layout.brokerUrls().stream().filter(u -> !u.equals(peer) && !u.equals(self))
+                    .map(u -> layout.clientUrl(u, BrokerAttributes.QUERY)).toList();
+            resources.add(StrandedMessageWatch.start(slot.name(), server, others, layout.clusterUser(), layout.secret()));
         }
     }
 

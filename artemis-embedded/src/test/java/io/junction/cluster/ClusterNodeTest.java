@@ -30,6 +30,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.cluster.RemoteQueueBinding;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +109,8 @@ class ClusterNodeTest {
                     assertNotNull(consumer.receive(20_000), "message " + i + " sent to node 1 not delivered to a consumer on node 3");
                 }
             }
+
+            staleRecordOfARemoteConsumerIsRepaired(nodes.get(0).primary().orElseThrow(), g1, three);
 
             send(g1, "cluster.q", 100);
 
@@ -292,6 +298,38 @@ class ClusterNodeTest {
             TextMessage m = (TextMessage) session.createConsumer(session.createQueue("tenant.acme.events::tenant.acme.events")).receive(10_000);
             return m == null ? null : m.getText();
         }
+    }
+
+    /**
+     * g1's record of a consumer on g3 is wiped, as chaos runs saw such records go stale: g1 then keeps what it is sent
+     * for that queue, until its node's {@link StrandedMessageWatch} finds the consumer on g3 and has the record renewed.
+     */
+    private static void staleRecordOfARemoteConsumerIsRepaired(ActiveMQServer g1Server, String g1, ClusterLayout.Member three) throws Exception {
+        String queue = "stale.q";
+        try (Connection c = new ActiveMQConnectionFactory(three.brokerUrl(), AppUser.NAME, AppUser.PASSWORD).createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+            Waits.until(Duration.ofSeconds(30), "g1 to learn of the consumer on g3", () -> remoteConsumers(g1Server, queue) > 0);
+            g1Server.getPostOffice().getAllBindings().filter(b -> b instanceof RemoteQueueBinding r && r.getRoutingName().toString().equals(queue))
+                    .forEach(b -> ((RemoteQueueBinding) b).reset());
+            assertEquals(0, remoteConsumers(g1Server, queue), "the record was not wiped");
+            send(g1, queue, 30);
+            Queue held = (Queue) g1Server.getPostOffice().getBinding(SimpleString.of(queue)).getBindable();
+            assertEquals(30, held.getMessageCount(), "with its record of g3's consumer wiped, g1 should keep the messages (no repair yet)");
+            long start = System.nanoTime();
+            for (int i = 0; i < 30; i++) {
+                assertNotNull(consumer.receive(60_000), "message " + i + " stranded on g1 never reached the consumer on g3");
+            }
+            System.out.printf("stranded messages reached their consumer on another group after %.1f s%n", (System.nanoTime() - start) / 1e9);
+            assertTrue(remoteConsumers(g1Server, queue) > 0, "g1's record of g3's consumer was not renewed");
+        }
+    }
+
+    /** The consumers {@code server}'s cluster connection counts on other groups for {@code queue}. */
+    private static int remoteConsumers(ActiveMQServer server, String queue) {
+        return server.getPostOffice().getAllBindings().filter(b -> b instanceof RemoteQueueBinding r && r.getRoutingName().toString().equals(queue))
+                .mapToInt(b -> ((RemoteQueueBinding) b).consumerCount()).sum();
     }
 
     private static void send(String url, String queue, int count) throws Exception {

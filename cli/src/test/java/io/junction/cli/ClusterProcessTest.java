@@ -50,6 +50,8 @@ class ClusterProcessTest {
         ClusterLoad.Producer producer = new ClusterLoad.Producer(admin);
         ClusterLoad.Consumer consumer = new ClusterLoad.Consumer(admin);
         List<Double> failovers = new ArrayList<>();
+        List<String> whereabouts = List.of();
+        long stranded = 0;
         // a tenant created through node 1 serves through node 3 at once
         String node1 = layout.members().get(0).brokerUrl();
         CliRun tenant = CliRun.of("tenant", "create", "acme", "--url", node1, "--user", admin.user(), "--password", admin.password());
@@ -112,13 +114,11 @@ class ClusterProcessTest {
                 Thread.sleep(200);
             }
             if (!consumer.received.keySet().containsAll(producer.acknowledged.keySet())) {
-                for (ClusterHealth.Group g : ClusterHealth.probe(layout, admin.user(), admin.password()).groups()) {
-                    String url = g.active().map(ClusterHealth.Broker::url).orElse(null);
-                    if (url != null) {
-                        CliRun queues = CliRun.of("queues", "--all", "--url", url, "--user", admin.user(), "--password", admin.password());
-                        System.out.println("queues of " + g.name() + " on " + url + ":\n" + queues.out() + queues.err());
-                    }
-                }
+                // stranded on a broker (found by draining each active broker alone) or gone: CI shows only the end
+                // of the output, so the assertions below carry what was found
+                long missing = producer.acknowledged.keySet().stream().filter(k -> !consumer.received.containsKey(k)).count();
+                whereabouts = ClusterLoad.drainStranded(layout, admin, Map.of(ClusterLoad.QUEUE, consumer));
+                stranded = missing - producer.acknowledged.keySet().stream().filter(k -> !consumer.received.containsKey(k)).count();
             }
             producer.stop();
             consumer.stop();
@@ -140,7 +140,9 @@ class ClusterProcessTest {
         System.out.printf("cluster kill test: %d acknowledged, %d received, %d lost, %d duplicates (%d without the redelivered flag), "
                         + "%d send retries, failover %s s%n", producer.acknowledged.size(), consumer.received.size(), lost.size(), duplicates,
                 unflagged, producer.retries(), failovers);
-        assertEquals(List.of(), lost, "acknowledged messages never received");
+        assertTrue(lost.isEmpty(), lost.size() + " acknowledged messages never received: "
+                + ClusterChaosTest.lostRanges(producer.acknowledged, consumer.received.keySet(), producer.via) + "; on the active brokers: " + whereabouts);
+        assertEquals(0, stranded, "acknowledged messages reached no consumer within 90 s but were still on a broker: " + whereabouts);
         // Artemis writes the delivery count before a delivery but does not wait for the backup to have it, so a kill -9
         // in that instant can bring one message back unflagged (1 run in 6 here); without the setting a run had 42
         assertTrue(unflagged <= 2, unflagged + " messages delivered again without the JMS redelivered flag");
