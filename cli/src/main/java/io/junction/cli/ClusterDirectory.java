@@ -1,5 +1,6 @@
 package io.junction.cli;
 
+import io.junction.cluster.ops.LocalCluster;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -9,8 +10,8 @@ final class ClusterDirectory {
             description = "Cluster directory made by `junction cluster up` (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    ClusterHome home() {
-        return new ClusterHome(data);
+    LocalCluster home() {
+        return new LocalCluster(data);
     }
 
     @Override

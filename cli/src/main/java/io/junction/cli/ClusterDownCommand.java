@@ -1,6 +1,7 @@
 package io.junction.cli;
 
 import io.junction.cluster.ClusterLayout;
+import io.junction.cluster.ops.LocalCluster;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,7 @@ final class ClusterDownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClusterHome home = data.home();
+        LocalCluster home = data.home();
         ClusterLayout layout = home.layout();
         Map<Integer, ProcessHandle> running = new LinkedHashMap<>();
         for (ClusterLayout.Member m : layout.members()) {

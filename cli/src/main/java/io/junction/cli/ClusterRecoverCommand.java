@@ -1,8 +1,9 @@
 package io.junction.cli;
 
 import io.junction.cluster.ClusterLayout;
-import io.junction.cluster.ops.GroupRecovery;
 import io.junction.cluster.ops.GroupRecovery.Verdict;
+import io.junction.cluster.ops.GroupRecovery;
+import io.junction.cluster.ops.LocalCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -48,7 +49,7 @@ final class ClusterRecoverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.quietClients();
-        ClusterHome home = data.home();
+        LocalCluster home = data.home();
         ClusterLayout layout = home.layout();
         List<Verdict> verdicts = GroupRecovery.examine(layout, id -> home.nodeDir(id).resolve("data"), dryRun);
         boolean refused = verdicts.stream().anyMatch(v -> v.action().equals("REFUSED"));

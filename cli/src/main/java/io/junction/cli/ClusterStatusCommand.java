@@ -4,6 +4,7 @@ import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
 import io.junction.cluster.ops.ClusterHealth;
 import io.junction.cluster.ops.GroupStatus;
+import io.junction.cluster.ops.LocalCluster;
 import io.junction.config.ConfigException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -43,8 +44,8 @@ final class ClusterStatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Logging.quietClients();
-        ClusterHome home = data.home();
-        ClusterLayout layout = config != null ? ClusterHome.layoutOf(config) : home.layout();
+        LocalCluster home = data.home();
+        ClusterLayout layout = config != null ? LocalCluster.layoutOf(config) : home.layout();
         Credentials admin = admin(home, layout);
         ClusterHealth.State state = ClusterHealth.probe(layout, admin.user(), admin.password());
         if (output.json) {
@@ -55,7 +56,7 @@ final class ClusterStatusCommand implements Callable<Integer> {
         return state.survivesAMemberLoss() && state.allReplicated() ? 0 : CliFailure.FAILURE;
     }
 
-    private Credentials admin(ClusterHome home, ClusterLayout layout) {
+    private Credentials admin(LocalCluster home, ClusterLayout layout) {
         String user = System.getenv("JUNCTION_USER");
         String password = System.getenv("JUNCTION_PASSWORD");
         if (user != null && password != null) {

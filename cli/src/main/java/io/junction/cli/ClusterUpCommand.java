@@ -3,16 +3,13 @@ package io.junction.cli;
 import io.junction.client.ClientUrls;
 import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
-import io.junction.cluster.ops.ClusterHealth;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.junction.cluster.ops.LocalCluster;
+import io.junction.cluster.ops.NodeLauncher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,7 +40,7 @@ final class ClusterUpCommand implements Callable<Integer> {
     @Option(names = "--nodes", paramLabel = "N", defaultValue = "3", description = "Nodes in a new cluster, 3 to 9 (default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "" + ClusterHome.DEFAULT_BASE_PORT,
+    @Option(names = "--base-port", paramLabel = "PORT", defaultValue = "" + LocalCluster.DEFAULT_BASE_PORT,
             description = "Base of the ports of a new cluster (default: ${DEFAULT-VALUE}).")
     int basePort;
 
@@ -67,19 +64,20 @@ final class ClusterUpCommand implements Callable<Integer> {
             throw CliFailure.usage("Invalid value " + heap + " for option '--heap': use a JVM size such as 512m or 1g");
         }
         Logging.quietClients();
-        ClusterHome home = data.home();
+        LocalCluster home = data.home();
         if (!home.exists()) {
             home.create(nodes, "127.0.0.1", basePort);
         }
         ClusterLayout layout = home.layout();
+        NodeLauncher launcher = new NodeLauncher(home);
         List<Integer> started = new ArrayList<>();
         for (ClusterLayout.Member m : layout.members()) {
             if (home.process(m.id()).isEmpty()) {
-                home.writePid(m.id(), spawn(home, m.id()).pid());
+                launcher.start(m.id(), heap, JunctionCli.class.getName(), List.of("node", "start", "--config", home.config(m.id()).toString()));
                 started.add(m.id());
             }
         }
-        Credentials admin = awaitReplicated(home, layout, started);
+        Credentials admin = launcher.awaitReplicated(layout, started, Duration.ofSeconds(timeoutSeconds), "junction cluster status --data " + data);
         home.writeClusterFile(layout, admin);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("cluster", home.clusterFile().toString());
@@ -95,71 +93,5 @@ final class ClusterUpCommand implements Callable<Integer> {
                 + "\n  logs:     " + home.dir() + "/nodeN/node.log"
                 + "\nTry: junction cluster status --data " + data, json);
         return 0;
-    }
-
-    private Process spawn(ClusterHome home, int id) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xms" + heap);
-        command.add("-Xmx" + heap);
-        command.add("-XX:+ExitOnOutOfMemoryError");
-        for (String property : List.of("java.library.path", "log4j2.configurationFile", "junction.native.dir", "junction.fence")) {
-            String value = System.getProperty(property);
-            if (value != null) {
-                command.add("-D" + property + "=" + value);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(JunctionCli.class.getName());
-        command.addAll(List.of("node", "start", "--config", home.config(id).toString()));
-        Path log = home.ownerOnlyLog(id);
-        return new ProcessBuilder(command)
-                .directory(home.nodeDir(id).toFile())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-    }
-
-    private Credentials awaitReplicated(ClusterHome home, ClusterLayout layout, List<Integer> started) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
-        String waitingFor = "the nodes to start";
-        while (true) {
-            for (int id : started) {
-                if (home.process(id).isEmpty()) {
-                    throw CliFailure.failure("Node " + id + " exited during start-up; see " + home.log(id) + lastLine(home.log(id)));
-                }
-            }
-            Optional<Credentials> admin = home.credentials(layout.members().size());
-            if (admin.isPresent()) {
-                ClusterHealth.State state = ClusterHealth.probe(layout, admin.get().user(), admin.get().password());
-                boolean zooKeeper = state.survivesAMemberLoss();
-                if (zooKeeper && state.allReplicated() && state.allOnPrimaries()) {
-                    return admin.get();
-                }
-                waitingFor = !state.quorum() ? "a ZooKeeper majority" : !zooKeeper ? "every ZooKeeper member to serve" : !state.allReplicated() ? "every group to be replicated"
-                        : "every group to fail back to its primary";
-            }
-            if (System.nanoTime() > deadline) {
-                throw CliFailure.failure("The cluster did not come up within " + timeoutSeconds + " s: still waiting for " + waitingFor
-                        + "; see junction cluster status --data " + data + " and the logs in " + home.dir());
-            }
-            Thread.sleep(500);
-        }
-    }
-
-    private static String lastLine(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                if (lines.get(i).startsWith("junction: ")) {
-                    return ": " + lines.get(i).substring("junction: ".length());
-                }
-            }
-        } catch (IOException e) {
-            // no log to quote
-        }
-        return "";
     }
 }

@@ -1,13 +1,14 @@
 package io.junction.cli;
 
+import io.junction.cluster.ops.OperationFailed;
 import io.junction.config.ConfigException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The {@code junction} command: the root of every subcommand, and the one factory that wires error handling. */
 @Command(name = "junction", mixinStandardHelpOptions = true, versionProvider = JunctionCli.Version.class,
@@ -47,8 +48,8 @@ public final class JunctionCli implements Runnable {
             if (ex instanceof CliFailure failure) {
                 e.println("junction: " + failure.getMessage());
                 code = failure.exitCode();
-            } else if (ex instanceof ConfigException config) {
-                e.println("junction: " + config.getMessage());
+            } else if (ex instanceof ConfigException || ex instanceof OperationFailed) {
+                e.println("junction: " + ex.getMessage());
                 code = CliFailure.FAILURE;
             } else {
                 e.println("junction: " + describe(ex) + (trace ? "" : " (run with -x for the stack trace)"));

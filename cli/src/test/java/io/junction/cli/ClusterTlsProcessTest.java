@@ -10,6 +10,7 @@ import io.junction.client.Credentials;
 import io.junction.client.ReliableSender;
 import io.junction.cluster.ClusterLayout;
 import io.junction.cluster.ClusterNode;
+import io.junction.cluster.ops.LocalCluster;
 import io.junction.config.ConfigException;
 import io.junction.node.NodeConfig;
 import io.junction.testing.ChildJvm;
@@ -101,7 +102,7 @@ class ClusterTlsProcessTest {
             Path credentials = awaitAdminCredentials();
             Credentials admin = Credentials.read(credentials);
             assertTrue(admin.url().contains("sslEnabled=true") && admin.url().contains("name=junction-127-0-0-1-"), admin.url());
-            ClusterLayout layout = ClusterHome.layoutOf(configs.get(1));
+            ClusterLayout layout = LocalCluster.layoutOf(configs.get(1));
             String[] status = {"cluster", "status", "--config", configs.get(1).toString(), "--credentials", credentials.toString()};
             CliRun[] healthy = new CliRun[1];
             // every backup in sync with its primary: replication runs over TLS with client certificates required

@@ -3,6 +3,7 @@ package io.junction.cli;
 import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
 import io.junction.cluster.ops.ClusterHealth;
+import io.junction.cluster.ops.LocalCluster;
 import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ final class NamespaceCluster implements AutoCloseable {
             for (int n = 1; n <= 3; n++) {
                 cluster.startNode(n);
             }
-            ClusterHome files = new ClusterHome(home);
+            LocalCluster files = new LocalCluster(home);
             cluster.layout = files.layout();
             Waits.until(Duration.ofSeconds(120), "the administrator to be created", () -> files.credentials(3).isPresent());
             Credentials created = files.credentials(3).orElseThrow();

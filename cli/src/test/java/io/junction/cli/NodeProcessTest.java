@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.client.Credentials;
+import io.junction.cluster.ops.LocalCluster;
 import io.junction.node.RunningNode;
 import io.junction.testing.ChildJvm;
 import io.junction.testing.Waits;
@@ -135,7 +136,7 @@ class NodeProcessTest {
 
     @Test
     void clusterNodeJsonBannerNamesItsBrokersAndZooKeeper() throws Exception {
-        ClusterHome home = new ClusterHome(dir.resolve("cluster"));
+        LocalCluster home = new LocalCluster(dir.resolve("cluster"));
         int base = freeBase();
         home.create(3, "127.0.0.1", base);
         // node 1 alone: its banner comes before any broker is active (that needs a majority of the nodes)

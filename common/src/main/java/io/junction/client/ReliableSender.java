@@ -58,7 +58,11 @@ public final class ReliableSender {
             try {
                 (bus == null ? producer : bus.producer(destination)).send(message);
                 return id;
-            } catch (JMSException e) {
+            } catch (JMSException | IllegalStateException thrown) {
+                // Artemis's client throws java.lang.IllegalStateException ("AMQ219061: Cannot send a packet while
+                // channel is failing over") from a send made while its connection fails over: as retriable as a
+                // JMSException (a chaos run's consumer thread died of it in receive)
+                JMSException e = asJms(thrown);
                 if (!retriable(e) || System.nanoTime() > giveUpAt) {
                     throw e;
                 }
@@ -84,6 +88,17 @@ public final class ReliableSender {
             }
         }
         BusConnection.pause("retrying a send");
+    }
+
+    /** {@code thrown} as a JMSException (itself, or one that carries it as its cause). */
+    static JMSException asJms(Exception thrown) {
+        if (thrown instanceof JMSException e) {
+            return e;
+        }
+        JMSException e = new JMSException(thrown.getMessage());
+        e.setLinkedException(thrown);
+        e.initCause(thrown);
+        return e;
     }
 
     /** A refusal (login, permission, destination, message) stays a refusal however often it is retried. */

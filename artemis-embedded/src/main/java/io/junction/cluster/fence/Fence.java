@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
 import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.persistence.impl.journal.OperationContextImpl;
 import org.slf4j.Logger;
@@ -15,18 +14,16 @@ import org.slf4j.LoggerFactory;
  * Holds back every completion that the group's backup does not cover until the broker has proved, after the
  * operation reached its disk, that it is still its group's rightful active broker ({@link Proof}).
  * <p>
- * Artemis acknowledges a client once its operation is on the active broker's disk and, while it replicates, on the
- * backup's. When the backup's connection fails it declares every pending replication done at once, and it goes on
- * acknowledging alone while the raise of the activation sequence that would make the backup's copy stale runs
- * later, on another thread. A broker frozen for longer than its lock session (a GC pause, a stalled VM) wakes up,
- * finds its backup gone because that backup has taken over, and acknowledges operations that its group then loses.
+ * When the backup's connection fails, Artemis declares every pending replication done at once and goes on
+ * acknowledging alone, while the raise of the activation sequence that would make the backup's copy stale runs later,
+ * on another thread. A broker frozen for longer than its lock session wakes up, finds its backup gone because that
+ * backup has taken over, and acknowledges operations that its group then loses.
  * <p>
  * Here a completion runs at once only if all its operations were answered by the backup and no replication was
  * declared done without an answer since they were lined up ({@link #gate}); any other waits in one queue, in the
  * order completions became due (CORE confirmations are cumulative, so none may overtake another), until a proof
- * begun after it arrived succeeds. Then the queue runs in order. When the broker stops, the queue fails: those
- * clients get an error or lose their connection, and retry on the broker that took over, where duplicate detection
- * makes the retry harmless.
+ * begun after it arrived succeeds. When the broker stops, the queue fails: those clients get an error or lose their
+ * connection, and retry on the broker that took over, where duplicate detection makes the retry harmless.
  */
 public final class Fence {
     private static final Logger LOG = LoggerFactory.getLogger(Fence.class);
@@ -47,6 +44,8 @@ public final class Fence {
     private enum Mode { PASSIVE, ACTIVE, STOPPING }
 
     private Mode mode = Mode.PASSIVE;
+    /** Counts the changes of mode: a session's failure (see {@link #gate}) counts until the next one. */
+    private long generation;
     private Thread prover;
     private final AtomicLong proofs = new AtomicLong();
     private final AtomicLong held = new AtomicLong();
@@ -79,37 +78,19 @@ public final class Fence {
     /**
      * Wraps a completion: {@code alone} if an operation it covers was not replicated, {@code epoch} when they were lined
      * up; a {@code barrier} completion (the answer to a duplicate) waits until every completion registered before it has
-     * passed the fence or failed.
+     * passed the fence or failed. Once a completion of its session ({@code sessionFailed}: the generation then, or -1)
+     * failed while the broker stopped, it fails too: CORE confirms cumulatively, and a success would tell the client
+     * (docs/ha.md: a cluster bridge) that the failed sends were stored.
      */
-    IOCallback gate(IOCallback completion, boolean alone, long epoch, boolean barrier) {
-        Gated g = new Gated(completion, alone, epoch, registered.incrementAndGet(), barrier);
-        inFlight.add(g.seq);
-        return g;
+    IOCallback gate(IOCallback completion, boolean alone, long epoch, boolean barrier, AtomicLong sessionFailed) {
+        return new Gated(this, completion, alone, epoch, duplicates.register(), barrier, sessionFailed);
     }
 
-    /** Completions registered and not yet passed or failed, by registration number: what a barrier waits for. */
-    private final java.util.concurrent.ConcurrentSkipListSet<Long> inFlight = new java.util.concurrent.ConcurrentSkipListSet<>();
-    private final AtomicLong registered = new AtomicLong();
-    private final List<Gated> atBarrier = new ArrayList<>();
+    private final Barrier<Gated> duplicates = new Barrier<>(g -> g.seq);
 
     /** {@code g} has passed or failed: a barrier completion waiting for it may go on. */
-    private void settled(Gated g) {
-        inFlight.remove(g.seq);
-        List<Gated> ready = new ArrayList<>();
-        synchronized (atBarrier) {
-            if (atBarrier.isEmpty()) {
-                return;
-            }
-            Long first = inFlight.isEmpty() ? null : inFlight.first();
-            for (java.util.Iterator<Gated> i = atBarrier.iterator(); i.hasNext();) {
-                Gated b = i.next();
-                if (first == null || first >= b.seq) {
-                    i.remove();
-                    ready.add(b);
-                }
-            }
-        }
-        ready.forEach(this::arrive);
+    void settled(Gated g) {
+        duplicates.settled(g.seq).forEach(this::arrive);
     }
 
     /**
@@ -118,25 +99,8 @@ public final class Fence {
      * chaos run: a failed-back backup's 65 completions held until the node restarted it).
      */
     void passive() {
-        List<Gated> leftovers;
-        synchronized (lock) {
-            mode = Mode.PASSIVE;
-            proof = null;
-            leftovers = new ArrayList<>(waiting);
-            waiting.clear();
-        }
-        synchronized (atBarrier) {
-            leftovers.addAll(atBarrier);
-            atBarrier.clear();
-        }
-        // completions of an earlier life of this broker that never ran can hold no barrier of the next one
-        inFlight.clear();
-        if (!leftovers.isEmpty()) {
-            LOG.warn("{}: {} completions of an earlier activation never acknowledged", name, leftovers.size());
-        }
-        for (Gated g : leftovers) {
-            g.fail("the broker restarted before it could prove it was its group's active broker");
-        }
+        failAll(Mode.PASSIVE, "completions of an earlier activation never acknowledged",
+                "the broker restarted before it could prove it was its group's active broker");
     }
 
     /** The broker is active: completions alone wait for {@code proof}. */
@@ -144,29 +108,34 @@ public final class Fence {
         synchronized (lock) {
             this.proof = proof;
             mode = Mode.ACTIVE;
+            generation++;
             lock.notifyAll();
         }
     }
 
     /** The broker is stopping: every completion waiting fails, and the fence waits for the next activation. */
     void fail(String why) {
+        failAll(Mode.STOPPING, "completions never acknowledged: " + why,
+                "the broker stopped before it could prove it is still its group's active broker: " + why);
+    }
+
+    /** Enters {@code next} and fails whatever waits (a proof, or the completions before a duplicate's answer). */
+    private void failAll(Mode next, String logged, String why) {
         List<Gated> failed;
         synchronized (lock) {
-            this.proof = null;
-            mode = Mode.STOPPING;
+            proof = null;
+            mode = next;
+            generation++;
             failed = new ArrayList<>(waiting);
             waiting.clear();
         }
-        synchronized (atBarrier) {
-            failed.addAll(atBarrier);
-            atBarrier.clear();
-        }
+        // completions of this life that never ran can hold no barrier of the next one
+        failed.addAll(duplicates.drain());
         if (!failed.isEmpty()) {
-            LOG.warn("{}: {} completions never acknowledged: {}", name, failed.size(), why);
+            LOG.warn("{}: {} {}", name, failed.size(), logged);
         }
-        inFlight.clear();
         for (Gated g : failed) {
-            g.fail("the broker stopped before it could prove it is still its group's active broker: " + why);
+            g.fail(why);
         }
     }
 
@@ -185,19 +154,11 @@ public final class Fence {
      * answers none of the clients behind it.
      */
     public long heldFor(long now) {
-        long oldest = 0;
+        List<Gated> held = duplicates.held();
         synchronized (lock) {
-            Gated first = waiting.peek();
-            if (first != null) {
-                oldest = first.arrivedAt;
-            }
+            held.addAll(waiting.isEmpty() ? List.of() : List.of(waiting.peek()));
         }
-        synchronized (atBarrier) {
-            for (Gated g : atBarrier) {
-                oldest = oldest == 0 ? g.arrivedAt : Math.min(oldest, g.arrivedAt);
-            }
-        }
-        return oldest == 0 ? 0 : Math.max(0, now - oldest);
+        return held.stream().mapToLong(g -> Math.max(0, now - g.arrivedAt)).max().orElse(0);
     }
 
     /** Periodic upkeep of an active broker's proof (its activation sequence above any replica that has left). */
@@ -220,27 +181,18 @@ public final class Fence {
         synchronized (lock) {
             proving = waiting.size();
         }
-        int barred;
-        synchronized (atBarrier) {
-            barred = atBarrier.size();
-        }
+        int barred = duplicates.held().size();
         Proof p = proof;
         return proving + " waiting for a proof (" + (p == null ? "no proof: not active" : p.why()) + "), " + barred
-                + " answers to duplicates waiting for earlier completions, " + inFlight.size() + " completions unsettled";
+                + " answers to duplicates waiting for earlier completions, " + duplicates.unsettled() + " completions unsettled";
     }
 
-    private void arrive(Gated g) {
+    void arrive(Gated g) {
         if (g.arrivedAt == 0) {
             g.arrivedAt = System.nanoTime();
         }
-        if (g.barrier && !g.pastBarrier) {
-            synchronized (atBarrier) {
-                Long first = inFlight.isEmpty() ? null : inFlight.first();
-                if (first != null && first < g.seq) {
-                    atBarrier.add(g);
-                    return;
-                }
-            }
+        if (g.barrier && !g.pastBarrier && duplicates.hold(g)) {
+            return;
         }
         g.pastBarrier = true;
         boolean covered = !g.alone && g.epoch == epoch.get();
@@ -251,7 +203,7 @@ public final class Fence {
                 covered = true;
             } else if (mode == Mode.STOPPING) {
                 // nothing proves anything any more: one that would have to queue behind others fails instead
-                refuse = !covered || releasing || !waiting.isEmpty();
+                refuse = !covered || releasing || !waiting.isEmpty() || g.sessionFailed.get() == generation;
             } else if (!covered || releasing || !waiting.isEmpty()) {
                 waiting.add(g);
                 held.incrementAndGet();
@@ -337,70 +289,11 @@ public final class Fence {
         }
     }
 
-    /** One test of the broker's right to acknowledge alone: true only if it is still its group's active broker. */
-    interface Proof {
-        boolean prove() throws InterruptedException;
-
-        /** Why the last proof failed, in a few words. */
-        default String why() {
-            return "unknown";
-        }
-
-        /** Periodic upkeep while the broker is active (see {@link Fence#maintain()}). */
-        default void maintain() {
-        }
-
-        /** Whether the last proof failed only because a backup is still copying the journal (its copy will prove). */
-        default boolean waitsForACopy() {
-            return false;
-        }
-    }
-
-    private final class Gated implements IOCallback {
-        final IOCallback completion;
-        final boolean alone;
-        final long epoch;
-        final long seq;
-        final boolean barrier;
-        volatile boolean pastBarrier;
-        /** When it first reached the fence (System.nanoTime), or 0 before. */
-        volatile long arrivedAt;
-
-        Gated(IOCallback completion, boolean alone, long epoch, long seq, boolean barrier) {
-            this.completion = completion;
-            this.alone = alone;
-            this.epoch = epoch;
-            this.seq = seq;
-            this.barrier = barrier;
-        }
-
-        void pass() {
-            try {
-                completion.done();
-            } finally {
-                settled(this);
-            }
-        }
-
-        void fail(String why) {
-            try {
-                completion.onError(ActiveMQExceptionType.IO_ERROR.getCode(), why);
-            } finally {
-                settled(this);
-            }
-        }
-
-        @Override
-        public void done() {
-            arrive(this);
-        }
-
-        @Override
-        public void onError(int errorCode, String errorMessage) {
-            try {
-                completion.onError(errorCode, errorMessage);
-            } finally {
-                settled(this);
+    /** {@code g} fails: while the broker stops, its session fails from now on (see {@link #gate}). */
+    void failing(Gated g) {
+        synchronized (lock) {
+            if (mode == Mode.STOPPING) {
+                g.sessionFailed.set(generation);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.junction.cluster.fence;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.activemq.artemis.core.io.IOCallback;
 import org.apache.activemq.artemis.core.io.OperationConsistencyLevel;
 import org.apache.activemq.artemis.core.persistence.impl.journal.OperationContextImpl;
@@ -22,6 +23,8 @@ final class FencedContext extends OperationContextImpl {
     private volatile long lineUpEpoch = -1;
     /** A send since the last completion was refused as a duplicate: its answer vouches for an earlier send. */
     private volatile boolean duplicate;
+    /** The fence's generation in which one of this session's completions failed while the broker stopped, or -1. */
+    private final AtomicLong failed = new AtomicLong(-1);
 
     FencedContext(Executor executor, Fence fence) {
         super(executor);
@@ -83,6 +86,6 @@ final class FencedContext extends OperationContextImpl {
         alone = false;
         boolean wasDuplicate = duplicate;
         duplicate = false;
-        super.executeOnCompletion(fence.gate(completion, wasAlone || wasDuplicate, epoch, wasDuplicate), level);
+        super.executeOnCompletion(fence.gate(completion, wasAlone || wasDuplicate, epoch, wasDuplicate, failed), level);
     }
 }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * lasted, since Artemis raises the sequence only when a replication ends (seen in a chaos run: a primary whose
  * management requests all timed out, active and replicated).
  */
-final class LeadershipProof implements Fence.Proof {
+final class LeadershipProof implements Proof {
     private static final Logger LOG = LoggerFactory.getLogger(LeadershipProof.class);
 
     private final ActiveMQServer server;

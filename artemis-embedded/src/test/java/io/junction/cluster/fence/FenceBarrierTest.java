@@ -32,12 +32,17 @@ class FenceBarrierTest {
         };
     }
 
+    /** A session of its own for each completion, unless a test says otherwise. */
+    private static java.util.concurrent.atomic.AtomicLong session() {
+        return new java.util.concurrent.atomic.AtomicLong(-1);
+    }
+
     @Test
     void theAnswerToADuplicateWaitsForTheSendItDuplicates() {
         Fence fence = new Fence("test", () -> true);
         fence.proveWith(() -> true);
-        IOCallback original = fence.gate(recorder("original"), false, fence.epoch(), false);
-        IOCallback duplicate = fence.gate(recorder("duplicate"), true, fence.epoch(), true);
+        IOCallback original = fence.gate(recorder("original"), false, fence.epoch(), false, session());
+        IOCallback duplicate = fence.gate(recorder("duplicate"), true, fence.epoch(), true, session());
         duplicate.done();
         assertEquals(List.of(), answered, "the duplicate was answered while the send it duplicates was not");
         original.done();
@@ -49,8 +54,8 @@ class FenceBarrierTest {
     void aDuplicateOfASendThatFailsIsNotAnsweredAsStored() {
         Fence fence = new Fence("test", () -> false);
         fence.proveWith(() -> false);
-        IOCallback original = fence.gate(recorder("original"), true, fence.epoch(), false);
-        IOCallback duplicate = fence.gate(recorder("duplicate"), true, fence.epoch(), true);
+        IOCallback original = fence.gate(recorder("original"), true, fence.epoch(), false, session());
+        IOCallback duplicate = fence.gate(recorder("duplicate"), true, fence.epoch(), true, session());
         original.done();
         duplicate.done();
         assertEquals(List.of(), answered, "answered without a proof");
@@ -59,13 +64,39 @@ class FenceBarrierTest {
     }
 
     @Test
+    void onceAStoppingBrokerFailedASessionsCompletionNoLaterOneOfThatSessionPasses() {
+        Fence fence = new Fence("test", () -> true);
+        fence.proveWith(() -> false);
+        java.util.concurrent.atomic.AtomicLong bridge = new java.util.concurrent.atomic.AtomicLong(-1);
+        java.util.concurrent.atomic.AtomicLong other = new java.util.concurrent.atomic.AtomicLong(-1);
+        // a send written alone waits for a proof; the stop fails it
+        IOCallback alone = fence.gate(recorder("alone"), true, fence.epoch(), false, bridge);
+        alone.done();
+        fence.fail("stopping");
+        // the same session's next send was replicated, and nothing waits: without the rule it would pass, and CORE's
+        // cumulative confirmation would tell the client the failed send was stored too
+        fence.gate(recorder("same session, covered"), false, fence.epoch(), false, bridge).done();
+        fence.gate(recorder("other session, covered"), false, fence.epoch(), false, other).done();
+        assertEquals(List.of("alone failed", "same session, covered failed", "other session, covered"), answered);
+        // an error Artemis reports while stopping counts as well
+        fence.gate(recorder("artemis"), false, fence.epoch(), false, other).onError(1, "stopping");
+        fence.gate(recorder("after it"), false, fence.epoch(), false, other).done();
+        assertEquals("after it failed", answered.get(answered.size() - 1));
+        // the next activation starts afresh
+        fence.passive();
+        fence.proveWith(() -> true);
+        fence.gate(recorder("next life"), false, fence.epoch(), false, bridge).done();
+        assertEquals("next life", answered.get(answered.size() - 1));
+    }
+
+    @Test
     void aCompletionLinedUpBeforeABackupWasLostWaitsAndKeepsItsOrder() {
         Fence fence = new Fence("test", () -> true);
         boolean[] provable = {false};
         fence.proveWith(() -> provable[0]);
-        IOCallback first = fence.gate(recorder("first"), false, fence.epoch(), false);
+        IOCallback first = fence.gate(recorder("first"), false, fence.epoch(), false, session());
         fence.replicaLost();
-        IOCallback second = fence.gate(recorder("second"), false, fence.epoch(), false);
+        IOCallback second = fence.gate(recorder("second"), false, fence.epoch(), false, session());
         first.done();
         second.done();
         assertEquals(List.of(), answered, "a completion whose replication was declared done without the backup passed, or one overtook it");
@@ -77,7 +108,7 @@ class FenceBarrierTest {
     @Test
     void aCompletionHeldIsMeasuredFromItsArrivalAndTheProofSaysWhyItFails() {
         Fence fence = new Fence("test", () -> false);
-        fence.proveWith(new Fence.Proof() {
+        fence.proveWith(new Proof() {
             @Override
             public boolean prove() {
                 return false;
@@ -89,8 +120,8 @@ class FenceBarrierTest {
             }
         });
         assertEquals(0, fence.heldFor(System.nanoTime()), "held before anything arrived");
-        IOCallback original = fence.gate(recorder("original"), true, fence.epoch(), false);
-        IOCallback duplicate = fence.gate(recorder("duplicate"), true, fence.epoch(), true);
+        IOCallback original = fence.gate(recorder("original"), true, fence.epoch(), false, session());
+        IOCallback duplicate = fence.gate(recorder("duplicate"), true, fence.epoch(), true, session());
         long before = System.nanoTime();
         duplicate.done();
         original.done();
@@ -101,7 +132,7 @@ class FenceBarrierTest {
         assertFalse(fence.waitsForACopy(), "a proof refused for want of a lease waits for no copy");
         fence.fail("stopping");
         assertEquals(0, fence.heldFor(later), "held after the broker failed them");
-        fence.proveWith(new Fence.Proof() {
+        fence.proveWith(new Proof() {
             @Override
             public boolean prove() {
                 return false;
@@ -119,13 +150,13 @@ class FenceBarrierTest {
     void whatAnEarlierActivationLeftWaitingFailsAndHoldsNothingOfTheNext() {
         Fence fence = new Fence("test", () -> false);
         fence.proveWith(() -> false);
-        IOCallback earlier = fence.gate(recorder("earlier"), true, fence.epoch(), false);
+        IOCallback earlier = fence.gate(recorder("earlier"), true, fence.epoch(), false, session());
         earlier.done();
         assertEquals(List.of(), answered, "answered without a proof");
         // the broker restarts (a failed-back backup) without the stop having failed it
         fence.passive();
         assertEquals(List.of("earlier failed"), answered, "an earlier activation's completion was left waiting");
-        fence.gate(recorder("passive"), false, fence.epoch(), false).done();
+        fence.gate(recorder("passive"), false, fence.epoch(), false, session()).done();
         assertEquals(List.of("earlier failed", "passive"), answered, "a completion of the passive broker waited");
         assertEquals(0, fence.heldFor(System.nanoTime()));
     }

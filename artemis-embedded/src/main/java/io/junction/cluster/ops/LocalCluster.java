@@ -1,4 +1,4 @@
-package io.junction.cli;
+package io.junction.cluster.ops;
 
 import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
@@ -13,64 +13,64 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import org.apache.activemq.artemis.json.JsonArrayBuilder;
 import org.apache.activemq.artemis.json.JsonObject;
+import org.apache.activemq.artemis.json.JsonObjectBuilder;
 import org.apache.activemq.artemis.utils.JsonLoader;
 
 /**
- * A cluster of node processes on this machine, as {@code junction cluster up} lays it out under one directory:
+ * A cluster of node processes on one machine, as {@code junction cluster up} lays it out under one directory:
  * {@code nodeN/node.properties}, {@code nodeN/data}, {@code nodeN/node.log}, {@code nodeN/node.pid}, and
  * {@code cluster.json} with the connection URL and the admin credentials.
  */
-final class ClusterHome {
-    static final String CLUSTER_FILE = "cluster.json";
+public final class LocalCluster {
+    public static final String CLUSTER_FILE = "cluster.json";
     /** Node N uses ports BASE+10N (broker), +1 (backup), +2 (ZooKeeper clients), +3 and +4 (ZooKeeper peers). */
-    static final int DEFAULT_BASE_PORT = 61700;
+    public static final int DEFAULT_BASE_PORT = 61700;
 
     private final Path dir;
 
-    ClusterHome(Path dir) {
+    public LocalCluster(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    Path nodeDir(int id) {
+    public Path nodeDir(int id) {
         return dir.resolve("node" + id);
     }
 
-    Path config(int id) {
+    public Path config(int id) {
         return nodeDir(id).resolve("node.properties");
     }
 
-    Path log(int id) {
+    public Path log(int id) {
         return nodeDir(id).resolve("node.log");
     }
 
-    Path pidFile(int id) {
+    public Path pidFile(int id) {
         return nodeDir(id).resolve("node.pid");
     }
 
-    Path clusterFile() {
+    public Path clusterFile() {
         return dir.resolve(CLUSTER_FILE);
     }
 
     /** The credentials in the CLI's format: {@code junction send --credentials DIR/admin.credentials ...}. */
-    Path credentialsFile() {
+    public Path credentialsFile() {
         return dir.resolve(Credentials.FILE_NAME);
     }
 
-    boolean exists() {
+    public boolean exists() {
         return Files.exists(config(1));
     }
 
     /** Writes one configuration per node: same node list and secret, own id and data directory. */
-    void create(int nodes, String host, int basePort) {
+    public void create(int nodes, String host, int basePort) {
         String secret = ClusterLayout.newSecret();
         List<String> entries = new ArrayList<>();
         for (int id = 1; id <= nodes; id++) {
@@ -90,7 +90,7 @@ final class ClusterHome {
                 ownerOnlyDirectory(nodeDir(id));
                 SecretFiles.write(config(id), text);
             } catch (IOException e) {
-                throw CliFailure.failure("Cannot write " + config(id) + ": " + e.getMessage());
+                throw new OperationFailed("Cannot write " + config(id) + ": " + e.getMessage());
             }
         }
     }
@@ -99,7 +99,7 @@ final class ClusterHome {
      * Creates {@code dir} (and the cluster directory) readable by the owner alone: a node's log holds the admin
      * password it prints when it creates the cluster's administrator.
      */
-    void ownerOnlyDirectory(Path d) throws IOException {
+    public void ownerOnlyDirectory(Path d) throws IOException {
         for (Path p : List.of(dir, d)) {
             Files.createDirectories(p);
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
@@ -107,7 +107,7 @@ final class ClusterHome {
     }
 
     /** An owner-only log file for node {@code id}, created if missing. */
-    Path ownerOnlyLog(int id) throws IOException {
+    public Path ownerOnlyLog(int id) throws IOException {
         ownerOnlyDirectory(nodeDir(id));
         Path log = log(id);
         if (!Files.exists(log)) {
@@ -118,25 +118,25 @@ final class ClusterHome {
     }
 
     /** The layout as node 1's configuration describes it; one-line failure when it is missing or invalid. */
-    ClusterLayout layout() {
+    public ClusterLayout layout() {
         if (!exists()) {
-            throw CliFailure.failure("No cluster in " + dir + ": run junction cluster up first, or pass --data DIR");
+            throw new OperationFailed("No cluster in " + dir + ": run junction cluster up first, or pass --data DIR");
         }
         return layoutOf(config(1));
     }
 
-    static ClusterLayout layoutOf(Path config) {
+    public static ClusterLayout layoutOf(Path config) {
         if (!Files.isReadable(config)) {
-            throw CliFailure.failure("Cannot read " + config);
+            throw new OperationFailed("Cannot read " + config);
         }
         Config settings = NodeConfig.load(config);
         if (settings.get(NodeConfig.CLUSTER_NODE_ID) == 0) {
-            throw CliFailure.failure(config + " is not a cluster node's configuration (cluster.node-id is 0)");
+            throw new OperationFailed(config + " is not a cluster node's configuration (cluster.node-id is 0)");
         }
         return ClusterLayout.of(settings);
     }
 
-    Optional<ProcessHandle> process(int id) {
+    public Optional<ProcessHandle> process(int id) {
         Path file = pidFile(id);
         if (!Files.exists(file)) {
             return Optional.empty();
@@ -160,7 +160,7 @@ final class ClusterHome {
         }
     }
 
-    void writePid(int id, long pid) {
+    public void writePid(int id, long pid) {
         try {
             Files.writeString(pidFile(id), pid + "\n");
         } catch (IOException e) {
@@ -168,7 +168,7 @@ final class ClusterHome {
         }
     }
 
-    void removePid(int id) {
+    public void removePid(int id) {
         try {
             Files.deleteIfExists(pidFile(id));
         } catch (IOException e) {
@@ -177,13 +177,13 @@ final class ClusterHome {
     }
 
     /** The admin credentials: from cluster.json, else from the node that created the administrator. */
-    Optional<Credentials> credentials(int nodes) {
+    public Optional<Credentials> credentials(int nodes) {
         if (Files.exists(clusterFile())) {
             try {
                 JsonObject json = JsonLoader.readObject(new StringReader(Files.readString(clusterFile())));
                 return Optional.of(new Credentials(json.getString("url"), json.getString("user"), json.getString("password")));
             } catch (IOException | RuntimeException e) {
-                throw CliFailure.failure("Cannot read " + clusterFile() + ": " + ClientOptions.rootMessage(e));
+                throw new OperationFailed("Cannot read " + clusterFile() + ": " + rootMessage(e));
             }
         }
         for (int id = 1; id <= nodes; id++) {
@@ -192,36 +192,43 @@ final class ClusterHome {
                 try {
                     return Optional.of(Credentials.read(file));
                 } catch (ConfigException e) {
-                    throw CliFailure.failure(e.getMessage());
+                    throw new OperationFailed(e.getMessage());
                 }
             }
         }
         return Optional.empty();
     }
 
-    void writeClusterFile(ClusterLayout layout, Credentials admin) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("url", layout.clientUrl());
-        json.put("user", admin.user());
-        json.put("password", admin.password());
-        List<Map<String, Object>> nodes = new ArrayList<>();
+    public void writeClusterFile(ClusterLayout layout, Credentials admin) {
+        JsonArrayBuilder nodes = JsonLoader.createArrayBuilder();
         for (ClusterLayout.Member m : layout.members()) {
-            Map<String, Object> node = new LinkedHashMap<>();
-            node.put("node", m.id());
-            node.put("pid", process(m.id()).map(ProcessHandle::pid).orElse(null));
-            node.put("config", config(m.id()).toString());
-            node.put("log", log(m.id()).toString());
-            node.put("broker", m.brokerUrl());
-            node.put("backup", m.backupUrl());
-            node.put("zookeeper", m.zooKeeperAddress());
-            nodes.add(node);
+            JsonObjectBuilder node = JsonLoader.createObjectBuilder().add("node", m.id());
+            process(m.id()).ifPresentOrElse(p -> node.add("pid", p.pid()), () -> node.addNull("pid"));
+            nodes.add(node.add("config", config(m.id()).toString())
+                    .add("log", log(m.id()).toString())
+                    .add("broker", m.brokerUrl())
+                    .add("backup", m.backupUrl())
+                    .add("zookeeper", m.zooKeeperAddress()));
         }
-        json.put("nodes", nodes);
+        JsonObject json = JsonLoader.createObjectBuilder()
+                .add("url", layout.clientUrl())
+                .add("user", admin.user())
+                .add("password", admin.password())
+                .add("nodes", nodes)
+                .build();
         new Credentials(layout.clientUrl(), admin.user(), admin.password()).write(credentialsFile());
         try {
-            SecretFiles.write(clusterFile(), Json.write(json) + "\n");
+            SecretFiles.write(clusterFile(), json + "\n");
         } catch (IOException e) {
-            throw CliFailure.failure("Cannot write " + clusterFile() + ": " + e.getMessage());
+            throw new OperationFailed("Cannot write " + clusterFile() + ": " + e.getMessage());
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 }
