@@ -86,6 +86,8 @@ public final class BrokerAttributes {
         if (reply == null) {
             throw new IOException("no management reply for " + resource + " " + name);
         }
+        // a reply left unacknowledged stays on the broker, delivering, until the session closes
+        reply.acknowledge();
         return reply;
     }
 }

@@ -81,6 +81,9 @@ final class ActiveWatch implements AutoCloseable {
                         if (reply == null || !ManagementHelper.hasOperationSucceeded(reply)) {
                             break;
                         }
+                        // ClientRequestor leaves the reply unacknowledged: a long-lived session piled up thousands of
+                        // them on each broker, delivering, until the consumer's window ran out and a request timed out
+                        reply.acknowledge();
                         record(group, role, Boolean.TRUE.equals(ManagementHelper.getResult(reply)));
                         Thread.sleep(PERIOD_MS);
                     }

@@ -16,7 +16,6 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,13 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
-import org.apache.activemq.artemis.api.core.client.ClientMessage;
-import org.apache.activemq.artemis.api.core.client.ClientRequestor;
-import org.apache.activemq.artemis.api.core.client.ClientSession;
-import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
-import org.apache.activemq.artemis.api.core.client.ServerLocator;
-import org.apache.activemq.artemis.api.core.management.ManagementHelper;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
@@ -302,18 +294,13 @@ final class ClusterLoad {
                     continue;
                 }
                 StringBuilder line = new StringBuilder(broker).append(" held");
-                try (ServerLocator locator = ActiveMQClient.createServerLocator(url);
-                        ClientSessionFactory sf = locator.createSessionFactory();
-                        ClientSession session = sf.createSession(admin.user(), admin.password(), false, true, true, false, 1);
-                        ClientRequestor requestor = new ClientRequestor(session, "activemq.management")) {
-                    session.start();
-                    for (Object name : (Object[]) attribute(session, requestor, ResourceNames.BROKER, "queueNames")) {
-                        Object count = attribute(session, requestor, ResourceNames.QUEUE + name, "messageCount");
-                        if (count instanceof Number n && n.longValue() > 0) {
-                            line.append(' ').append(name).append('=').append(n);
-                        }
+                Object[] names = (Object[]) BrokerAttributes.read(url, admin.user(), admin.password(), "queueNames").get("queueNames");
+                List<String> resources = java.util.Arrays.stream(names).map(n -> ResourceNames.QUEUE + n).toList();
+                BrokerAttributes.readEach(url, admin.user(), admin.password(), "messageCount", resources).forEach((resource, count) -> {
+                    if (count instanceof Number n && n.longValue() > 0) {
+                        line.append(' ').append(resource.substring(ResourceNames.QUEUE.length())).append('=').append(n);
                     }
-                }
+                });
                 for (Map.Entry<String, Consumer> q : queues.entrySet()) {
                     int found = drain(url, admin, q.getKey(), q.getValue()::count);
                     line.append("; drained ").append(found).append(" from ").append(q.getKey());
@@ -359,16 +346,6 @@ final class ClusterLoad {
             }
         }
         return found;
-    }
-
-    private static Object attribute(ClientSession session, ClientRequestor requestor, String resource, String name) throws Exception {
-        ClientMessage request = session.createMessage(false);
-        ManagementHelper.putAttribute(request, resource, name);
-        ClientMessage reply = requestor.request(request, 5_000);
-        if (reply == null || !ManagementHelper.hasOperationSucceeded(reply)) {
-            throw new IOException("no management reply for " + resource + " " + name);
-        }
-        return ManagementHelper.getResult(reply);
     }
 
     /** The longest time, in seconds, between two consecutive acknowledgements of {@code acknowledged} (start, end nanos). */
