@@ -157,23 +157,9 @@ class NodeProcessTest {
         }
     }
 
-    /** A base port whose three nodes' five ports each (base+10 to base+34) are free now. */
-    private static int freeBase() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + new java.util.Random().nextInt(400) * 100;
-            boolean free = true;
-            for (int p = base + 10; p <= base + 34 && free; p++) {
-                try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-                    s.setReuseAddress(true);
-                } catch (java.io.IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new AssertionError("no free range of 25 ports found");
+    /** A base port whose three nodes' five ports each (base+10 to base+34) are free now, below the ephemeral range. */
+    private static int freeBase() {
+        return io.junction.testing.FreePorts.block(40) - 10;
     }
 
     @Test

@@ -7,32 +7,30 @@ import java.net.ServerSocket;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Hands out loopback ports that were free a moment ago and never the same one twice in a JVM. */
+/**
+ * Hands out loopback ports that were free a moment ago and never the same one twice in a JVM, all below the kernel's
+ * ephemeral range. A port in that range can be taken between the check and the bind by any outgoing connection as
+ * its local port: on CI both primaries of a test cluster failed to bind for minutes (AMQ229230) because connections
+ * made while their ZooKeeper members started had taken their ports (Linux gives connect() even ports, and primaries
+ * listen on even ones).
+ */
 public final class FreePorts {
     private static final Set<Integer> GIVEN = new HashSet<>();
+    /** The lowest port the kernel hands out as an outgoing connection's local port (32768 unless configured). */
+    private static final int EPHEMERAL_LOW = ephemeralLow();
 
     private FreePorts() {
     }
 
     public static synchronized int next() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int port = socket.getLocalPort();
-                if (GIVEN.add(port)) {
-                    return port;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        throw new IllegalStateException("no free loopback port found");
+        return block(1);
     }
 
     /** A base port such that {@code base} to {@code base + span - 1} were all free a moment ago on loopback. */
     public static synchronized int block(int span) {
         java.util.Random random = new java.util.Random();
         for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20_000 + random.nextInt(30_000);
+            int base = 10_000 + random.nextInt(EPHEMERAL_LOW - 10_000 - span);
             boolean free = true;
             for (int p = base; p < base + span && free; p++) {
                 if (GIVEN.contains(p)) {
@@ -53,5 +51,15 @@ public final class FreePorts {
             }
         }
         throw new IllegalStateException("no block of " + span + " free loopback ports found");
+    }
+
+    private static int ephemeralLow() {
+        try {
+            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low > 15_000 ? low : 32_768;
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
+        }
     }
 }
