@@ -78,16 +78,19 @@ final class StrandedMessageWatch {
             }
         });
         strandedSince.keySet().retainAll(idle.keySet());
-        Set<String> due = new HashSet<>();
         for (Map.Entry<String, Queue> q : idle.entrySet()) {
             if (remote.getOrDefault(q.getKey(), 0) > 0) {
                 // a consumer elsewhere is known: make sure the redistribution runs (a no-op when it does)
                 strandedSince.remove(q.getKey());
                 q.getValue().addRedistributor(0);
-            } else if (now - strandedSince.computeIfAbsent(q.getKey(), k -> now) >= GRACE.toNanos() && due.size() < MAX_ASKED) {
-                due.add(q.getKey());
+            } else {
+                strandedSince.putIfAbsent(q.getKey(), now);
             }
         }
+        // the longest-stranded first, so that a broker with many idle queues gets round to each
+        Set<String> due = new HashSet<>();
+        strandedSince.entrySet().stream().filter(e -> now - e.getValue() >= GRACE.toNanos()).sorted(Map.Entry.comparingByValue())
+                .limit(MAX_ASKED).forEach(e -> due.add(e.getKey()));
         if (due.isEmpty() || lastAsked != Long.MIN_VALUE && now - lastAsked < ASK_INTERVAL.toNanos()) {
             return Set.of();
         }

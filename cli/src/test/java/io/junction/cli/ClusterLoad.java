@@ -83,7 +83,9 @@ final class ClusterLoad {
         String[] up = {"cluster", "up", "--data", home.toString(), "--base-port", String.valueOf(base), "--heap", "384m", "--timeout", "180"};
         CliRun started = CliRun.of(up);
         if (started.exitCode() != 0) {
-            throw new AssertionError("cluster up failed: " + started.out() + started.err());
+            // nodes that did start would otherwise outlive the test and load the machine for the rest of the suite
+            CliRun down = CliRun.of("cluster", "down", "--data", home.toString());
+            throw new AssertionError("cluster up failed: " + started.out() + started.err() + "; cluster down: " + down.out() + down.err());
         }
         return new Up(up, new LocalCluster(home).layout(), Credentials.read(home.resolve(Credentials.FILE_NAME)));
     }

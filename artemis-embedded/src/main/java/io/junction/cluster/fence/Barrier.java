@@ -65,13 +65,12 @@ final class Barrier<T> {
 
     /** Takes every held completion out and forgets what is unsettled: nothing of this life holds the next one. */
     List<T> drain() {
-        List<T> all;
         synchronized (held) {
-            all = new ArrayList<>(held);
+            List<T> all = new ArrayList<>(held);
             held.clear();
+            inFlight.clear();
+            return all;
         }
-        inFlight.clear();
-        return all;
     }
 
     /** The held completions now (a copy). */

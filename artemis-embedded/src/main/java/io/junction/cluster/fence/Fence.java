@@ -37,13 +37,7 @@ public final class Fence {
     private boolean releasing;
     private volatile Proof proof;
     private volatile Runnable onReplicaLost = () -> { };
-    /**
-     * Passive (before an activation: no clients, nothing to fence, every completion passes), active (completions alone
-     * wait for a proof), or stopping (from the start of a stop to the next start: completions alone fail at once).
-     */
-    private enum Mode { PASSIVE, ACTIVE, STOPPING }
-
-    private Mode mode = Mode.PASSIVE;
+    private FenceMode mode = FenceMode.PASSIVE;
     /** Counts the changes of mode: a session's failure (see {@link #gate}) counts until the next one. */
     private long generation;
     private Thread prover;
@@ -99,7 +93,7 @@ public final class Fence {
      * chaos run: a failed-back backup's 65 completions held until the node restarted it).
      */
     void passive() {
-        failAll(Mode.PASSIVE, "completions of an earlier activation never acknowledged",
+        failAll(FenceMode.PASSIVE, "completions of an earlier activation never acknowledged",
                 "the broker restarted before it could prove it was its group's active broker");
     }
 
@@ -107,7 +101,7 @@ public final class Fence {
     void proveWith(Proof proof) {
         synchronized (lock) {
             this.proof = proof;
-            mode = Mode.ACTIVE;
+            mode = FenceMode.ACTIVE;
             generation++;
             lock.notifyAll();
         }
@@ -115,12 +109,12 @@ public final class Fence {
 
     /** The broker is stopping: every completion waiting fails, and the fence waits for the next activation. */
     void fail(String why) {
-        failAll(Mode.STOPPING, "completions never acknowledged: " + why,
+        failAll(FenceMode.STOPPING, "completions never acknowledged: " + why,
                 "the broker stopped before it could prove it is still its group's active broker: " + why);
     }
 
     /** Enters {@code next} and fails whatever waits (a proof, or the completions before a duplicate's answer). */
-    private void failAll(Mode next, String logged, String why) {
+    private void failAll(FenceMode next, String logged, String why) {
         List<Gated> failed;
         synchronized (lock) {
             proof = null;
@@ -128,9 +122,13 @@ public final class Fence {
             generation++;
             failed = new ArrayList<>(waiting);
             waiting.clear();
+            // completions of this life that never ran can hold no barrier of the next one
+            failed.addAll(duplicates.drain());
+            if (next == FenceMode.STOPPING) {
+                // their sessions fail from now on, also before each of these has failed
+                failed.forEach(g -> g.sessionFailed.set(generation));
+            }
         }
-        // completions of this life that never ran can hold no barrier of the next one
-        failed.addAll(duplicates.drain());
         if (!failed.isEmpty()) {
             LOG.warn("{}: {} {}", name, failed.size(), logged);
         }
@@ -139,7 +137,7 @@ public final class Fence {
         }
     }
 
-    /** Completions that waited for a proof, and the proofs made, since the broker started (for tests and benchmarks). */
+    /** Completions that waited for a proof since the broker started (for tests and benchmarks); {@link #proofs()}: proofs made. */
     public long held() {
         return held.get();
     }
@@ -150,15 +148,17 @@ public final class Fence {
 
     /**
      * How long, in nanoseconds up to {@code now}, the oldest completion still held (waiting for a proof, or an answer to
-     * a duplicate waiting for the completions before it) has been held; 0 if none is. A broker that holds one for long
-     * answers none of the clients behind it.
+     * a duplicate waiting for the completions before it) has been held; 0 if none is: one held long blocks every client.
      */
     public long heldFor(long now) {
-        List<Gated> held = duplicates.held();
+        List<Gated> oldest = duplicates.held();
         synchronized (lock) {
-            held.addAll(waiting.isEmpty() ? List.of() : List.of(waiting.peek()));
+            Gated first = waiting.peek();
+            if (first != null) {
+                oldest.add(first);
+            }
         }
-        return held.stream().mapToLong(g -> Math.max(0, now - g.arrivedAt)).max().orElse(0);
+        return oldest.stream().mapToLong(g -> Math.max(0, now - g.arrivedAt)).max().orElse(0);
     }
 
     /** Periodic upkeep of an active broker's proof (its activation sequence above any replica that has left). */
@@ -198,10 +198,10 @@ public final class Fence {
         boolean covered = !g.alone && g.epoch == epoch.get();
         boolean refuse = false;
         synchronized (lock) {
-            if (mode == Mode.PASSIVE) {
+            if (mode == FenceMode.PASSIVE) {
                 // no clients, nothing to fence (and nothing to wait behind: passive() failed what was left)
                 covered = true;
-            } else if (mode == Mode.STOPPING) {
+            } else if (mode == FenceMode.STOPPING) {
                 // nothing proves anything any more: one that would have to queue behind others fails instead
                 refuse = !covered || releasing || !waiting.isEmpty() || g.sessionFailed.get() == generation;
             } else if (!covered || releasing || !waiting.isEmpty()) {
@@ -234,7 +234,7 @@ public final class Fence {
                 Proof p;
                 synchronized (lock) {
                     while (waiting.isEmpty() || proof == null) {
-                        if (mode != Mode.ACTIVE && waiting.isEmpty()) {
+                        if (mode != FenceMode.ACTIVE && waiting.isEmpty()) {
                             // a broker that stopped has nothing left to prove: the next one to wait starts a new prover
                             prover = null;
                             return;
@@ -292,7 +292,7 @@ public final class Fence {
     /** {@code g} fails: while the broker stops, its session fails from now on (see {@link #gate}). */
     void failing(Gated g) {
         synchronized (lock) {
-            if (mode == Mode.STOPPING) {
+            if (mode == FenceMode.STOPPING) {
                 g.sessionFailed.set(generation);
             }
         }

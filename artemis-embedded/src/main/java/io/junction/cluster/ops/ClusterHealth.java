@@ -185,7 +185,7 @@ public final class ClusterHealth {
     }
 
     /** The innermost cause's message, without Artemis's message code. */
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

@@ -183,7 +183,7 @@ public final class LocalCluster {
                 JsonObject json = JsonLoader.readObject(new StringReader(Files.readString(clusterFile())));
                 return Optional.of(new Credentials(json.getString("url"), json.getString("user"), json.getString("password")));
             } catch (IOException | RuntimeException e) {
-                throw new OperationFailed("Cannot read " + clusterFile() + ": " + rootMessage(e));
+                throw new OperationFailed("Cannot read " + clusterFile() + ": " + ClusterHealth.rootMessage(e));
             }
         }
         for (int id = 1; id <= nodes; id++) {
@@ -222,13 +222,5 @@ public final class LocalCluster {
         } catch (IOException e) {
             throw new OperationFailed("Cannot write " + clusterFile() + ": " + e.getMessage());
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 }

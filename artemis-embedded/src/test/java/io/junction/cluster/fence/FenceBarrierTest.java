@@ -90,6 +90,33 @@ class FenceBarrierTest {
     }
 
     @Test
+    void aStopMarksEverySessionItFailsBeforeFailingAny() {
+        Fence fence = new Fence("test", () -> true);
+        fence.proveWith(() -> false);
+        java.util.concurrent.atomic.AtomicLong first = session();
+        java.util.concurrent.atomic.AtomicLong second = session();
+        // while the stop fails the first session's waiting completion, the second session's next (covered) one
+        // arrives, before the stop has come to the second session's own waiting completion
+        IOCallback a = fence.gate(new IOCallback() {
+            @Override
+            public void done() {
+                answered.add("first");
+            }
+
+            @Override
+            public void onError(int errorCode, String errorMessage) {
+                answered.add("first failed");
+                fence.gate(recorder("second, covered, in between"), false, fence.epoch(), false, second).done();
+            }
+        }, true, fence.epoch(), false, first);
+        IOCallback b = fence.gate(recorder("second"), true, fence.epoch(), false, second);
+        a.done();
+        b.done();
+        fence.fail("stopping");
+        assertEquals(List.of("first failed", "second, covered, in between failed", "second failed"), answered);
+    }
+
+    @Test
     void aCompletionLinedUpBeforeABackupWasLostWaitsAndKeepsItsOrder() {
         Fence fence = new Fence("test", () -> true);
         boolean[] provable = {false};
