@@ -16,9 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.slf4j.Logger;
@@ -131,42 +128,24 @@ public final class ClusterNode implements AutoCloseable {
         Thread syncer = new Thread(() -> joinRegistry(registry), "junction-registry-" + layout.self());
         syncer.setDaemon(true);
         syncer.start();
-        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "junction-broker-states-" + layout.self());
-            t.setDaemon(true);
-            return t;
-        });
-        resources.add(watcher::shutdownNow);
         BrokerStateLog primaryLog = new BrokerStateLog(layout.self(), primaryGroup + " primary");
         BrokerStateLog backupLog = new BrokerStateLog(layout.self(), backupGroup + " backup");
-        watcher.scheduleWithFixedDelay(() -> {
-            // an exception would cancel the schedule silently, and no broker would ever be restarted again
-            try {
-                primaryLog.observe(primary());
-                backupLog.observe(backup());
-                watchdog.watch(brokers);
-            } catch (RuntimeException e) {
-                LOG.error("Node {}: watching the brokers failed: {}", layout.self(), e.getMessage(), e);
-            }
-        }, 500, 500, TimeUnit.MILLISECONDS);
+        resources.add(Periodic.every("junction-broker-states-" + layout.self(), Duration.ofMillis(500), () -> {
+            primaryLog.observe(primary());
+            backupLog.observe(backup());
+            watchdog.watch(brokers);
+        }, e -> LOG.error("Node {}: watching the brokers failed: {}", layout.self(), e.getMessage(), e)));
         // the fence's upkeep (a ZooKeeper write now and then) in a thread of its own, so that a slow ZooKeeper never
         // delays the restarts above
-        ScheduledExecutorService upkeep = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "junction-fence-upkeep-" + layout.self());
-            t.setDaemon(true);
-            return t;
-        });
-        resources.add(upkeep::shutdownNow);
-        upkeep.scheduleWithFixedDelay(() -> brokers.forEach(slot -> {
+        resources.add(Periodic.every("junction-fence-upkeep-" + layout.self(), Duration.ofSeconds(1), () -> brokers.forEach(slot -> {
             try {
                 if (!closed && slot.current().get() instanceof FencedBroker fenced && fenced.fence() != null) {
                     fenced.fence().maintain();
                 }
             } catch (RuntimeException e) {
-                // an exception would cancel the schedule silently
                 LOG.warn("Node {}: the fence's upkeep of the {} broker failed: {}", layout.self(), slot.name(), e.toString());
             }
-        }), 1_000, 1_000, TimeUnit.MILLISECONDS);
+        }), e -> LOG.warn("Node {}: the fence's upkeep failed: {}", layout.self(), e.toString())));
         // each broker's peer (the group's backup on the next node, the group's primary on the previous one) is asked
         // whether it replicates; the other groups' brokers, whether they have consumers for messages stranded here
         List<String> peers = List.of(layout.next().backupUrl(), layout.previous().brokerUrl());

@@ -1,9 +1,6 @@
 package io.junction.cluster;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -68,23 +65,13 @@ final class StaleReplicaWatch {
     static AutoCloseable start(String name, Duration grace, Supplier<ActiveMQServer> passive, String peerUrl, String user, String password,
                                java.util.function.Consumer<String> restart) {
         StaleReplicaWatch watch = new StaleReplicaWatch(grace, System::nanoTime);
-        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "junction-replica-watch-" + name.replace(' ', '-'));
-            t.setDaemon(true);
-            return t;
-        });
-        thread.scheduleWithFixedDelay(() -> {
-            try {
-                ActiveMQServer server = passive.get();
-                if (server != null && watch.stale(ClusterNode.describe(server), () -> ask(peerUrl, user, password))) {
-                    restart.accept("has claimed to be in sync for " + grace.toSeconds() + "s while its group's active broker reports no copy in "
-                            + "sync; starting it again to copy the journal afresh");
-                }
-            } catch (RuntimeException e) {
-                LOG.error("Watching {} failed: {}", name, e.getMessage(), e);
+        return Periodic.every("junction-replica-watch-" + name, PERIOD, () -> {
+            ActiveMQServer server = passive.get();
+            if (server != null && watch.stale(ClusterNode.describe(server), () -> ask(peerUrl, user, password))) {
+                restart.accept("has claimed to be in sync for " + grace.toSeconds() + "s while its group's active broker reports no copy in "
+                        + "sync; starting it again to copy the journal afresh");
             }
-        }, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        return thread::shutdownNow;
+        }, e -> LOG.error("Watching {} failed: {}", name, e.getMessage(), e));
     }
 
     /** Asks the broker at {@code url} (a URL with {@link BrokerAttributes#QUERY}) whether it is active with a copy in sync. */

@@ -7,9 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
@@ -133,21 +130,9 @@ final class StrandedMessageWatch {
      */
     static AutoCloseable start(String name, Supplier<ActiveMQServer> broker, List<String> peerUrls, String user, String password) {
         StrandedMessageWatch watch = new StrandedMessageWatch(name);
-        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "junction-stranded-watch-" + name.replace(' ', '-'));
-            t.setDaemon(true);
-            return t;
-        });
         Peers peers = queues -> ask(peerUrls, user, password, queues);
-        thread.scheduleWithFixedDelay(() -> {
-            try {
-                watch.look(broker.get(), peers, System.nanoTime());
-            } catch (Exception e) {
-                // an exception would cancel the schedule silently
-                LOG.warn("Looking for stranded messages on the {} broker failed: {}", name, e.toString());
-            }
-        }, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        return thread::shutdownNow;
+        return Periodic.every("junction-stranded-watch-" + name, PERIOD, () -> watch.look(broker.get(), peers, System.nanoTime()),
+                e -> LOG.warn("Looking for stranded messages on the {} broker failed: {}", name, e.toString()));
     }
 
     /** The most consumers any of the brokers at {@code urls} reports on each of {@code queues}; brokers that do not answer count none. */

@@ -55,7 +55,7 @@ public final class ClusterBenchmark {
             Credentials admin = Credentials.read(node.dataDir.resolve(Credentials.FILE_NAME));
             for (Case c : cases) {
                 String url = "tcp://127.0.0.1:" + node.mainPort + (c.inFlight() > 1 ? "?confirmationWindowSize=1048576" : "");
-                try (ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(url, admin.user(), admin.password())) {
+                try (ActiveMQConnectionFactory f = admin.at(url).factory()) {
                     single.add(LoadRun.run(f, "bench.single" + single.size(), c.clients(), c.clients(), c.inFlight(), warmup, seconds));
                 }
             }
@@ -77,7 +77,7 @@ public final class ClusterBenchmark {
                 Case c = cases.get(i);
                 String url = groupUrl(1) + (c.inFlight() > 1 ? "&confirmationWindowSize=1048576" : "");
                 LoadRun.Result r;
-                try (ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(url, admin.user(), admin.password())) {
+                try (ActiveMQConnectionFactory f = admin.at(url).factory()) {
                     r = LoadRun.run(f, "bench.cluster" + i, c.clients(), c.clients(), c.inFlight(), warmup, seconds);
                 }
                 LoadRun.Result s = single.get(i);
@@ -146,7 +146,7 @@ public final class ClusterBenchmark {
         List<long[]> sends = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean running = new AtomicBoolean(true);
         Thread producer = new Thread(() -> {
-            try (ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(groupUrl(1), admin.user(), admin.password());
+            try (ActiveMQConnectionFactory f = admin.at(groupUrl(1)).factory();
                  Connection c = f.createConnection()) {
                 Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer p = session.createProducer(session.createQueue("bench.fence"));
@@ -187,7 +187,7 @@ public final class ClusterBenchmark {
         for (Case c : List.of(oneInFlight, hundredInFlight)) {
             String url = groupUrl(1) + (c.inFlight() > 1 ? "&confirmationWindowSize=1048576" : "");
             LoadRun.Result r;
-            try (ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(url, admin.user(), admin.password())) {
+            try (ActiveMQConnectionFactory f = admin.at(url).factory()) {
                 r = LoadRun.run(f, "bench.alone" + i++, c.clients(), c.clients(), c.inFlight(), warmup, seconds);
             }
             System.out.printf("| %s | %.0f | %s | %d |%n", c.name(), r.sentPerSecond(), percentiles(r.sendLatencyMicros()), r.errors());
@@ -204,7 +204,7 @@ public final class ClusterBenchmark {
         AtomicLong acknowledged = new AtomicLong();
         ReliableSender[] sender = new ReliableSender[1];
         Thread producer = new Thread(() -> {
-            try (ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(groupUrl(node), admin.user(), admin.password());
+            try (ActiveMQConnectionFactory f = admin.at(groupUrl(node)).factory();
                  Connection c = f.createConnection()) {
                 Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer p = session.createProducer(session.createQueue("bench.failover"));

@@ -120,7 +120,7 @@ public final class NodeBenchmark {
     private static ActiveMQConnectionFactory core(NodeProcess node, boolean confirmed) throws Exception {
         Credentials admin = Credentials.read(node.dataDir.resolve(Credentials.FILE_NAME));
         String url = "tcp://127.0.0.1:" + node.mainPort + (confirmed ? "?confirmationWindowSize=1048576" : "");
-        return new ActiveMQConnectionFactory(url, admin.user(), admin.password());
+        return admin.at(url).factory();
     }
 
     private static ConnectionFactory amqp(NodeProcess node) throws Exception {

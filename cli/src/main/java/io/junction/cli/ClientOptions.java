@@ -1,14 +1,14 @@
 package io.junction.cli;
 
+import io.junction.client.ClientErrors;
 import io.junction.client.ClientUrls;
 import io.junction.client.Credentials;
 import io.junction.config.ConfigException;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,20 +31,8 @@ final class ClientOptions {
             + "(env JUNCTION_CREDENTIALS; default: ./data/admin.credentials).")
     Path credentials;
 
-    /** An open, started JMS connection and the factory that owns its transport; closing closes both. */
-    record Client(Connection connection, ActiveMQConnectionFactory factory) implements AutoCloseable {
-        @Override
-        public void close() throws JMSException {
-            try {
-                connection.close();
-            } finally {
-                factory.close();
-            }
-        }
-    }
-
     /** Opens and starts a JMS connection, turning refusals into one-line failures. */
-    Client connect() {
+    Credentials.Open connect() {
         return connect(resolvedUrl());
     }
 
@@ -58,99 +46,31 @@ final class ClientOptions {
         return resolved;
     }
 
-    /** Parameters that make a URL follow a cluster; a URL for one broker of it leaves them out. */
-    private static final java.util.Set<String> CLUSTER_PARAMETERS = java.util.Set.of("name", "ha", "reconnectAttempts", "retryInterval",
-            "retryIntervalMultiplier", "clientFailureCheckPeriod", "connectionTTL", "callTimeout", "callFailoverTimeout", "useTopologyForLoadBalancing");
-
-    /**
-     * Each broker a URL lists, as a URL of its own with the parameters that apply to it (TLS, say) but none that make
-     * it follow a cluster: {@code (tcp://a:1?name=x,tcp://b:2)?ha=true&sslEnabled=true} gives {@code
-     * tcp://a:1?sslEnabled=true} and {@code tcp://b:2?sslEnabled=true}.
-     */
-    static java.util.List<String> brokers(String url) {
-        String hosts = url;
-        String outer = "";
-        if (url.startsWith("(") && url.contains(")")) {
-            int close = url.lastIndexOf(')');
-            hosts = url.substring(1, close);
-            outer = url.startsWith("?", close + 1) ? url.substring(close + 2) : "";
-        }
-        java.util.List<String> result = new java.util.ArrayList<>();
-        for (String host : hosts.split(",")) {
-            String[] parts = host.trim().split("\\?", 2);
-            if (parts[0].isEmpty()) {
-                continue;
-            }
-            java.util.List<String> kept = new java.util.ArrayList<>();
-            for (String query : new String[] {outer, parts.length > 1 ? parts[1] : ""}) {
-                for (String p : query.split("&")) {
-                    if (!p.isEmpty() && !CLUSTER_PARAMETERS.contains(p.split("=", 2)[0])) {
-                        kept.add(p);
-                    }
-                }
-            }
-            result.add(kept.isEmpty() ? parts[0] : parts[0] + "?" + String.join("&", kept));
-        }
-        return result;
-    }
-
-    /** Opens and starts a JMS connection to {@code resolvedUrl} with the resolved credentials. */
-    Client connect(String resolvedUrl) {
-        String[] login = login();
-        ActiveMQConnectionFactory factory;
+    /** Opens and starts a JMS connection to {@code resolvedUrl} with the resolved credentials, trying each broker once. */
+    Credentials.Open connect(String resolvedUrl) {
+        Credentials login = login(ClientUrls.quick(resolvedUrl));
         try {
-            factory = new ActiveMQConnectionFactory(clientUrl(resolvedUrl));
-        } catch (RuntimeException e) {
-            throw CliFailure.usage("Invalid value " + ClientUrls.redacted(resolvedUrl) + " for option '--url': " + rootMessage(e));
-        }
-        Connection connection = null;
-        try {
-            connection = factory.createConnection(login[0], login[1]);
-            connection.start();
-            return new Client(connection, factory);
+            return login.connect();
+        } catch (ConfigException e) {
+            throw CliFailure.usage("Invalid value " + ClientUrls.redacted(resolvedUrl) + " for option '--url': "
+                    + e.getMessage().replaceFirst("^Invalid bus URL [^:]*: ", ""));
         } catch (JMSSecurityException e) {
-            closeQuietly(connection, factory);
-            throw CliFailure.failure("Login refused by " + ClientUrls.redacted(resolvedUrl) + " for user '" + login[0] + "': check the user name and password");
+            throw CliFailure.failure("Login refused by " + ClientUrls.redacted(resolvedUrl) + " for user '" + login.user()
+                    + "': check the user name and password");
         } catch (JMSException e) {
-            closeQuietly(connection, factory);
-            throw CliFailure.failure("Cannot connect to " + ClientUrls.redacted(resolvedUrl) + ": " + rootMessage(e) + ". Is the node running?");
+            throw CliFailure.failure("Cannot connect to " + ClientUrls.redacted(resolvedUrl) + ": " + ClientErrors.rootMessage(e)
+                    + ". Is the node running?");
         }
     }
 
     /** User and password come as a pair from one place: the options, the environment, or the credentials file. */
-    private String[] login() {
-        if (user != null || password != null) {
-            String pw = password != null ? password : System.getenv("JUNCTION_PASSWORD");
-            if (user == null || pw == null) {
-                throw CliFailure.usage("--user and --password (or JUNCTION_PASSWORD) go together");
-            }
-            return new String[] {user, pw};
-        }
-        String envUser = System.getenv("JUNCTION_USER");
-        if (envUser != null) {
-            String envPassword = System.getenv("JUNCTION_PASSWORD");
-            if (envPassword == null) {
-                throw CliFailure.usage("JUNCTION_USER is set but JUNCTION_PASSWORD is not");
-            }
-            return new String[] {envUser, envPassword};
-        }
-        Credentials file = fromFile();
-        if (file == null) {
-            throw CliFailure.failure("No credentials: pass --user and --password, set JUNCTION_USER and JUNCTION_PASSWORD, "
-                    + "or run where the node's " + credentialsFile() + " is readable");
-        }
-        return new String[] {file.user(), file.password()};
-    }
-
-    private static void closeQuietly(Connection connection, ActiveMQConnectionFactory factory) {
+    private Credentials login(String at) {
         try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (JMSException ignored) {
-            // the connection failed already; closing it is only tidying up
-        } finally {
-            factory.close();
+            return Credentials.resolve(at, user, password, System.getenv(), () -> Optional.ofNullable(fromFile()))
+                    .orElseThrow(() -> CliFailure.failure("No credentials: pass --user and --password, set JUNCTION_USER and JUNCTION_PASSWORD, "
+                            + "or run where the node's " + credentialsFile() + " is readable"));
+        } catch (ConfigException e) {
+            throw CliFailure.usage(e.getMessage());
         }
     }
 
@@ -179,32 +99,7 @@ final class ClientOptions {
         return env != null ? Path.of(env) : Path.of("data", Credentials.FILE_NAME);
     }
 
-    /** A CLI client tries each listed broker once and gives up quickly, unless the URL says otherwise. */
-    private static final String[] QUICK = {"reconnectAttempts=0", "initialConnectAttempts=1", "callTimeout=15000"};
-
-    static String clientUrl(String url) {
-        int close = url.startsWith("(") ? url.lastIndexOf(')') : -1;
-        boolean hasQuery = url.indexOf('?', close + 1) >= 0;
-        StringBuilder u = new StringBuilder(url);
-        for (String p : QUICK) {
-            if (!java.util.regex.Pattern.compile("[?&]" + p.split("=")[0] + "=").matcher(url.substring(close + 1)).find()) {
-                u.append(hasQuery ? '&' : '?').append(p);
-                hasQuery = true;
-            }
-        }
-        return u.toString();
-    }
-
     private static String first(String a, String b) {
         return a != null ? a : b;
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m.replaceAll("^AMQ\\d+: ", "");
     }
 }

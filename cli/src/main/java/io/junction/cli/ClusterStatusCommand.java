@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,21 +57,16 @@ final class ClusterStatusCommand implements Callable<Integer> {
         return state.survivesAMemberLoss() && state.allReplicated() ? 0 : CliFailure.FAILURE;
     }
 
+    /** The environment's user and password, else the --credentials file, else the one junction cluster up wrote in DIR. */
     private Credentials admin(LocalCluster home, ClusterLayout layout) {
-        String user = System.getenv("JUNCTION_USER");
-        String password = System.getenv("JUNCTION_PASSWORD");
-        if (user != null && password != null) {
-            return new Credentials(layout.clientUrl(), user, password);
+        try {
+            return Credentials.resolve(layout.clientUrl(), null, null, System.getenv(),
+                    () -> credentials != null ? Optional.of(Credentials.read(credentials)) : home.credentials(layout.members().size()))
+                    .orElseThrow(() -> CliFailure.failure("No admin credentials: pass --credentials FILE, set JUNCTION_USER and JUNCTION_PASSWORD, "
+                            + "or use the --data DIR of junction cluster up"));
+        } catch (ConfigException e) {
+            throw CliFailure.failure(e.getMessage());
         }
-        if (credentials != null) {
-            try {
-                return Credentials.read(credentials);
-            } catch (ConfigException e) {
-                throw CliFailure.failure(e.getMessage());
-            }
-        }
-        return home.credentials(layout.members().size()).orElseThrow(() -> CliFailure.failure(
-                "No admin credentials: pass --credentials FILE, set JUNCTION_USER and JUNCTION_PASSWORD, or use the --data DIR of junction cluster up"));
     }
 
     private void print(ClusterHealth.State state, ClusterLayout layout, PrintWriter out) {

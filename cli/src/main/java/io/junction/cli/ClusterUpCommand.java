@@ -66,6 +66,7 @@ final class ClusterUpCommand implements Callable<Integer> {
         Logging.quietClients();
         LocalCluster home = data.home();
         if (!home.exists()) {
+            LocalCluster.ephemeralOverlap(basePort, nodes).ifPresent(w -> spec.commandLine().getErr().println("junction: warning: " + w));
             home.create(nodes, "127.0.0.1", basePort);
         }
         ClusterLayout layout = home.layout();

@@ -1,5 +1,6 @@
 package io.junction.cli;
 
+import io.junction.client.ClientErrors;
 import io.junction.cluster.ops.OperationFailed;
 import io.junction.config.ConfigException;
 import java.io.PrintWriter;
@@ -64,7 +65,7 @@ public final class JunctionCli implements Runnable {
     /** The failure's own message, followed by its root cause when that says something more. */
     static String describe(Throwable ex) {
         String own = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
-        String root = ClientOptions.rootMessage(ex);
+        String root = ClientErrors.rootMessage(ex);
         return own.contains(root) ? own : own + ": " + root;
     }
 

@@ -1,5 +1,6 @@
 package io.junction.cli;
 
+import io.junction.client.Credentials;
 import io.junction.client.ManagementClient;
 import jakarta.jms.JMSException;
 import java.time.Duration;
@@ -13,7 +14,7 @@ final class Management implements AutoCloseable {
 
     private final ManagementClient client;
 
-    Management(ClientOptions.Client client) throws JMSException {
+    Management(Credentials.Open client) throws JMSException {
         this.client = new ManagementClient(client.connection(), REPLY_TIMEOUT);
     }
 

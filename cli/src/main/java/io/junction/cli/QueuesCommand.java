@@ -1,5 +1,7 @@
 package io.junction.cli;
 
+import io.junction.client.ClientErrors;
+import io.junction.client.Credentials;
 import jakarta.jms.JMSException;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -38,10 +40,10 @@ final class QueuesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String options = "{\"field\":\"\",\"operation\":\"\",\"value\":\"\",\"sortOrder\":\"asc\",\"sortColumn\":\"name\"}";
         JsonObject result;
-        try (ClientOptions.Client c = client.connect(); Management management = new Management(c)) {
+        try (Credentials.Open c = client.connect(); Management management = new Management(c)) {
             result = JsonLoader.readObject(new StringReader(management.invoke(ResourceNames.BROKER, "listQueues", options, 1, PAGE_SIZE)));
         } catch (JMSException e) {
-            throw CliFailure.failure("Cannot list queues: " + ClientOptions.rootMessage(e));
+            throw CliFailure.failure("Cannot list queues: " + ClientErrors.rootMessage(e));
         }
         if (result.getInt("count", 0) > PAGE_SIZE) {
             spec.commandLine().getErr().println("junction: showing the first " + PAGE_SIZE + " of " + result.getInt("count") + " queues");

@@ -1,5 +1,8 @@
 package io.junction.cli;
 
+import io.junction.client.ClientErrors;
+import io.junction.client.Credentials;
+import io.junction.client.Destinations;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
@@ -53,7 +56,7 @@ final class ReceiveCommand implements Callable<Integer> {
         Progress progress = new Progress("received", count);
         long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
         Message lastMessage = null;
-        try (ClientOptions.Client c = client.connect()) {
+        try (Credentials.Open c = client.connect()) {
             Session session = c.connection().createSession(false, Session.CLIENT_ACKNOWLEDGE);
             MessageConsumer consumer = session.createConsumer(Destinations.forReceiving(session, from));
             while (received.size() < count) {
@@ -82,7 +85,7 @@ final class ReceiveCommand implements Callable<Integer> {
                 lastMessage.acknowledge();
             }
         } catch (JMSSecurityException e) {
-            throw CliFailure.failure("Refused: " + ClientOptions.rootMessage(e));
+            throw CliFailure.failure("Refused: " + ClientErrors.rootMessage(e));
         }
         if (received.size() < count) {
             throw CliFailure.failure("Received " + received.size() + " of " + count + " message" + (count == 1 ? "" : "s")

@@ -1,5 +1,8 @@
 package io.junction.cli;
 
+import io.junction.client.ClientErrors;
+import io.junction.client.Credentials;
+import io.junction.client.Destinations;
 import io.junction.client.ReliableSender;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.DeliveryMode;
@@ -64,7 +67,7 @@ final class SendCommand implements Callable<Integer> {
         }
         Progress progress = new Progress("sent", count);
         long start;
-        try (ClientOptions.Client c = client.connect()) {
+        try (Credentials.Open c = client.connect()) {
             start = System.nanoTime();
             Session session = c.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = session.createProducer(Destinations.forSending(session, to));
@@ -89,7 +92,7 @@ final class SendCommand implements Callable<Integer> {
                 progress.update(i);
             }
         } catch (JMSSecurityException e) {
-            throw CliFailure.failure("Refused: " + ClientOptions.rootMessage(e));
+            throw CliFailure.failure("Refused: " + ClientErrors.rootMessage(e));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         progress.done();

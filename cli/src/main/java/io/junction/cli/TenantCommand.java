@@ -1,5 +1,8 @@
 package io.junction.cli;
 
+import io.junction.client.ClientErrors;
+import io.junction.client.ClientUrls;
+import io.junction.client.Credentials;
 import io.junction.security.Tenant;
 import io.junction.tenant.TenantBrokers;
 import jakarta.jms.JMSException;
@@ -47,10 +50,10 @@ final class TenantCommand implements Runnable {
 
     /** Runs one directory operation on the broker the options reach and returns its JSON result. */
     static String call(ClientOptions client, String operation, Object... args) {
-        try (ClientOptions.Client c = client.connect(); Management management = new Management(c)) {
+        try (Credentials.Open c = client.connect(); Management management = new Management(c)) {
             return management.invoke(TenantBrokers.RESOURCE, operation, args);
         } catch (JMSException e) {
-            throw CliFailure.failure("Cannot reach the broker: " + ClientOptions.rootMessage(e));
+            throw CliFailure.failure("Cannot reach the broker: " + ClientErrors.rootMessage(e));
         }
     }
 
@@ -62,8 +65,8 @@ final class TenantCommand implements Runnable {
         Map<String, Long> counts = new TreeMap<>();
         int answered = 0;
         String last = null;
-        for (String broker : ClientOptions.brokers(client.resolvedUrl())) {
-            try (ClientOptions.Client c = client.connect(broker); Management management = new Management(c)) {
+        for (String broker : ClientUrls.brokers(client.resolvedUrl())) {
+            try (Credentials.Open c = client.connect(broker); Management management = new Management(c)) {
                 JsonObject held = JsonLoader.readObject(new StringReader(management.invoke(TenantBrokers.RESOURCE, "tenantMessages", id)));
                 held.forEach((queue, n) -> counts.merge(queue, Long.parseLong(n.toString()), Long::sum));
                 answered++;

@@ -153,10 +153,8 @@ class ClusterChaosTest {
                 }
                 for (var pair : List.of(Map.entry(core.acknowledged, coreIn), Map.entry(amqp.acknowledged, amqpIn),
                         Map.entry(mqtt.acknowledged, mqttIn))) {
-                    long until = System.nanoTime() + (unhealed == null ? 120_000_000_000L : 0);
-                    while (!pair.getValue().received.keySet().containsAll(pair.getKey().keySet()) && System.nanoTime() < until) {
-                        Thread.sleep(200);
-                    }
+                    Waits.poll(unhealed == null ? Duration.ofSeconds(120) : Duration.ZERO, Duration.ofMillis(200),
+                            () -> pair.getValue().received.keySet().containsAll(pair.getKey().keySet()));
                 }
                 for (var pair : List.of(Map.entry(core.acknowledged, coreIn), Map.entry(amqp.acknowledged, amqpIn),
                         Map.entry(mqtt.acknowledged, mqttIn))) {

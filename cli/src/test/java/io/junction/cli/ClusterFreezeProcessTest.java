@@ -81,10 +81,7 @@ class ClusterFreezeProcessTest {
                 producer.stop();
             }
             for (var pair : List.of(Map.entry(core.acknowledged, coreIn), Map.entry(amqp.acknowledged, amqpIn), Map.entry(mqtt.acknowledged, mqttIn))) {
-                long deadline = System.nanoTime() + 90_000_000_000L;
-                while (!pair.getValue().received.keySet().containsAll(pair.getKey().keySet()) && System.nanoTime() < deadline) {
-                    Thread.sleep(200);
-                }
+                Waits.poll(Duration.ofSeconds(90), Duration.ofMillis(200), () -> pair.getValue().received.keySet().containsAll(pair.getKey().keySet()));
             }
             boolean missing = List.of(Map.entry(core.acknowledged, coreIn), Map.entry(amqp.acknowledged, amqpIn), Map.entry(mqtt.acknowledged, mqttIn))
                     .stream().anyMatch(p -> !p.getValue().received.keySet().containsAll(p.getKey().keySet()));

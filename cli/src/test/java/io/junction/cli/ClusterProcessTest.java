@@ -109,10 +109,7 @@ class ClusterProcessTest {
             }
             producer.stop();
             assertEquals(null, producer.failure.get(), "the producer gave up on a send");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!consumer.received.keySet().containsAll(producer.acknowledged.keySet()) && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
+            Waits.poll(Duration.ofSeconds(90), Duration.ofMillis(200), () -> consumer.received.keySet().containsAll(producer.acknowledged.keySet()));
             if (!consumer.received.keySet().containsAll(producer.acknowledged.keySet())) {
                 // stranded on a broker (found by draining each active broker alone) or gone: CI shows only the end
                 // of the output, so the assertions below carry what was found

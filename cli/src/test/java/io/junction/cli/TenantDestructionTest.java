@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.node.NodeConfig;
 import io.junction.node.RunningNode;
+import io.junction.testing.Waits;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -393,10 +395,6 @@ class TenantDestructionTest {
     }
 
     static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what + ": not within 10 s");
-            Thread.sleep(20);
-        }
+        assertTrue(Waits.poll(Duration.ofSeconds(10), Duration.ofMillis(20), condition), what + ": not within 10 s");
     }
 }

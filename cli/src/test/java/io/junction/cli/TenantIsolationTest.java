@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.junction.client.ManagementClient;
 import io.junction.node.RunningNode;
+import io.junction.testing.Waits;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -20,9 +21,9 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.logging.log4j.LogManager;
@@ -276,10 +277,7 @@ class TenantIsolationTest {
         }
         assertTrue(refusals.size() >= before + 4, "every refused subscription is logged");
         send(new ActiveMQConnectionFactory(node.coreUrl(), "a-producer", PASSWORD), "tenant.a.events", "link down");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (seen.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Waits.poll(Duration.ofSeconds(5), Duration.ofMillis(50), () -> !seen.isEmpty());
         assertEquals(List.of("link down"), seen);
         watcher.disconnect();
 

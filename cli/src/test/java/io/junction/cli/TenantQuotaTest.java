@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.node.RunningNode;
+import io.junction.testing.Waits;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -13,6 +14,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -117,10 +119,7 @@ class TenantQuotaTest {
                 throw new IllegalStateException(e);
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (refused.get() == 0 && System.nanoTime() < deadline && !flood.isDone()) {
-            Thread.sleep(20);
-        }
+        Waits.poll(Duration.ofSeconds(60), Duration.ofMillis(20), () -> refused.get() > 0 || flood.isDone());
         try {
             assertTrue(refused.get() > 0, "the flooding tenant was never refused; it stored " + accepted.get() + " messages of 10 KiB");
             assertTrue(accepted.get() * 10 * 1024 > (1 << 20), "it paged beyond its memory before being refused: " + accepted.get() + " accepted");

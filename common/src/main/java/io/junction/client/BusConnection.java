@@ -64,6 +64,11 @@ public final class BusConnection implements AutoCloseable {
         return bus;
     }
 
+    /** {@link #open} at {@code login}'s URL as its user. */
+    public static BusConnection open(Credentials login, Duration patience) throws JMSException {
+        return open(login.url(), login.user(), login.password(), patience);
+    }
+
     /** {@link #open} with a transacted session, for receiving ({@link ListenerLoop}). */
     public static BusConnection openTransacted(String url, String user, String password, Duration patience) throws JMSException {
         BusConnection bus = new BusConnection(url, user, password, patience, true);
@@ -140,7 +145,7 @@ public final class BusConnection implements AutoCloseable {
     }
 
     private void connect(String to) throws JMSException {
-        ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(to, user, password);
+        ActiveMQConnectionFactory f = new Credentials(to, user, password).factory();
         ActiveMQConnection c = null;
         try {
             c = (ActiveMQConnection) f.createConnection();

@@ -1,7 +1,13 @@
 package io.junction.client;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Artemis CORE URLs for Junction clients. A cluster URL lists every broker, follows the HA topology, reconnects
@@ -17,6 +23,14 @@ public final class ClientUrls {
     /** Failure detection and retry settings, chosen to be well inside the lock manager's session. */
     static final String HA_PARAMETERS = "ha=true&reconnectAttempts=-1&retryInterval=100&retryIntervalMultiplier=1"
             + "&clientFailureCheckPeriod=1000&connectionTTL=3000&callTimeout=5000&callFailoverTimeout=5000";
+
+    /** Parameters that make a URL follow a cluster ({@link #HA_PARAMETERS}, and those of {@link #namedCluster}). */
+    private static final Set<String> CLUSTER_PARAMETERS = Stream.concat(
+            Arrays.stream(HA_PARAMETERS.split("&")).map(p -> p.split("=", 2)[0]), Stream.of("name", "useTopologyForLoadBalancing"))
+            .collect(Collectors.toUnmodifiableSet());
+
+    /** A short-lived client (a command) tries each listed broker once and gives up quickly, unless the URL says otherwise. */
+    private static final List<String> QUICK = List.of("reconnectAttempts=0", "initialConnectAttempts=1", "callTimeout=15000");
 
     private ClientUrls() {
     }
@@ -68,6 +82,66 @@ public final class ClientUrls {
                 .replaceFirst("^&", "?");
         String policy = "connectionLoadBalancingPolicyClassName=" + InOrderPolicy.class.getName();
         return "(" + String.join(",", brokers) + ")" + (query.startsWith("?") ? query + "&" : "?") + policy;
+    }
+
+    /**
+     * Each broker a URL lists, as a URL of its own with the parameters that apply to it (TLS, say) but none that make
+     * it follow a cluster: {@code (tcp://a:1?name=x,tcp://b:2)?ha=true&sslEnabled=true} gives {@code
+     * tcp://a:1?sslEnabled=true} and {@code tcp://b:2?sslEnabled=true}. The inverse of {@link #cluster}.
+     */
+    public static List<String> brokers(String url) {
+        String hosts = url;
+        String outer = "";
+        if (url.startsWith("(") && url.contains(")")) {
+            int close = url.lastIndexOf(')');
+            hosts = url.substring(1, close);
+            outer = url.startsWith("?", close + 1) ? url.substring(close + 2) : "";
+        }
+        List<String> result = new ArrayList<>();
+        for (String host : hosts.split(",")) {
+            String[] parts = host.trim().split("\\?", 2);
+            if (parts[0].isEmpty()) {
+                continue;
+            }
+            List<String> kept = new ArrayList<>();
+            for (String query : new String[] {outer, parts.length > 1 ? parts[1] : ""}) {
+                for (String p : query.split("&")) {
+                    if (!p.isEmpty() && !CLUSTER_PARAMETERS.contains(p.split("=", 2)[0])) {
+                        kept.add(p);
+                    }
+                }
+            }
+            result.add(kept.isEmpty() ? parts[0] : parts[0] + "?" + String.join("&", kept));
+        }
+        return result;
+    }
+
+    /**
+     * {@code url} for a short-lived client: each broker tried once, no reconnection, calls answered within 15 s,
+     * except where the URL sets these itself.
+     */
+    public static String quick(String url) {
+        int close = url.startsWith("(") ? url.lastIndexOf(')') : -1;
+        String query = url.substring(close + 1);
+        boolean hasQuery = query.indexOf('?') >= 0;
+        StringBuilder u = new StringBuilder(url);
+        for (String p : QUICK) {
+            if (!Pattern.compile("[?&]" + p.split("=")[0] + "=").matcher(query).find()) {
+                u.append(hasQuery ? '&' : '?').append(p);
+                hasQuery = true;
+            }
+        }
+        return u.toString();
+    }
+
+    /**
+     * {@code url} with TLS on and the given truststore (and its password, which may be null) for every broker it lists.
+     */
+    public static String withTrustStore(String url, String trustStore, String trustStorePassword) {
+        int close = url.startsWith("(") ? url.lastIndexOf(')') : -1;
+        String tls = "sslEnabled=true&trustStorePath=" + trustStore
+                + (trustStorePassword == null || trustStorePassword.isEmpty() ? "" : "&trustStorePassword=" + trustStorePassword);
+        return url + (url.substring(close + 1).contains("?") ? "&" : "?") + tls;
     }
 
     /** {@code host:port} of a {@code tcp://host:port?...} URL. */

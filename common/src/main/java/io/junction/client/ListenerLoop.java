@@ -59,6 +59,11 @@ public final class ListenerLoop implements AutoCloseable {
         return loop;
     }
 
+    /** {@link #start} at {@code login}'s URL as its user. */
+    public static ListenerLoop start(Credentials login, Duration patience, Source source, Handler handler, String name) throws JMSException {
+        return start(login.url(), login.user(), login.password(), patience, source, handler, name);
+    }
+
     /** Messages whose handler returned and whose transaction committed. */
     public long committed() {
         return committed.get();

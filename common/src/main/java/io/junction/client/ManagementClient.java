@@ -17,6 +17,8 @@ import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 public final class ManagementClient implements AutoCloseable {
     /** The address Artemis takes management requests on. */
     public static final String ADDRESS = "activemq.management";
+    /** Junction's resource for tenants and users ({@code createTenant}, {@code addUser}, ...; each answers JSON text). */
+    public static final String DIRECTORY = "junction.directory";
 
     private final Session session;
     private final TemporaryQueue replies;

@@ -44,4 +44,34 @@ class ClientUrlsTest {
         assertEquals("(tcp://a:1?keyStorePassword=***,tcp://b:2)?trustStorePassword=***&sslEnabled=true",
                 ClientUrls.redacted("(tcp://a:1?keyStorePassword=k1,tcp://b:2)?trustStorePassword=t&sslEnabled=true"));
     }
+
+    @Test
+    void eachBrokerOfAClusterUrlKeepsItsTlsParametersButNotTheClusterOnes() {
+        String cluster = "(tcp://a:1?name=junction-a-1,tcp://b:2?name=junction-b-2&verifyHost=false)?ha=true&reconnectAttempts=-1"
+                + "&useTopologyForLoadBalancing=false&sslEnabled=true&trustStorePath=/t.p12";
+        assertEquals(List.of("tcp://a:1?sslEnabled=true&trustStorePath=/t.p12", "tcp://b:2?sslEnabled=true&trustStorePath=/t.p12&verifyHost=false"),
+                ClientUrls.brokers(cluster));
+        assertEquals(List.of("tcp://a:1?sslEnabled=true"), ClientUrls.brokers("tcp://a:1?sslEnabled=true"));
+        assertEquals(List.of("tcp://a:1"), ClientUrls.brokers("tcp://a:1"));
+    }
+
+    @Test
+    void quickFailDefaultsAreAddedUnlessTheUrlSetsThem() {
+        assertEquals("tcp://a:1?reconnectAttempts=0&initialConnectAttempts=1&callTimeout=15000", ClientUrls.quick("tcp://a:1"));
+        assertEquals("tcp://a:1?sslEnabled=true&reconnectAttempts=0&initialConnectAttempts=1&callTimeout=15000",
+                ClientUrls.quick("tcp://a:1?sslEnabled=true"));
+        assertEquals("(tcp://a:1?name=x,tcp://b:2?name=y)?ha=true&reconnectAttempts=-1&callTimeout=30000&initialConnectAttempts=1",
+                ClientUrls.quick("(tcp://a:1?name=x,tcp://b:2?name=y)?ha=true&reconnectAttempts=-1&callTimeout=30000"));
+        assertEquals("(tcp://a:1?name=x,tcp://b:2)?reconnectAttempts=0&initialConnectAttempts=1&callTimeout=15000",
+                ClientUrls.quick("(tcp://a:1?name=x,tcp://b:2)"));
+    }
+
+    @Test
+    void aTrustStoreTurnsTlsOnForEveryBroker() {
+        assertEquals("tcp://a:1?sslEnabled=true&trustStorePath=/t.p12&trustStorePassword=pw", ClientUrls.withTrustStore("tcp://a:1", "/t.p12", "pw"));
+        assertEquals("(tcp://a:1?name=x,tcp://b:2)?ha=true&sslEnabled=true&trustStorePath=/t.p12",
+                ClientUrls.withTrustStore("(tcp://a:1?name=x,tcp://b:2)?ha=true", "/t.p12", ""));
+        assertEquals("(tcp://a:1?name=x,tcp://b:2)?sslEnabled=true&trustStorePath=/t.p12", ClientUrls.withTrustStore("(tcp://a:1?name=x,tcp://b:2)", "/t.p12", null));
+        assertEquals(List.of("tcp://a:1?sslEnabled=true&trustStorePath=/t.p12"), ClientUrls.brokers(ClientUrls.withTrustStore(ClientUrls.cluster(List.of("tcp://a:1")), "/t.p12", null)));
+    }
 }

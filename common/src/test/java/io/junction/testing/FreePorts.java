@@ -55,7 +55,8 @@ public final class FreePorts {
 
     private static int ephemeralLow() {
         try {
-            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            // readString gets only the first byte of a /proc file (its size reads 0); a line read gets it whole
+            String range = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             int low = Integer.parseInt(range.split("\\s+")[0]);
             return low > 15_000 ? low : 32_768;
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.junction.cluster.ops;
 
+import io.junction.client.ClientErrors;
 import io.junction.cluster.BrokerAttributes;
 import io.junction.cluster.ClusterLayout;
 import io.junction.cluster.DirectoryRegistry;
@@ -173,7 +174,7 @@ public final class ClusterHealth {
             long messages = ((Number) values.get("totalMessageCount")).longValue();
             return new Broker(node, role, url, active ? BrokerState.ACTIVE : BrokerState.PASSIVE, sync, messages, null);
         } catch (Exception e) {
-            String reason = rootMessage(e);
+            String reason = ClientErrors.rootMessage(e);
             if (reason.contains("Unable to validate user") || reason.contains("security")) {
                 throw new ConfigException("Login refused by " + url + ": check the cluster's admin credentials");
             }
@@ -182,16 +183,6 @@ public final class ClusterHealth {
             }
             return new Broker(node, role, url, BrokerState.UNREACHABLE, false, 0, reason);
         }
-    }
-
-    /** The innermost cause's message, without Artemis's message code. */
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m.replaceAll("^AMQ\\d+: ", "");
     }
 
     /** The nodes that announce themselves in an external ensemble; none if it does not answer in time. */

@@ -1,5 +1,6 @@
 package io.junction.cluster.ops;
 
+import io.junction.client.ClientErrors;
 import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;
 import io.junction.config.Config;
@@ -125,6 +126,30 @@ public final class LocalCluster {
         return layoutOf(config(1));
     }
 
+    /**
+     * A warning when the ports of a cluster of {@code nodes} from {@code basePort} fall in the kernel's ephemeral range
+     * ({@code /proc/sys/net/ipv4/ip_local_port_range}): a connection's local port may take one of them while its node
+     * is down, and the node then cannot listen there. Empty when they do not, or the range cannot be read.
+     */
+    public static Optional<String> ephemeralOverlap(int basePort, int nodes) {
+        int first = basePort + 10;
+        int last = basePort + 10 * nodes + 4;
+        try {
+            // a line read: Files.readString gets only the first byte of a /proc file
+            String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
+            int low = Integer.parseInt(range[0]);
+            int high = Integer.parseInt(range[1]);
+            if (first <= high && last >= low) {
+                return Optional.of("ports " + first + "-" + last + " overlap the kernel's ephemeral range " + low + "-" + high
+                        + " (net.ipv4.ip_local_port_range): an outgoing connection may take one while its node is down, and the node"
+                        + " then cannot listen on it; choose a base port outside it, or reserve them with net.ipv4.ip_local_reserved_ports");
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or no such file: nothing to say
+        }
+        return Optional.empty();
+    }
+
     public static ClusterLayout layoutOf(Path config) {
         if (!Files.isReadable(config)) {
             throw new OperationFailed("Cannot read " + config);
@@ -183,7 +208,7 @@ public final class LocalCluster {
                 JsonObject json = JsonLoader.readObject(new StringReader(Files.readString(clusterFile())));
                 return Optional.of(new Credentials(json.getString("url"), json.getString("user"), json.getString("password")));
             } catch (IOException | RuntimeException e) {
-                throw new OperationFailed("Cannot read " + clusterFile() + ": " + ClusterHealth.rootMessage(e));
+                throw new OperationFailed("Cannot read " + clusterFile() + ": " + ClientErrors.rootMessage(e));
             }
         }
         for (int id = 1; id <= nodes; id++) {

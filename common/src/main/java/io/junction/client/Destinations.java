@@ -1,5 +1,6 @@
-package io.junction.cli;
+package io.junction.client;
 
+import io.junction.config.ConfigException;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
@@ -9,18 +10,20 @@ import jakarta.jms.Session;
  * destination ({@code tenant.ID.NAME}, publish-subscribe) is a topic to send to and its durable queue
  * ({@code tenant.ID.NAME::tenant.ID.NAME}) to receive from.
  */
-final class Destinations {
+public final class Destinations {
     private Destinations() {
     }
 
-    static Destination forSending(Session session, String address) throws JMSException {
+    /** What to send to {@code address}: a tenant's topic, else the queue or topic it names. */
+    public static Destination forSending(Session session, String address) throws JMSException {
         if (isTenantAddress(address)) {
             return session.createTopic(address);
         }
         return resolve(session, address);
     }
 
-    static Destination forReceiving(Session session, String address) throws JMSException {
+    /** What to receive from {@code address}: a tenant destination's durable queue, else the queue or topic it names. */
+    public static Destination forReceiving(Session session, String address) throws JMSException {
         if (isTenantAddress(address) && !address.contains("::")) {
             return session.createQueue(address + "::" + address);
         }
@@ -28,7 +31,7 @@ final class Destinations {
     }
 
     private static boolean isTenantAddress(String address) {
-        return address.startsWith(io.junction.security.Tenant.ADDRESS_ROOT + ".");
+        return TenantAddresses.owner(address).isPresent();
     }
 
     private static Destination resolve(Session session, String address) throws JMSException {
@@ -41,7 +44,7 @@ final class Destinations {
 
     private static String nonEmpty(String name, String address) {
         if (name.isBlank()) {
-            throw CliFailure.usage("Invalid address '" + address + "': the name is empty");
+            throw new ConfigException("Invalid address '" + address + "': the name is empty");
         }
         return name;
     }

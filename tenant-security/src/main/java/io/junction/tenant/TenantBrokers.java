@@ -1,5 +1,6 @@
 package io.junction.tenant;
 
+import io.junction.client.ManagementClient;
 import io.junction.security.Directory;
 import io.junction.security.DirectoryStore;
 import io.junction.security.JunctionSecurityManager;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class TenantBrokers {
     private static final Logger LOG = LoggerFactory.getLogger(TenantBrokers.class);
     /** The management resource the CLI's tenant and user commands call. */
-    public static final String RESOURCE = "junction.directory";
+    public static final String RESOURCE = ManagementClient.DIRECTORY;
 
     private TenantBrokers() {
     }
