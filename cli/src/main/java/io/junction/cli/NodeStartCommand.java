@@ -1,5 +1,6 @@
 package io.junction.cli;
 
+import io.junction.client.Json;
 import io.junction.client.ClientUrls;
 import io.junction.client.Credentials;
 import io.junction.cluster.ClusterLayout;

@@ -1,5 +1,6 @@
 package io.junction.cli;
 
+import io.junction.client.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

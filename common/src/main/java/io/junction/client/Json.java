@@ -1,15 +1,15 @@
-package io.junction.cli;
+package io.junction.client;
 
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 /** Writes maps, lists, strings, numbers and booleans as JSON for {@code --json} output. */
-final class Json {
+public final class Json {
     private Json() {
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         append(out, value);
         return out.toString();
