@@ -38,7 +38,7 @@ public final class DirectoryRegistry implements AutoCloseable {
     private final DirectoryStore store;
     private volatile PersistentNode presence;
     /** Seals what this registry writes and opens what it reads: ZooKeeper itself lets in anyone who reaches it. */
-    private final javax.crypto.spec.SecretKeySpec sealingKey;
+    private final DirectorySeal seal;
     private int appliedVersion = -1;
     private long appliedCzxid = -1;
     private long appliedGeneration = -1;
@@ -46,7 +46,7 @@ public final class DirectoryRegistry implements AutoCloseable {
     private DirectoryRegistry(CuratorFramework client, DirectoryStore store, String secret) {
         this.client = client;
         this.store = store;
-        this.sealingKey = sealingKey(secret);
+        this.seal = new DirectorySeal(secret, NAMESPACE + DIRECTORY);
         this.cache = CuratorCache.build(client, DIRECTORY, CuratorCache.Options.SINGLE_NODE_CACHE);
     }
 
@@ -112,9 +112,9 @@ public final class DirectoryRegistry implements AutoCloseable {
                 ensureExists();
                 Stat stat = new Stat();
                 byte[] data = client.getData().storingStatIn(stat).forPath(DIRECTORY);
-                Sealed current = null;
+                DirectorySeal.Sealed current = null;
                 try {
-                    current = open(data);
+                    current = seal.open(data);
                 } catch (IllegalStateException unreadable) {
                     LOG.warn("{}; this change replaces it with this node's directory", unreadable.getMessage());
                 }
@@ -129,7 +129,7 @@ public final class DirectoryRegistry implements AutoCloseable {
                     return base;
                 }
                 long generation = Math.max(applied, current == null ? -1 : current.generation()) + 1;
-                byte[] encoded = seal(next, generation);
+                byte[] encoded = seal.seal(next, generation);
                 try {
                     Stat written = client.setData().withVersion(stat.getVersion()).forPath(DIRECTORY, encoded);
                     apply(encoded, written.getVersion(), written.getCzxid());
@@ -152,7 +152,7 @@ public final class DirectoryRegistry implements AutoCloseable {
     private void ensureExists() throws Exception {
         if (client.checkExists().forPath(DIRECTORY) == null) {
             try {
-                client.create().creatingParentsIfNeeded().forPath(DIRECTORY, seal(store.snapshot(), appliedGeneration() + 1));
+                client.create().creatingParentsIfNeeded().forPath(DIRECTORY, seal.seal(store.snapshot(), appliedGeneration() + 1));
             } catch (KeeperException.NodeExistsException createdElsewhere) {
                 // another node created it first: fine
             }
@@ -173,9 +173,9 @@ public final class DirectoryRegistry implements AutoCloseable {
         if (czxid == appliedCzxid && version < appliedVersion) {
             return;
         }
-        Sealed sealed;
+        DirectorySeal.Sealed sealed;
         try {
-            sealed = open(data);
+            sealed = seal.open(data);
         } catch (IllegalStateException e) {
             LOG.error("{}; this node keeps the tenants and users it has", e.getMessage());
             return;
@@ -197,77 +197,6 @@ public final class DirectoryRegistry implements AutoCloseable {
 
     private synchronized long appliedGeneration() {
         return appliedGeneration;
-    }
-
-    /** A directory and its generation, which every change raises by one. */
-    private record Sealed(long generation, Directory directory) {
-    }
-
-    /** The first line of a sealed directory; the second is Base64 of a 12-byte nonce followed by AES-GCM output. */
-    private static final String SEALED = "# junction directory, AES-256-GCM under the cluster secret\n";
-    private static final String GENERATION = "generation=";
-    private static final int NONCE_BYTES = 12;
-    private static final byte[] ASSOCIATED = (NAMESPACE + DIRECTORY).getBytes(StandardCharsets.UTF_8);
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-
-    /**
-     * The directory and its generation, encrypted and authenticated under the cluster secret and bound to this
-     * ZooKeeper path: whoever reaches ZooKeeper without the secret can neither read the tenants, users and password
-     * hashes nor change them, and an old copy written back is refused by every node that has applied a newer one.
-     */
-    private byte[] seal(Directory directory, long generation) {
-        byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
-        try {
-            javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, sealingKey, new javax.crypto.spec.GCMParameterSpec(128, nonce));
-            cipher.updateAAD(ASSOCIATED);
-            byte[] sealed = cipher.doFinal((GENERATION + generation + "\n" + directory.encode()).getBytes(StandardCharsets.UTF_8));
-            byte[] out = new byte[nonce.length + sealed.length];
-            System.arraycopy(nonce, 0, out, 0, nonce.length);
-            System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
-            return (SEALED + java.util.Base64.getEncoder().encodeToString(out) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The directory in {@code data}, refused unless sealed with this cluster's secret. */
-    private Sealed open(byte[] data) {
-        String source = "ZooKeeper node " + NAMESPACE + DIRECTORY;
-        String text = new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8);
-        if (text.startsWith(SEALED)) {
-            String plain = null;
-            try {
-                byte[] in = java.util.Base64.getDecoder().decode(text.substring(SEALED.length()).trim());
-                javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-                cipher.init(javax.crypto.Cipher.DECRYPT_MODE, sealingKey, new javax.crypto.spec.GCMParameterSpec(128, in, 0, NONCE_BYTES));
-                cipher.updateAAD(ASSOCIATED);
-                plain = new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
-                // not Base64, too short, or altered: the tag does not verify
-            }
-            int newline = plain == null ? -1 : plain.indexOf('\n');
-            if (newline > 0 && plain.startsWith(GENERATION)) {
-                return new Sealed(Long.parseLong(plain.substring(GENERATION.length(), newline)), Directory.decode(plain.substring(newline + 1), source));
-            }
-        }
-        throw new IllegalStateException(source + " is not sealed with this cluster's secret: refused");
-    }
-
-    /**
-     * A 256-bit AES key from the cluster secret, stretched (PBKDF2, 200,000 rounds) because the sealed directory can be
-     * read by whoever reaches ZooKeeper, who could otherwise try guesses of a short secret quickly.
-     */
-    private static javax.crypto.spec.SecretKeySpec sealingKey(String secret) {
-        try {
-            javax.crypto.SecretKeyFactory factory = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
-            byte[] key = factory.generateSecret(new javax.crypto.spec.PBEKeySpec(secret.toCharArray(),
-                    "junction directory sealing key v1".getBytes(StandardCharsets.UTF_8), 200_000, 256)).getEncoded();
-            return new javax.crypto.spec.SecretKeySpec(key, "AES");
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -93,6 +93,13 @@ class ClusterNodeTest {
             manage(two.brokerUrl(), "createTenant", "other", "Other", "");
             manage(two.brokerUrl(), "addUser", "other-dev", "other", "producer,consumer", "other-password");
             Waits.until(Duration.ofSeconds(10), "node 3 to know tenant other", () -> nodes.get(2).users().snapshot().user("other-dev").isPresent());
+            // a device added through node 2 is in the inventory of node 3, and its community in no node's answer
+            String added = manageResource(two.brokerUrl(), ManagementClient.INVENTORY, "addDevice", "acme",
+                    "{\"name\":\"core-1\",\"site\":\"hq\",\"address\":\"10.0.0.1\",\"community\":\"acme-community\"}");
+            assertFalse(added.contains("acme-community"), added);
+            Waits.until(Duration.ofSeconds(10), "node 3 to know acme's device", () -> nodes.get(2).users().snapshot().device("acme", "core-1").isPresent());
+            assertEquals("acme-community", nodes.get(2).users().snapshot().device("acme", "core-1").orElseThrow().get("community"));
+            assertFalse(manageResource(three.brokerUrl(), ManagementClient.INVENTORY, "devices", "acme", "").contains("acme-community"));
             isolated(three);
             clusterUserOnlyFromTheNodesOverCore(three, nodes.get(2).layout().clusterUser());
             clusterSecretGuessesAreThrottled(nodes.get(2));
@@ -143,10 +150,14 @@ class ClusterNodeTest {
 
     /** Calls an operation of Junction's directory resource through the broker at {@code url}, as the admin. */
     private static String manage(String url, String operation, Object... args) throws Exception {
+        return manageResource(url, TenantBrokers.RESOURCE, operation, args);
+    }
+
+    private static String manageResource(String url, String resource, String operation, Object... args) throws Exception {
         try (Connection c = new ActiveMQConnectionFactory(url, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
             c.start();
             try (ManagementClient management = new ManagementClient(c, java.time.Duration.ofSeconds(15))) {
-                return management.text(TenantBrokers.RESOURCE, operation, args);
+                return management.text(resource, operation, args);
             }
         }
     }

@@ -53,7 +53,7 @@ final class ClientOptions {
             return login.connect();
         } catch (ConfigException e) {
             throw CliFailure.usage("Invalid value " + ClientUrls.redacted(resolvedUrl) + " for option '--url': "
-                    + e.getMessage().replaceFirst("^Invalid bus URL [^:]*: ", ""));
+                    + ClientErrors.rootMessage(e.getCause() == null ? e : e.getCause()));
         } catch (JMSSecurityException e) {
             throw CliFailure.failure("Login refused by " + ClientUrls.redacted(resolvedUrl) + " for user '" + login.user()
                     + "': check the user name and password");
@@ -61,6 +61,11 @@ final class ClientOptions {
             throw CliFailure.failure("Cannot connect to " + ClientUrls.redacted(resolvedUrl) + ": " + ClientErrors.rootMessage(e)
                     + ". Is the node running?");
         }
+    }
+
+    /** Where and as whom the options say to connect, for a long-running client (the URL as given, not a quick one). */
+    Credentials credentials() {
+        return login(resolvedUrl());
     }
 
     /** User and password come as a pair from one place: the options, the environment, or the credentials file. */

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,10 +58,15 @@ final class ClusterStatusCommand implements Callable<Integer> {
         return state.survivesAMemberLoss() && state.allReplicated() ? 0 : CliFailure.FAILURE;
     }
 
-    /** The environment's user and password, else the --credentials file, else the one junction cluster up wrote in DIR. */
+    /**
+     * The environment's user and password (both set), else the --credentials file, else the one junction cluster up
+     * wrote in DIR.
+     */
     private Credentials admin(LocalCluster home, ClusterLayout layout) {
+        Map<String, String> env = System.getenv();
+        boolean bothSet = env.get(Credentials.USER_VARIABLE) != null && env.get(Credentials.PASSWORD_VARIABLE) != null;
         try {
-            return Credentials.resolve(layout.clientUrl(), null, null, System.getenv(),
+            return Credentials.resolve(layout.clientUrl(), null, null, bothSet ? env : Map.of(),
                     () -> credentials != null ? Optional.of(Credentials.read(credentials)) : home.credentials(layout.members().size()))
                     .orElseThrow(() -> CliFailure.failure("No admin credentials: pass --credentials FILE, set JUNCTION_USER and JUNCTION_PASSWORD, "
                             + "or use the --data DIR of junction cluster up"));

@@ -88,6 +88,7 @@ final class TenantCommand implements Runnable {
         t.getJsonObject("limits").forEach((k, v) -> limits.put(k, v.getValueType() == JsonValue.ValueType.STRING ? ((org.apache.activemq.artemis.json.JsonString) v).getString() : Long.parseLong(v.toString())));
         m.put("limits", limits);
         m.put("users", t.getInt("users"));
+        m.put("devices", t.getInt("devices", 0));
         return m;
     }
 
@@ -139,12 +140,12 @@ final class TenantCommand implements Runnable {
             for (JsonValue v : all) {
                 Map<String, Object> t = describe(v.asJsonObject());
                 Map<?, ?> l = (Map<?, ?>) t.get("limits");
-                rows.add(List.of(t.get("id"), t.get("name"), t.get("users"), l.get("max-memory"), l.get("max-disk"), l.get("on-full"),
-                        l.get("max-connections"), l.get("max-queues"), l.get("max-deliveries"), l.get("max-users")));
+                rows.add(List.of(t.get("id"), t.get("name"), t.get("users"), t.getOrDefault("devices", 0), l.get("max-memory"), l.get("max-disk"),
+                        l.get("on-full"), l.get("max-connections"), l.get("max-queues"), l.get("max-deliveries"), l.get("max-users"), l.get("max-devices")));
             }
-            output.table(List.of("ID", "NAME", "USERS", "MAX-MEMORY", "MAX-DISK", "ON-FULL", "MAX-CONNECTIONS", "MAX-QUEUES", "MAX-DELIVERIES",
-                    "MAX-USERS"), List.of("id", "name", "users", "maxMemory", "maxDisk", "onFull", "maxConnections", "maxQueues", "maxDeliveries",
-                    "maxUsers"), rows);
+            output.table(List.of("ID", "NAME", "USERS", "DEVICES", "MAX-MEMORY", "MAX-DISK", "ON-FULL", "MAX-CONNECTIONS", "MAX-QUEUES", "MAX-DELIVERIES",
+                    "MAX-USERS", "MAX-DEVICES"), List.of("id", "name", "users", "devices", "maxMemory", "maxDisk", "onFull", "maxConnections", "maxQueues",
+                    "maxDeliveries", "maxUsers", "maxDevices"), rows);
             return 0;
         }
     }
@@ -185,6 +186,7 @@ final class TenantCommand implements Runnable {
             out.println("tenant " + id + " (" + m.get("name") + ")");
             out.println("limits: " + limitsLine((Map<?, ?>) m.get("limits")));
             out.println("users: " + (users.isEmpty() ? "none" : String.join(", ", users.stream().map(u -> u.get("name") + " " + u.get("roles")).toList())));
+            out.println("devices: " + m.get("devices") + (Integer.valueOf(0).equals(m.get("devices")) ? "" : " (junction device list --tenant " + id + ")"));
             out.flush();
             List<List<Object>> rows = new ArrayList<>();
             queues.forEach((q, n) -> rows.add(List.of(q, n)));

@@ -35,6 +35,9 @@ final class TenantLimitOptions {
     @Option(names = "--max-users", paramLabel = "N", description = "Users the tenant may have (default 100).")
     String maxUsers;
 
+    @Option(names = "--max-devices", paramLabel = "N", description = "Devices the tenant's inventory may hold (default 1000, at most 20000).")
+    String maxDevices;
+
     /** The options set, as {@code key=value,...}; checked here so that a bad value is a usage error naming its option. */
     String assignments() {
         List<String> set = new ArrayList<>();
@@ -45,6 +48,7 @@ final class TenantLimitOptions {
         add(set, "max-queues", maxQueues);
         add(set, "max-deliveries", maxDeliveries);
         add(set, "max-users", maxUsers);
+        add(set, "max-devices", maxDevices);
         return String.join(",", set);
     }
 

@@ -122,11 +122,22 @@ final class NamespaceCluster implements AutoCloseable {
     }
 
     /** Waits until ZooKeeper has its majority and every group is replicated on its primary. */
-    void awaitHealthy(Duration timeout, String what) {
-        Waits.until(timeout, what, () -> {
-            ClusterHealth.State s = ClusterHealth.probe(layout, admin.user(), admin.password());
-            return s.survivesAMemberLoss() && s.allReplicated() && s.allOnPrimaries();
+    void awaitHealthy(Duration timeout, String what) throws InterruptedException {
+        ClusterHealth.State[] last = new ClusterHealth.State[1];
+        boolean healthy = Waits.poll(timeout, Duration.ofMillis(200), () -> {
+            try {
+                ClusterHealth.State s = ClusterHealth.probe(layout, admin.user(), admin.password());
+                last[0] = s;
+                return s.survivesAMemberLoss() && s.allReplicated() && s.allOnPrimaries();
+            } catch (RuntimeException e) {
+                return false;
+            }
         });
+        if (!healthy) {
+            // CI keeps the output, not the node logs: say which part was not healthy
+            throw new AssertionError("timed out after " + timeout.toSeconds() + "s waiting for " + what + "; last seen: "
+                    + (last[0] == null ? "no answer" : last[0].json()));
+        }
     }
 
     @Override

@@ -38,6 +38,8 @@ public final class BusConnection implements AutoCloseable {
     private final String password;
     private final long patienceNanos;
     private final boolean transacted;
+    /** The acknowledgement mode of a session that is not transacted. */
+    private final int acknowledge;
     private final Map<Destination, MessageProducer> producers = new HashMap<>();
     private ActiveMQConnectionFactory factory;
     private volatile ActiveMQConnection connection;
@@ -47,11 +49,16 @@ public final class BusConnection implements AutoCloseable {
     private long reopened;
 
     private BusConnection(String url, String user, String password, Duration patience, boolean transacted) {
+        this(url, user, password, patience, transacted, Session.AUTO_ACKNOWLEDGE);
+    }
+
+    private BusConnection(String url, String user, String password, Duration patience, boolean transacted, int acknowledge) {
         this.url = Objects.requireNonNull(url, "url");
         this.user = user;
         this.password = password;
         this.patienceNanos = patience.toNanos();
         this.transacted = transacted;
+        this.acknowledge = acknowledge;
     }
 
     /**
@@ -67,6 +74,17 @@ public final class BusConnection implements AutoCloseable {
     /** {@link #open} at {@code login}'s URL as its user. */
     public static BusConnection open(Credentials login, Duration patience) throws JMSException {
         return open(login.url(), login.user(), login.password(), patience);
+    }
+
+    /**
+     * {@link #open} with a session whose messages are acknowledged one by one ({@code Message.acknowledge()} acks that
+     * message alone): for a consumer that holds many messages at once and finishes them in any order.
+     */
+    public static BusConnection openIndividual(Credentials login, Duration patience) throws JMSException {
+        BusConnection bus = new BusConnection(login.url(), login.user(), login.password(), patience, false,
+                org.apache.activemq.artemis.api.jms.ActiveMQJMSConstants.INDIVIDUAL_ACKNOWLEDGE);
+        bus.connect(login.url());
+        return bus;
     }
 
     /** {@link #open} with a transacted session, for receiving ({@link ListenerLoop}). */
@@ -160,7 +178,7 @@ public final class BusConnection implements AutoCloseable {
     private void use(ActiveMQConnection c, ActiveMQConnectionFactory f) throws JMSException {
         try {
             c.setFailoverListener(event -> noted(c, event));
-            session = transacted ? c.createSession(true, Session.SESSION_TRANSACTED) : c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session = transacted ? c.createSession(true, Session.SESSION_TRANSACTED) : c.createSession(false, acknowledge);
             c.start();
         } catch (JMSException e) {
             abandon(c, f);

@@ -22,7 +22,7 @@ public final class ClientConfig {
                     + "as junction cluster up prints it). TLS parameters may be part of it, or set with bus.truststore.")
             .require(u -> u.startsWith("tcp://") || u.startsWith("(tcp://"), "expected tcp://host:port or (tcp://host:port,...)?...");
     public static final ConfigKey<String> USER = ConfigKey.of("bus.user", ConfigType.STRING, "",
-            "The user to log in as. Empty: from bus.credentials, else from JUNCTION_USER and JUNCTION_PASSWORD.");
+            "The user to log in as. Empty: from bus.credentials if set, else from JUNCTION_USER and JUNCTION_PASSWORD.");
     public static final ConfigKey<String> PASSWORD = ConfigKey.of("bus.password", ConfigType.STRING, "",
             "The password of bus.user. Empty: from JUNCTION_PASSWORD, which keeps it out of the file.");
     public static final ConfigKey<String> CREDENTIALS = ConfigKey.of("bus.credentials", ConfigType.STRING, "",
@@ -49,7 +49,7 @@ public final class ClientConfig {
 
     /**
      * Where and as whom {@code config} says to connect, TLS settings folded into the URL. The user and password come
-     * from {@link #USER} and {@link #PASSWORD}, else the environment, else the {@link #CREDENTIALS} file: none of them
+     * from {@link #USER} and {@link #PASSWORD}, else the {@link #CREDENTIALS} file, else the environment: none of them
      * is a {@link ConfigException} naming the keys.
      */
     public static Credentials credentials(Config config, Map<String, String> environment) {
@@ -70,7 +70,9 @@ public final class ClientConfig {
             throw config.invalid(USER, "set without " + PASSWORD.name() + " (or " + Credentials.PASSWORD_VARIABLE + ")");
         }
         String file = config.get(CREDENTIALS);
-        return Credentials.resolve(url, user, password, environment, () -> {
+        // a credentials file the configuration names comes before the environment's login
+        Map<String, String> env = user == null && !file.isEmpty() ? Map.of() : environment;
+        return Credentials.resolve(url, user, password, env, () -> {
             if (file.isEmpty()) {
                 return Optional.empty();
             }

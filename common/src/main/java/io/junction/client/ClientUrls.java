@@ -121,11 +121,16 @@ public final class ClientUrls {
      * except where the URL sets these itself.
      */
     public static String quick(String url) {
+        return withDefaults(url, QUICK);
+    }
+
+    /** {@code url} with each {@code name=value} of {@code parameters} added unless the URL sets that name itself. */
+    public static String withDefaults(String url, List<String> parameters) {
         int close = url.startsWith("(") ? url.lastIndexOf(')') : -1;
         String query = url.substring(close + 1);
         boolean hasQuery = query.indexOf('?') >= 0;
         StringBuilder u = new StringBuilder(url);
-        for (String p : QUICK) {
+        for (String p : parameters) {
             if (!Pattern.compile("[?&]" + p.split("=")[0] + "=").matcher(query).find()) {
                 u.append(hasQuery ? '&' : '?').append(p);
                 hasQuery = true;

@@ -94,7 +94,9 @@ public record Credentials(String url, String user, String password) {
         try {
             return new ActiveMQConnectionFactory(url, user, password);
         } catch (RuntimeException e) {
-            throw new ConfigException("Invalid bus URL " + ClientUrls.redacted(url) + ": " + ClientErrors.rootMessage(e));
+            ConfigException invalid = new ConfigException("Invalid bus URL " + ClientUrls.redacted(url) + ": " + ClientErrors.rootMessage(e));
+            invalid.initCause(e);
+            throw invalid;
         }
     }
 

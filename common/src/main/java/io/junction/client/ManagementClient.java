@@ -19,6 +19,8 @@ public final class ManagementClient implements AutoCloseable {
     public static final String ADDRESS = "activemq.management";
     /** Junction's resource for tenants and users ({@code createTenant}, {@code addUser}, ...; each answers JSON text). */
     public static final String DIRECTORY = "junction.directory";
+    /** Junction's resource for the device inventory ({@code addDevice}, {@code devices}, {@code siteDevices}, ...). */
+    public static final String INVENTORY = "junction.inventory";
 
     private final Session session;
     private final TemporaryQueue replies;

@@ -22,18 +22,22 @@ final class NetSnmp {
 
     /** Runs a net-snmp tool and returns its output; fails the test if it does not exit 0 within 20 s. */
     static String run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish within 20 s");
+        Path out = Files.createTempFile("net-snmp-", ".out");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish within 20 s");
+            }
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ": " + text);
+            }
+            return text;
+        } finally {
+            Files.deleteIfExists(out);
         }
-        String text = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ": " + text);
-        }
-        return text;
     }
 
     /** {@code tool ARGS -On -Oq -Ot -Oe HOST:PORT OIDS...}: numeric OIDs, plain values (timeticks as numbers, enums as numbers). */

@@ -58,8 +58,9 @@ class SnmpPollerTest {
         }
     }
 
+    /** A device of its own site: each test's devices are distinct devices of the poller, though one agent answers them all. */
     private static Device device(String name, int port, SnmpSettings snmp) {
-        return new Device("acme", "hq", name, "127.0.0.1", port, snmp, List.of("system", "interfaces", "host"), Duration.ofSeconds(60));
+        return new Device("acme", name, name, "127.0.0.1", port, snmp, List.of("system", "interfaces", "host"), Duration.ofSeconds(60));
     }
 
     private static PollResult poll(Device device) throws Exception {
@@ -155,17 +156,53 @@ class SnmpPollerTest {
 
     @Test
     void wrongV3CredentialsAreAuthenticationFailuresThatSayWhich() throws Exception {
-        PollResult wrongKey = poll(device("agent-wrong-key", agent.port(), SnmpSettings.v3(SnmpdAgent.USER, AuthProtocol.SHA, "not-the-key",
-                PrivProtocol.AES128, SnmpdAgent.PRIV_PASSWORD)));
-        assertEquals(PollResult.Status.AUTH_FAILURE, wrongKey.status(), wrongKey.detail());
-        assertTrue(wrongKey.detail().contains("wrong authentication key"), wrongKey.detail());
-        PollResult unknownUser = poll(device("agent-unknown-user", agent.port(), SnmpSettings.v3("nobody", AuthProtocol.SHA, SnmpdAgent.AUTH_PASSWORD,
-                PrivProtocol.AES128, SnmpdAgent.PRIV_PASSWORD)));
-        assertEquals(PollResult.Status.AUTH_FAILURE, unknownUser.status(), unknownUser.detail());
-        assertTrue(unknownUser.detail().contains("unknown user name 'nobody'"), unknownUser.detail());
-        PollResult wrongAuthProtocol = poll(device("agent-wrong-protocol", agent.port(), SnmpSettings.v3(SnmpdAgent.USER, AuthProtocol.MD5,
-                SnmpdAgent.AUTH_PASSWORD, PrivProtocol.AES128, SnmpdAgent.PRIV_PASSWORD)));
-        assertEquals(PollResult.Status.AUTH_FAILURE, wrongAuthProtocol.status(), wrongAuthProtocol.detail());
+        // a poller of its own: the agent's engine id is already another device's in the shared poller
+        try (SnmpPoller own = SnmpPoller.start(8)) {
+            PollResult wrongKey = own.poll(device("agent-wrong-key", agent.port(), SnmpSettings.v3(SnmpdAgent.USER, AuthProtocol.SHA, "not-the-key",
+                    PrivProtocol.AES128, SnmpdAgent.PRIV_PASSWORD)), profiles).get(60, TimeUnit.SECONDS);
+            assertEquals(PollResult.Status.AUTH_FAILURE, wrongKey.status(), wrongKey.detail());
+            assertTrue(wrongKey.detail().contains("wrong authentication key"), wrongKey.detail());
+            PollResult unknownUser = own.poll(device("agent-unknown-user", agent.port(), SnmpSettings.v3("nobody", AuthProtocol.SHA,
+                    SnmpdAgent.AUTH_PASSWORD, PrivProtocol.AES128, SnmpdAgent.PRIV_PASSWORD)), profiles).get(60, TimeUnit.SECONDS);
+            assertEquals(PollResult.Status.AUTH_FAILURE, unknownUser.status(), unknownUser.detail());
+            assertTrue(unknownUser.detail().contains("unknown user name 'nobody'"), unknownUser.detail());
+            // the key corrected in the inventory: the next poll of the same device uses it
+            PollResult corrected = own.poll(device("agent-wrong-key", agent.port(), SnmpSettings.v3(SnmpdAgent.USER, AuthProtocol.SHA,
+                    SnmpdAgent.AUTH_PASSWORD, PrivProtocol.AES128, SnmpdAgent.PRIV_PASSWORD)), profiles).get(60, TimeUnit.SECONDS);
+            assertEquals(PollResult.Status.UP, corrected.status(), corrected.detail());
+            PollResult wrongProtocol = own.poll(device("agent-wrong-key", agent.port(), SnmpSettings.v3(SnmpdAgent.USER, AuthProtocol.MD5,
+                    SnmpdAgent.AUTH_PASSWORD, PrivProtocol.AES128, SnmpdAgent.PRIV_PASSWORD)), profiles).get(60, TimeUnit.SECONDS);
+            assertEquals(PollResult.Status.AUTH_FAILURE, wrongProtocol.status(), wrongProtocol.detail());
+        }
+    }
+
+    @Test
+    void twoDevicesAnsweringWithOneEngineIdAndOtherKeysAreAConflictNotACrossedKey() throws Exception {
+        try (SnmpPoller own = SnmpPoller.start(8)) {
+            SnmpSettings right = SnmpSettings.v3(SnmpdAgent.USER, AuthProtocol.SHA, SnmpdAgent.AUTH_PASSWORD, PrivProtocol.AES128, SnmpdAgent.PRIV_PASSWORD);
+            SnmpSettings other = SnmpSettings.v3(SnmpdAgent.USER, AuthProtocol.SHA, "another-key", PrivProtocol.AES128, SnmpdAgent.PRIV_PASSWORD);
+            assertEquals(PollResult.Status.UP, own.poll(device("clone-a", agent.port(), right), profiles).get(60, TimeUnit.SECONDS).status());
+            PollResult clone = own.poll(device("clone-b", agent.port(), other), profiles).get(60, TimeUnit.SECONDS);
+            assertEquals(PollResult.Status.ERROR, clone.status());
+            assertTrue(clone.detail().contains("engine id") && clone.detail().contains("acme/clone-a/"), clone.detail());
+            assertEquals(PollResult.Status.UP, own.poll(device("clone-a", agent.port(), right), profiles).get(60, TimeUnit.SECONDS).status(),
+                    "the first device keeps its keys");
+        }
+    }
+
+    @Test
+    void missingObjectsAndTheEndOfTheMibEndNothingButThemselves(@TempDir Path profileDir) throws Exception {
+        java.nio.file.Files.writeString(profileDir.resolve("edge.properties"), "scalar.sysName = 1.3.6.1.2.1.1.5.0\n"
+                + "scalar.missing = 1.3.6.1.2.1.1.99.0\n" + "table.beyond.column.nothing = 1.3.6.1.6.3.99.99\n");
+        List<Profile> edge = List.of(Profiles.load(profileDir).get("edge"));
+        for (SnmpVersion version : List.of(SnmpVersion.V1, SnmpVersion.V2C)) {
+            PollResult r = poller.poll(device("edge-" + version, agent.port(), SnmpSettings.community(version, SnmpdAgent.COMMUNITY)), edge)
+                    .get(60, TimeUnit.SECONDS);
+            assertEquals(PollResult.Status.UP, r.status(), version + ": " + r.detail());
+            assertEquals(SnmpdAgent.SYS_NAME, scalar(r, "sysName"), version + " still reads what exists beside what does not");
+            assertNull(scalar(r, "missing"));
+            assertTrue(column(r, "nothing").isEmpty());
+        }
     }
 
     @Test
@@ -174,7 +211,7 @@ class SnmpPollerTest {
         try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             nobody = s.getLocalPort();
         }
-        SnmpSettings patient = SnmpSettings.community(SnmpVersion.V2C, SnmpdAgent.COMMUNITY).withTimeout(Duration.ofSeconds(2), 1);
+        SnmpSettings patient = SnmpSettings.community(SnmpVersion.V2C, SnmpdAgent.COMMUNITY).withTimeout(Duration.ofSeconds(5), 1);
         CompletableFuture<PollResult> dead = poller.poll(device("dead", nobody, patient), profiles);
         PollResult live = poll(device("live", agent.port(), patient));
         assertEquals(PollResult.Status.UP, live.status());

@@ -29,14 +29,31 @@ final class SnmpdAgent implements AutoCloseable {
         this.log = log;
     }
 
+    /** Starts snmpd on a free port; another port if it loses that one to someone else meanwhile (three tries). */
     static SnmpdAgent start(Path dir) throws IOException, InterruptedException {
-        int port = freeUdpPort();
+        return start(dir, "127.0.0.1");
+    }
+
+    /** As {@link #start(Path)}, the agent answering on each of {@code addresses} (loopback ones): a device each. */
+    static SnmpdAgent start(Path dir, String... addresses) throws IOException, InterruptedException {
+        AssertionError last = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                return startOn(Files.createDirectories(dir.resolve("snmpd-" + attempt)), freeUdpPort(), addresses);
+            } catch (AssertionError e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static SnmpdAgent startOn(Path dir, int port, String... addresses) throws IOException, InterruptedException {
         Path persist = Files.createDirectories(dir.resolve("persist"));
         Path conf = dir.resolve("snmpd.conf");
         Path log = dir.resolve("snmpd.log");
         Files.writeString(conf, String.join("\n",
-                "agentAddress udp:127.0.0.1:" + port,
-                "rocommunity " + COMMUNITY + " 127.0.0.1",
+                "agentAddress " + String.join(",", java.util.Arrays.stream(addresses).map(a -> "udp:" + a + ":" + port).toList()),
+                "rocommunity " + COMMUNITY + " 127.0.0.0/8",
                 "createUser " + USER + " SHA \"" + AUTH_PASSWORD + "\" AES \"" + PRIV_PASSWORD + "\"",
                 "rouser " + USER + " priv",
                 "sysName " + SYS_NAME,
@@ -56,7 +73,8 @@ final class SnmpdAgent implements AutoCloseable {
             } catch (AssertionError e) {
                 if (!agent.process.isAlive() || System.nanoTime() > deadline) {
                     agent.close();
-                    throw new AssertionError("snmpd did not answer within 15 s; its log: " + Files.readString(log), e);
+                    throw new AssertionError("snmpd did not answer on port " + port + " within 15 s; its log: "
+                            + (Files.exists(log) ? Files.readString(log) : "none"), e);
                 }
             }
         }

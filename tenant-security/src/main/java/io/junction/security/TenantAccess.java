@@ -6,9 +6,10 @@ import org.apache.activemq.artemis.core.security.CheckType;
 
 /**
  * Who may do what where. A tenant's user acts only on addresses under its own {@code tenant.ID.}; a tenant's admin
- * may also call the user operations of Junction's directory resource (which confine it to its tenant) and no other
- * management; the service's operator reads every tenant's metrics, events and alerts; the service's admin does
- * anything. Everything else,
+ * may also call the user operations of Junction's directory resource and the device operations of its inventory
+ * resource (which confine it to its tenant) and no other management; a tenant's poller publishes to its tenant's
+ * metrics and events and reads its site's devices; the service's operator reads every tenant's metrics, events,
+ * alerts and inventory (never a device's secrets); the service's admin does anything. Everything else,
  * management, notifications and temporary queues (whose names are outside any tenant) included, is refused: no
  * catch-all grants a tenant's roles anything.
  */
@@ -20,10 +21,17 @@ public final class TenantAccess {
             CheckType.CONSUME, CheckType.BROWSE, CheckType.CREATE_NON_DURABLE_QUEUE, CheckType.DELETE_NON_DURABLE_QUEUE,
             CheckType.CREATE_DURABLE_QUEUE, CheckType.DELETE_DURABLE_QUEUE);
 
+    private static final Set<String> POLLER_RESULTS = Set.of("metrics", "events");
+    /** {@code tenant.ID.work.SITE}: a site's work queue. */
+    private static final String WORK = "work.";
     private static final String MANAGEMENT_ADDRESS = "activemq.management";
-    /** Artemis's per-operation management address for Junction's directory resource: {@code mops.junction.directory.}. */
-    private static final String TENANT_ADMIN_OPERATIONS = "mops.junction.directory.";
-    private static final Set<String> TENANT_ADMIN_METHODS = Set.of("addUser", "removeUser", "setPassword", "users", "tenant", "tenantMessages");
+    /** Artemis's per-operation management addresses ({@code mops.RESOURCE.OPERATION}) that each kind of user may call. */
+    private static final Set<String> TENANT_ADMIN_OPERATIONS = operations("junction.directory",
+            "addUser", "removeUser", "setPassword", "users", "tenant", "tenantMessages");
+    private static final Set<String> TENANT_ADMIN_INVENTORY = operations("junction.inventory",
+            "addDevice", "updateDevice", "removeDevice", "devices", "device", "importDevices", "exportDevices");
+    private static final Set<String> POLLER_OPERATIONS = operations("junction.inventory", "siteDevices");
+    private static final Set<String> OPERATOR_OPERATIONS = operations("junction.inventory", "devices", "device", "exportDevices");
 
     private static final java.util.regex.Pattern TEMPORARY_NAME = java.util.regex.Pattern.compile(
             "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -51,13 +59,14 @@ public final class TenantAccess {
         if (user.isServiceAdmin()) {
             return true;
         }
-        if (user.tenant() != null && user.roles().contains(User.ADMIN)) {
-            // a tenant's admin manages its users through Junction's directory resource, which checks the tenant itself
+        Set<String> operations = managementOperations(user);
+        if (!operations.isEmpty()) {
+            // a tenant's admin manages its users and devices, a poller reads its site's devices, the operator reads
+            // the inventory, each through Junction's resources, which check the tenant themselves
             if (check == CheckType.MANAGE && MANAGEMENT_ADDRESS.equals(address)) {
                 return true;
             }
-            if ((check == CheckType.EDIT || check == CheckType.VIEW) && address != null && address.startsWith(TENANT_ADMIN_OPERATIONS)
-                    && TENANT_ADMIN_METHODS.contains(address.substring(TENANT_ADMIN_OPERATIONS.length()))) {
+            if ((check == CheckType.EDIT || check == CheckType.VIEW) && address != null && operations.contains(address)) {
                 return true;
             }
             // the temporary queue the management answers come back on (the broker sends them as the caller): an address
@@ -89,11 +98,19 @@ public final class TenantAccess {
         if (!owner.equals(user.tenant()) || local.isEmpty()) {
             return false;
         }
+        if (local.startsWith(WORK)) {
+            // a site's work queue (its devices' scheduled polls) is its pollers' alone: no producer injects a poll, no
+            // consumer takes one
+            return user.roles().contains(User.ADMIN) && ADMINISTER.contains(check)
+                    || user.roles().contains(User.POLLER) && (PRODUCE.contains(check) || CONSUME.contains(check));
+        }
         for (String role : user.roles()) {
             Set<CheckType> granted = switch (role) {
                 case User.PRODUCER -> PRODUCE;
                 case User.CONSUMER -> CONSUME;
                 case User.ADMIN -> ADMINISTER;
+                // a poller publishes its tenant's results (metrics and events) and nothing else
+                case User.POLLER -> POLLER_RESULTS.contains(local) ? PRODUCE : Set.of();
                 default -> Set.of();
             };
             if (granted.contains(check) || role.equals(User.CONSUMER) && wildcardSubscription(check, bare)) {
@@ -101,6 +118,26 @@ public final class TenantAccess {
             }
         }
         return false;
+    }
+
+    /** The management operations {@code user} may call: none for most users. */
+    private static Set<String> managementOperations(User user) {
+        Set<String> ops = new java.util.HashSet<>();
+        if (user.tenant() != null && user.roles().contains(User.ADMIN)) {
+            ops.addAll(TENANT_ADMIN_OPERATIONS);
+            ops.addAll(TENANT_ADMIN_INVENTORY);
+        }
+        if (user.tenant() != null && user.roles().contains(User.POLLER)) {
+            ops.addAll(POLLER_OPERATIONS);
+        }
+        if (user.tenant() == null && user.roles().contains(User.OPERATOR)) {
+            ops.addAll(OPERATOR_OPERATIONS);
+        }
+        return ops;
+    }
+
+    private static Set<String> operations(String resource, String... names) {
+        return java.util.Arrays.stream(names).map(n -> "mops." + resource + "." + n).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /**

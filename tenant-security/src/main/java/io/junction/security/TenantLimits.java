@@ -15,9 +15,14 @@ import java.util.Locale;
  * @param maxQueues queues one user of the tenant may create
  * @param maxDeliveries delivery attempts before a message goes to the tenant's dead-letter address
  * @param maxUsers users the tenant may have (its admins add them)
+ * @param maxDevices devices the tenant's inventory may hold: the inventory is stored once for the whole cluster, so
+ *        no tenant may fill that store for the others
  */
-public record TenantLimits(long maxMemory, long maxDisk, Full onFull, int maxConnections, int maxQueues, int maxDeliveries, int maxUsers) {
-    public static final TenantLimits DEFAULTS = new TenantLimits(8L << 20, 1L << 30, Full.REFUSE, 100, 100, 10, 100);
+public record TenantLimits(long maxMemory, long maxDisk, Full onFull, int maxConnections, int maxQueues, int maxDeliveries, int maxUsers,
+                           int maxDevices) {
+    public static final TenantLimits DEFAULTS = new TenantLimits(8L << 20, 1L << 30, Full.REFUSE, 100, 100, 10, 100, 1000);
+    /** The most devices any tenant may be given: {@link #maxDevices} bounds what the cluster stores for one tenant. */
+    public static final int MAX_DEVICES = 20_000;
 
     /** What a producer of a full tenant meets. */
     public enum Full {
@@ -47,6 +52,10 @@ public record TenantLimits(long maxMemory, long maxDisk, Full onFull, int maxCon
         positive("max-queues", maxQueues, 1);
         positive("max-deliveries", maxDeliveries, 1);
         positive("max-users", maxUsers, 1);
+        positive("max-devices", maxDevices, 0);
+        if (maxDevices > MAX_DEVICES) {
+            throw new IllegalArgumentException("Invalid max-devices " + maxDevices + ": at most " + MAX_DEVICES);
+        }
         if (onFull == null) {
             throw new IllegalArgumentException("Invalid on-full policy: use refuse or block");
         }
@@ -54,20 +63,21 @@ public record TenantLimits(long maxMemory, long maxDisk, Full onFull, int maxCon
 
     /** The limit keys, as the CLI's options and the stored form name them. */
     public static final java.util.List<String> KEYS = java.util.List.of("max-memory", "max-disk", "on-full", "max-connections", "max-queues",
-            "max-deliveries", "max-users");
+            "max-deliveries", "max-users", "max-devices");
 
     /** These limits with {@code key} set from its text form (sizes such as 64MiB, numbers, refuse or block). */
     public TenantLimits with(String key, String value) {
         String v = value == null ? "" : value.trim();
         try {
             return switch (key) {
-                case "max-memory" -> new TenantLimits(io.junction.config.Sizes.parse(v), maxDisk, onFull, maxConnections, maxQueues, maxDeliveries, maxUsers);
-                case "max-disk" -> new TenantLimits(maxMemory, io.junction.config.Sizes.parse(v), onFull, maxConnections, maxQueues, maxDeliveries, maxUsers);
-                case "on-full" -> new TenantLimits(maxMemory, maxDisk, Full.parse(v), maxConnections, maxQueues, maxDeliveries, maxUsers);
-                case "max-connections" -> new TenantLimits(maxMemory, maxDisk, onFull, Integer.parseInt(v), maxQueues, maxDeliveries, maxUsers);
-                case "max-queues" -> new TenantLimits(maxMemory, maxDisk, onFull, maxConnections, Integer.parseInt(v), maxDeliveries, maxUsers);
-                case "max-deliveries" -> new TenantLimits(maxMemory, maxDisk, onFull, maxConnections, maxQueues, Integer.parseInt(v), maxUsers);
-                case "max-users" -> new TenantLimits(maxMemory, maxDisk, onFull, maxConnections, maxQueues, maxDeliveries, Integer.parseInt(v));
+                case "max-memory" -> new TenantLimits(io.junction.config.Sizes.parse(v), maxDisk, onFull, maxConnections, maxQueues, maxDeliveries, maxUsers, maxDevices);
+                case "max-disk" -> new TenantLimits(maxMemory, io.junction.config.Sizes.parse(v), onFull, maxConnections, maxQueues, maxDeliveries, maxUsers, maxDevices);
+                case "on-full" -> new TenantLimits(maxMemory, maxDisk, Full.parse(v), maxConnections, maxQueues, maxDeliveries, maxUsers, maxDevices);
+                case "max-connections" -> new TenantLimits(maxMemory, maxDisk, onFull, Integer.parseInt(v), maxQueues, maxDeliveries, maxUsers, maxDevices);
+                case "max-queues" -> new TenantLimits(maxMemory, maxDisk, onFull, maxConnections, Integer.parseInt(v), maxDeliveries, maxUsers, maxDevices);
+                case "max-deliveries" -> new TenantLimits(maxMemory, maxDisk, onFull, maxConnections, maxQueues, Integer.parseInt(v), maxUsers, maxDevices);
+                case "max-users" -> new TenantLimits(maxMemory, maxDisk, onFull, maxConnections, maxQueues, maxDeliveries, Integer.parseInt(v), maxDevices);
+                case "max-devices" -> new TenantLimits(maxMemory, maxDisk, onFull, maxConnections, maxQueues, maxDeliveries, maxUsers, Integer.parseInt(v));
                 default -> throw new IllegalArgumentException("Unknown tenant limit '" + key + "': use one of " + String.join(", ", KEYS));
             };
         } catch (NumberFormatException e) {

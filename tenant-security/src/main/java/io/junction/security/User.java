@@ -5,7 +5,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Someone who logs in: a user of one tenant ({@code producer}, {@code consumer}, {@code admin} of that tenant) or,
+ * Someone who logs in: a user of one tenant ({@code producer}, {@code consumer}, {@code admin} of that tenant, or
+ * {@code poller}: a collector at one of its sites, which reads the tenant's inventory and publishes its results) or,
  * with no tenant, of the whole service ({@code operator}, who reads every tenant's metrics, events and alerts, or
  * {@code admin}, who manages everything). Only a salted hash of the password is kept.
  */
@@ -15,7 +16,8 @@ public record User(String name, String tenant, Set<String> roles, String passwor
     public static final String CONSUMER = "consumer";
     public static final String ADMIN = "admin";
     public static final String OPERATOR = "operator";
-    public static final Set<String> TENANT_ROLES = Set.of(PRODUCER, CONSUMER, ADMIN);
+    public static final String POLLER = "poller";
+    public static final Set<String> TENANT_ROLES = Set.of(PRODUCER, CONSUMER, ADMIN, POLLER);
     public static final Set<String> SERVICE_ROLES = Set.of(OPERATOR, ADMIN);
 
     public User {
@@ -28,7 +30,7 @@ public record User(String name, String tenant, Set<String> roles, String passwor
         Set<String> allowed = tenant == null ? SERVICE_ROLES : TENANT_ROLES;
         if (roles.isEmpty() || !allowed.containsAll(roles)) {
             throw new IllegalArgumentException("Invalid roles " + roles + " for user " + name + ": "
-                    + (tenant == null ? "a user without a tenant is an operator or an admin" : "a tenant's user is a producer, consumer or admin"));
+                    + (tenant == null ? "a user without a tenant is an operator or an admin" : "a tenant's user is a producer, consumer, admin or poller"));
         }
     }
 

@@ -219,9 +219,10 @@ public final class DirectoryResource {
                 .add("max-connections", l.maxConnections())
                 .add("max-queues", l.maxQueues())
                 .add("max-deliveries", l.maxDeliveries())
-                .add("max-users", l.maxUsers());
+                .add("max-users", l.maxUsers())
+                .add("max-devices", l.maxDevices());
         JsonObjectBuilder json = JsonLoader.createObjectBuilder().add("id", t.id()).add("name", t.name()).add("limits", limits)
-                .add("users", d.usersOf(t.id()).size());
+                .add("users", d.usersOf(t.id()).size()).add("devices", d.devicesOf(t.id()).size());
         if (details) {
             JsonArrayBuilder users = JsonLoader.createArrayBuilder();
             d.usersOf(t.id()).forEach(u -> users.add(userJson(u)));

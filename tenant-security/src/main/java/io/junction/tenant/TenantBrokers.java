@@ -79,6 +79,7 @@ public final class TenantBrokers {
             @Override
             public void activationComplete() {
                 server.getManagementService().registerInRegistry(RESOURCE, new DirectoryResource(server, store));
+                server.getManagementService().registerInRegistry(ManagementClient.INVENTORY, new InventoryResource(store));
                 // Artemis calls this holding the server's lock; apply in another thread, never holding both locks at once
                 CompletableFuture.runAsync(() -> {
                     try {

@@ -55,12 +55,30 @@ class TenantAccessTest {
 
     @Test
     void managementNotificationsAndTemporaryQueuesAreTheAdminsAlone() {
-        for (User u : new User[] {user("a", User.PRODUCER, User.CONSUMER), user(null, User.OPERATOR)}) {
-            assertFalse(TenantAccess.allows(u, CheckType.MANAGE, "activemq.management"));
+        for (User u : new User[] {user("a", User.PRODUCER, User.CONSUMER), user(null, User.OPERATOR), user("a", User.POLLER)}) {
+            if (u.roles().contains(User.PRODUCER)) {
+                assertFalse(TenantAccess.allows(u, CheckType.MANAGE, "activemq.management"));
+                assertFalse(TenantAccess.allows(u, CheckType.CREATE_NON_DURABLE_QUEUE, "3f1b8a7e-5c1d-4c1e-9a55-0c2a1f6f4b2e"));
+            }
             assertFalse(TenantAccess.allows(u, CheckType.SEND, "activemq.management"));
             assertFalse(TenantAccess.allows(u, CheckType.CONSUME, "activemq.notifications"));
-            assertFalse(TenantAccess.allows(u, CheckType.CREATE_NON_DURABLE_QUEUE, "3f1b8a7e-5c1d-4c1e-9a55-0c2a1f6f4b2e"));
+            assertFalse(TenantAccess.allows(u, CheckType.VIEW, "mops.broker.listQueues"));
+            assertFalse(TenantAccess.allows(u, CheckType.EDIT, "mops.junction.directory.users"));
+            assertFalse(TenantAccess.allows(u, CheckType.EDIT, "mops.junction.inventory.removeDevice"));
         }
+        // the operator reads the inventory (never a secret: siteDevices is the pollers'), a poller its site's devices
+        User operator = user(null, User.OPERATOR);
+        assertTrue(TenantAccess.allows(operator, CheckType.MANAGE, "activemq.management"));
+        assertTrue(TenantAccess.allows(operator, CheckType.EDIT, "mops.junction.inventory.devices"));
+        assertFalse(TenantAccess.allows(operator, CheckType.EDIT, "mops.junction.inventory.siteDevices"));
+        User poller = user("a", User.POLLER);
+        assertTrue(TenantAccess.allows(poller, CheckType.EDIT, "mops.junction.inventory.siteDevices"));
+        assertFalse(TenantAccess.allows(poller, CheckType.EDIT, "mops.junction.inventory.devices"));
+        assertTrue(TenantAccess.allows(poller, CheckType.SEND, "tenant.a.metrics"));
+        assertTrue(TenantAccess.allows(poller, CheckType.SEND, "tenant.a.events"));
+        assertFalse(TenantAccess.allows(poller, CheckType.SEND, "tenant.a.alerts"), "a poller publishes results, not alerts");
+        assertFalse(TenantAccess.allows(poller, CheckType.CONSUME, "tenant.a.metrics"));
+        assertFalse(TenantAccess.allows(poller, CheckType.SEND, "tenant.b.metrics"));
         assertTrue(TenantAccess.allows(user(null, User.ADMIN), CheckType.MANAGE, "activemq.management"));
         User tenantAdmin = user("a", User.ADMIN);
         assertTrue(TenantAccess.allows(tenantAdmin, CheckType.MANAGE, "activemq.management"), "a tenant's admin sends management requests");

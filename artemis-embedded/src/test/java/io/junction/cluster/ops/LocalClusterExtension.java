@@ -41,6 +41,13 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
         cluster.create(NODES, "127.0.0.1", first - 10);
         layout = cluster.layout();
         NodeLauncher launcher = new NodeLauncher(cluster);
+        // a test JVM killed before afterAll (a surefire timeout) takes its node processes with it
+        LocalCluster nodes = cluster;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (int id = 1; id <= NODES; id++) {
+                nodes.process(id).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }, "local-cluster-cleanup"));
         List<Integer> started = new ArrayList<>();
         try {
             for (ClusterLayout.Member m : layout.members()) {

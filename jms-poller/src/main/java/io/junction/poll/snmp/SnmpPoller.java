@@ -3,7 +3,6 @@ package io.junction.poll.snmp;
 import io.junction.poll.profile.Profile;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,7 +29,6 @@ import org.snmp4j.security.SecurityLevel;
 import org.snmp4j.security.SecurityModels;
 import org.snmp4j.security.SecurityProtocols;
 import org.snmp4j.security.USM;
-import org.snmp4j.security.UsmUser;
 import org.snmp4j.smi.GenericAddress;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.UdpAddress;
@@ -51,19 +49,23 @@ import org.snmp4j.transport.DefaultUdpTransportMapping;
  */
 public final class SnmpPoller implements AutoCloseable {
     private final Snmp snmp;
-    private final USM usm;
+    private final UsmEngines engines;
     private final int maxOutstanding;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
     private final ExecutorService callbacks;
     private final ExecutorService discovery;
-    private final Map<String, OctetString> engines = new ConcurrentHashMap<>();
-    private final Map<String, SnmpSettings> localized = new ConcurrentHashMap<>();
+    private final java.util.concurrent.Semaphore discoveries = new java.util.concurrent.Semaphore(MAX_QUEUED_DISCOVERIES);
+    private final java.util.Set<DevicePoll> running = ConcurrentHashMap.newKeySet();
     private final AtomicLong sent = new AtomicLong();
+    private volatile boolean closed;
+
+    /** Discoveries waiting or running at once; beyond, a poll fails at once rather than queue without bound. */
+    private static final int MAX_QUEUED_DISCOVERIES = 1_000;
 
     private SnmpPoller(Snmp snmp, USM usm, int maxOutstanding) {
         this.snmp = snmp;
-        this.usm = usm;
+        this.engines = new UsmEngines(snmp, usm);
         this.maxOutstanding = maxOutstanding;
         this.callbacks = Executors.newSingleThreadExecutor(daemon("junction-snmp-responses"));
         this.discovery = Executors.newFixedThreadPool(4, daemon("junction-snmp-discovery"));
@@ -87,24 +89,60 @@ public final class SnmpPoller implements AutoCloseable {
         return new SnmpPoller(snmp, usm, maxOutstanding);
     }
 
-    /** Polls {@code device} for {@code profiles}; the future never fails: a failure is a result with its status. */
+    /**
+     * Polls {@code device} for {@code profiles}; the future never fails: a failure is a result with its status, and a
+     * poll still running when the poller closes ends as {@link PollResult.Status#ERROR}.
+     */
     public CompletableFuture<PollResult> poll(Device device, List<Profile> profiles) {
         DevicePoll poll = new DevicePoll(this, device, profiles);
-        if (device.snmp().version() == SnmpVersion.V3 && !engines.containsKey(device.identity())) {
-            discovery.execute(() -> {
-                String failure = discover(device);
-                callbacks.execute(() -> {
-                    if (failure == null) {
-                        poll.start();
-                    } else {
-                        poll.fail(PollResult.Status.UNREACHABLE, failure);
-                    }
-                });
-            });
+        running.add(poll);
+        poll.result().whenComplete((r, e) -> running.remove(poll));
+        if (closed) {
+            poll.fail(PollResult.Status.ERROR, "the poller is closed");
+            return poll.result();
+        }
+        if (device.snmp().version() != SnmpVersion.V3) {
+            onCallbackThread(poll, poll::start);
+        } else if (engines.known(device)) {
+            String conflict = engines.localizeKnown(device);
+            onCallbackThread(poll, conflict == null ? poll::start : () -> poll.fail(PollResult.Status.ERROR, conflict));
         } else {
-            callbacks.execute(poll::start);
+            java.time.Instant next = engines.backedOffUntil(device);
+            if (next != null) {
+                onCallbackThread(poll, () -> poll.fail(PollResult.Status.UNREACHABLE, "no answer to SNMPv3 engine discovery; next attempt at " + next));
+            } else if (!discoveries.tryAcquire()) {
+                onCallbackThread(poll, () -> poll.fail(PollResult.Status.ERROR, MAX_QUEUED_DISCOVERIES + " SNMPv3 engine discoveries are waiting already"));
+            } else {
+                discovery.execute(() -> {
+                    UsmEngines.Refusal refusal;
+                    try {
+                        refusal = engines.discover(device, address(device));
+                    } catch (RuntimeException e) {
+                        refusal = new UsmEngines.Refusal(PollResult.Status.ERROR, "SNMPv3 engine discovery failed: " + e.getMessage());
+                    } finally {
+                        discoveries.release();
+                    }
+                    UsmEngines.Refusal why = refusal;
+                    onCallbackThread(poll, why == null ? poll::start : () -> poll.fail(why.status(), why.detail()));
+                });
+            }
         }
         return poll.result();
+    }
+
+    /** Runs {@code step} of {@code poll} on the response thread; what it throws ends the poll as an error, never silently. */
+    private void onCallbackThread(DevicePoll poll, Runnable step) {
+        try {
+            callbacks.execute(() -> {
+                try {
+                    step.run();
+                } catch (RuntimeException e) {
+                    poll.fail(PollResult.Status.ERROR, "internal error: " + e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            poll.fail(PollResult.Status.ERROR, "the poller is closed");
+        }
     }
 
     /** SNMP requests sent so far. */
@@ -114,26 +152,7 @@ public final class SnmpPoller implements AutoCloseable {
 
     /** Forgets a device's engine id, so that the next poll discovers it again. */
     void forgetEngine(Device device) {
-        engines.remove(device.identity());
-    }
-
-    /** Null when the engine is known and the user localized for it, else why not. */
-    private String discover(Device device) {
-        SnmpSettings s = device.snmp();
-        byte[] id = snmp.discoverAuthoritativeEngineID(address(device), s.timeout().toMillis() * (s.retries() + 1));
-        if (id == null || id.length == 0) {
-            return "no answer to SNMPv3 engine discovery within " + s.timeout().toMillis() * (s.retries() + 1) + " ms";
-        }
-        OctetString engine = new OctetString(id);
-        String key = engine.toHexString() + "/" + s.user();
-        SnmpSettings before = localized.put(key, s);
-        if (before == null || !before.equals(s)) {
-            usm.removeAllUsers(new OctetString(s.user()), engine);
-            usm.addUser(new UsmUser(new OctetString(s.user()), s.auth().id(), s.authPassword() == null ? null : new OctetString(s.authPassword()),
-                    s.priv().id(), s.privPassword() == null ? null : new OctetString(s.privPassword())), engine);
-        }
-        engines.put(device.identity(), engine);
-        return null;
+        engines.forget(device);
     }
 
     Target<UdpAddress> target(Device device) {
@@ -144,7 +163,7 @@ public final class SnmpPoller implements AutoCloseable {
             user.setSecurityName(new OctetString(s.user()));
             user.setSecurityLevel(s.auth() == AuthProtocol.NONE ? SecurityLevel.NOAUTH_NOPRIV
                     : s.priv() == PrivProtocol.NONE ? SecurityLevel.AUTH_NOPRIV : SecurityLevel.AUTH_PRIV);
-            OctetString engine = engines.get(device.identity());
+            OctetString engine = engines.engine(device);
             if (engine != null) {
                 user.setAuthoritativeEngineID(engine.getValue());
             }
@@ -176,20 +195,27 @@ public final class SnmpPoller implements AutoCloseable {
     void send(Device device, PDU pdu, java.util.function.BiConsumer<ResponseEvent<?>, Exception> then) {
         Runnable attempt = () -> {
             Target<UdpAddress> target = target(device);
+            // once: SNMP4J may call a listener twice (a timeout racing an answer), or after a send that threw
+            java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
             ResponseListener listener = new ResponseListener() {
                 @Override
                 public <A extends org.snmp4j.smi.Address> void onResponse(ResponseEvent<A> event) {
                     ((Snmp) event.getSource()).cancel(event.getRequest(), this);
-                    released();
-                    callbacks.execute(() -> then.accept(event, null));
+                    if (settled.compareAndSet(false, true)) {
+                        released();
+                        deliver(() -> then.accept(event, null), then);
+                    }
                 }
             };
             try {
                 sent.incrementAndGet();
                 snmp.send(pdu, target, null, listener);
             } catch (IOException | RuntimeException e) {
-                released();
-                callbacks.execute(() -> then.accept(null, e));
+                snmp.cancel(pdu, listener);
+                if (settled.compareAndSet(false, true)) {
+                    released();
+                    deliver(() -> then.accept(null, e), then);
+                }
             }
         };
         if (outstanding.incrementAndGet() <= maxOutstanding) {
@@ -198,6 +224,21 @@ public final class SnmpPoller implements AutoCloseable {
             outstanding.decrementAndGet();
             waiting.add(attempt);
             drain();
+        }
+    }
+
+    /** Hands an answer to the response thread; an answer that throws there ends its poll as an error. */
+    private void deliver(Runnable answer, java.util.function.BiConsumer<ResponseEvent<?>, Exception> then) {
+        try {
+            callbacks.execute(() -> {
+                try {
+                    answer.run();
+                } catch (RuntimeException e) {
+                    then.accept(null, new IOException("internal error: " + e, e));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the poller is closing: close() fails every poll still running
         }
     }
 
@@ -221,11 +262,7 @@ public final class SnmpPoller implements AutoCloseable {
         }
     }
 
-    void onCallbackThread(Runnable r) {
-        callbacks.execute(r);
-    }
-
-    private static UdpAddress address(Device device) {
+    static UdpAddress address(Device device) {
         return (UdpAddress) GenericAddress.parse("udp:" + device.address() + "/" + device.port());
     }
 
@@ -238,10 +275,24 @@ public final class SnmpPoller implements AutoCloseable {
         };
     }
 
+    /** Stops polling: every poll still running ends as {@link PollResult.Status#ERROR}. */
     @Override
     public void close() throws IOException {
+        closed = true;
         discovery.shutdownNow();
-        snmp.close();
-        callbacks.shutdownNow();
+        try {
+            snmp.close();
+        } finally {
+            callbacks.shutdown();
+            try {
+                callbacks.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            callbacks.shutdownNow();
+            for (DevicePoll poll : running) {
+                poll.fail(PollResult.Status.ERROR, "the poller closed");
+            }
+        }
     }
 }

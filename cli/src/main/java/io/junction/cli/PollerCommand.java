@@ -1,0 +1,117 @@
+package io.junction.cli;
+
+import io.junction.client.ClientConfig;
+import io.junction.client.ClientErrors;
+import io.junction.client.ClientUrls;
+import io.junction.client.Credentials;
+import io.junction.config.Config;
+import io.junction.config.ConfigException;
+import io.junction.config.PropertiesFile;
+import io.junction.poll.PollerConfig;
+import io.junction.poll.profile.Profile;
+import io.junction.poll.profile.Profiles;
+import io.junction.poll.site.SiteInventory;
+import io.junction.poll.site.SitePoller;
+import io.junction.poll.snmp.SnmpPoller;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "poller", mixinStandardHelpOptions = true, header = "Run an SNMP poller for a site of a tenant.",
+        description = {"A poller runs at a customer's site and reaches the bus as a user of the tenant with the poller role: it reads the",
+                "site's devices from the inventory and publishes to tenant.ID.metrics and tenant.ID.events. A site's live pollers share its",
+                "devices through the bus (each device's next poll is a scheduled message on tenant.ID.work.SITE); when one dies, the others",
+                "poll its devices from the next interval on."},
+        subcommands = {PollerCommand.Start.class, PollerCommand.ConfigTemplate.class})
+final class PollerCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, header = "Poll a site's devices until stopped (Ctrl-C or SIGTERM).",
+            footer = {"", "Examples:", "  JUNCTION_USER=hq-poller JUNCTION_PASSWORD=... junction poller start --tenant acme --site hq --url URL",
+                    "  junction poller start --tenant acme --site hq --config /etc/junction/poller.properties"})
+    static final class Start implements Callable<Integer> {
+        @Mixin
+        TenantOption owner;
+
+        @Option(names = "--site", required = true, paramLabel = "SITE", description = "The site whose devices this poller polls.")
+        String site;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "A poller configuration: bus.url, bus.user, bus.password or "
+                + "bus.credentials, bus.truststore, poller.profiles, poller.max-polls, poller.max-requests (see etc/poller.properties).")
+        Path config;
+
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            String tenant = owner.id();
+            Config settings = config == null ? PollerConfig.definition().parse(Map.of(), "the built-in poller defaults")
+                    : PollerConfig.definition().parse(PropertiesFile.read(config), config.toString());
+            Credentials login = config == null ? client.credentials() : ClientConfig.credentials(settings, System.getenv());
+            Map<String, Profile> profiles = Profiles.load(Path.of(settings.get(PollerConfig.PROFILES)));
+            int devices;
+            try (Credentials.Open open = login.at(ClientUrls.quick(login.url())).connect()) {
+                open.connection().getClientID();
+            } catch (JMSSecurityException e) {
+                throw CliFailure.failure("Login refused by " + login + ": check the user name and password");
+            } catch (JMSException e) {
+                throw CliFailure.failure("Cannot connect to " + login + ": " + ClientErrors.rootMessage(e));
+            }
+            try {
+                devices = SiteInventory.fetch(login, tenant, site).size();
+            } catch (JMSException e) {
+                throw CliFailure.failure("Cannot read the devices of site " + site + " of tenant " + tenant + " as " + login.user() + ": "
+                        + ClientErrors.rootMessage(e) + " (a poller logs in as a user of the tenant with the poller role)");
+            }
+            SnmpPoller snmp = SnmpPoller.start(settings.get(PollerConfig.MAX_REQUESTS));
+            SitePoller poller = SitePoller.start(login, tenant, site, profiles, snmp, settings.get(PollerConfig.MAX_POLLS));
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    poller.close();
+                    snmp.close();
+                } catch (Exception e) {
+                    System.err.println("junction: error while stopping the poller: " + e.getMessage());
+                } finally {
+                    stopped.countDown();
+                }
+            }, "junction-poller-shutdown"));
+            spec.commandLine().getOut().println("Polling site " + site + " of tenant " + tenant + " as " + login + ": " + devices + " devices now, "
+                    + profiles.size() + " profiles (" + String.join(", ", profiles.keySet()) + "). Press Ctrl-C to stop.");
+            spec.commandLine().getOut().flush();
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "config-template", mixinStandardHelpOptions = true, header = "Print a poller configuration file documenting every key.")
+    static final class ConfigTemplate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getOut().print(PollerConfig.template());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+}

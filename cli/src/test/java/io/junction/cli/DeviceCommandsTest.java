@@ -1,0 +1,175 @@
+package io.junction.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.junction.client.Credentials;
+import io.junction.client.ManagementClient;
+import io.junction.node.RunningNode;
+import jakarta.jms.JMSException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.activemq.artemis.json.JsonArray;
+import org.apache.activemq.artemis.utils.JsonLoader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code junction device} end to end against a running node: the inventory, its secrets, its imports and who may do what. */
+class DeviceCommandsTest {
+    private static final String PASSWORD = "user-password-1";
+
+    @TempDir
+    Path dir;
+    RunningNode node;
+    AdminCli admin;
+
+    @BeforeEach
+    void start() throws Exception {
+        node = RunningNode.start(dir.resolve("data"));
+        admin = new AdminCli(node);
+        admin.run("tenant", "create", "acme").ok();
+        admin.run("tenant", "create", "beta").ok();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        node.close();
+    }
+
+    private CliRun as(String user, String input, String... args) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+        all.addAll(java.util.List.of("--url", node.coreUrl(), "--user", user, "--password", PASSWORD));
+        return CliRun.withInput(input, all.toArray(String[]::new));
+    }
+
+    private JsonArray devices(String tenant) {
+        return JsonLoader.readArray(new StringReader(admin.run("device", "list", "--tenant", tenant, "--json").ok().out()));
+    }
+
+    @Test
+    void aDeviceIsAddedWithItsCommunityFromStandardInputAndNoCommandPrintsItBack() {
+        CliRun added = admin.runWithInput("acme-community-7\n", "device", "add", "--tenant", "acme", "--site", "hq", "--address", "10.0.0.1", "core-1").ok();
+        assertTrue(added.out().contains("added device core-1 to tenant acme"), added.out());
+        admin.runWithInput("auth-secret-9\npriv-secret-9\n", "device", "add", "--tenant", "acme", "--site", "hq", "--address", "10.0.0.2",
+                "--snmp-version", "3", "--snmp-user", "poller", "--auth", "SHA-256", "--priv", "AES", "edge-1").ok();
+        for (CliRun shown : new CliRun[] {admin.run("device", "list", "--tenant", "acme"), admin.run("device", "show", "--tenant", "acme", "core-1"),
+                admin.run("device", "show", "--tenant", "acme", "edge-1", "--json"), admin.run("device", "export", "--tenant", "acme")}) {
+            shown.ok();
+            for (String secret : new String[] {"acme-community-7", "auth-secret-9", "priv-secret-9"}) {
+                assertFalse(shown.out().contains(secret) || shown.err().contains(secret), "printed back: " + shown.out());
+            }
+        }
+        assertTrue(admin.run("device", "show", "--tenant", "acme", "core-1").out().contains("community:        ***"));
+        assertEquals(2, devices("acme").size());
+        CliRun noSecret = admin.runWithInput("", "device", "add", "--tenant", "acme", "--site", "hq", "--address", "10.0.0.3", "core-3");
+        assertEquals(2, noSecret.exitCode());
+        assertTrue(noSecret.errorLine().contains("No community of device core-3 on standard input"), noSecret.err());
+    }
+
+    @Test
+    void oneAddressIsOneDevicePerSiteOfATenant() {
+        admin.runWithInput("c\n", "device", "add", "--tenant", "acme", "--site", "hq", "--address", "10.0.0.1", "core-1").ok();
+        admin.runWithInput("c\n", "device", "add", "--tenant", "acme", "--site", "branch", "--address", "10.0.0.1", "branch-1").ok();
+        admin.runWithInput("c\n", "device", "add", "--tenant", "beta", "--site", "hq", "--address", "10.0.0.1", "core-1").ok();
+        CliRun clash = admin.runWithInput("c\n", "device", "add", "--tenant", "acme", "--site", "hq", "--address", "10.0.0.1", "core-2");
+        assertEquals(1, clash.exitCode());
+        assertTrue(clash.errorLine().contains("10.0.0.1:161 of device core-1 in site hq"), clash.err());
+        CliRun badPort = admin.runWithInput("c\n", "device", "add", "--tenant", "acme", "--site", "hq", "--address", "10.0.0.9", "--port", "0", "x");
+        assertEquals(2, badPort.exitCode());
+        assertTrue(badPort.errorLine().contains("Invalid port '0' for device 'x'"), badPort.err());
+        admin.run("device", "update", "--tenant", "acme", "core-1", "--interval", "5m", "--set", "max-repetitions=5").ok();
+        assertTrue(admin.run("device", "show", "--tenant", "acme", "core-1").ok().out().contains("max-repetitions:  5"));
+        admin.run("device", "remove", "--tenant", "acme", "branch-1").ok();
+        assertEquals(1, devices("acme").size());
+        assertEquals(1, devices("beta").size());
+    }
+
+    @Test
+    void anImportIsAllOrNothingAndNamesTheLineOfABadRow() throws Exception {
+        StringBuilder csv = new StringBuilder("name,site,address,community\n");
+        for (int i = 1; i <= 900; i++) {
+            csv.append("dev-").append(i).append(",hq,10.1.").append(i / 250).append('.').append(i % 250).append(",public-").append(i % 7).append('\n');
+        }
+        Path good = dir.resolve("good.csv");
+        Files.writeString(good, csv);
+        CliRun imported = admin.run("device", "import", "--tenant", "acme", good.toString(), "--json").ok();
+        assertTrue(imported.out().contains("\"imported\":900") && imported.out().contains("\"added\":900"), imported.out());
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, csv.toString().replace("dev-500,hq,10.1.2.0,public-3", "dev-500,hq,10.1.2.0,").replace("dev-1,", "new-1,"));
+        CliRun refused = admin.run("device", "import", "--tenant", "acme", bad.toString());
+        assertEquals(1, refused.exitCode());
+        assertTrue(refused.errorLine().contains("line 501") && refused.errorLine().contains("community"), refused.err());
+        assertEquals(900, devices("acme").size());
+        assertTrue(devices("acme").stream().noneMatch(v -> v.asJsonObject().getString("name").equals("new-1")), "nothing of the bad file was imported");
+        // an export, secrets hidden, imports as an update that keeps every secret
+        Path exported = dir.resolve("export.csv");
+        Files.writeString(exported, admin.run("device", "export", "--tenant", "acme").ok().out());
+        CliRun again = admin.run("device", "import", "--tenant", "acme", exported.toString(), "--json").ok();
+        assertTrue(again.out().contains("\"updated\":900"), again.out());
+        CliRun over = admin.run("tenant", "update", "beta", "--max-devices", "2");
+        over.ok();
+        Files.writeString(good, "name,site,address,community\na,hq,10.0.0.1,c\nb,hq,10.0.0.2,c\nc,hq,10.0.0.3,c\n");
+        CliRun tooMany = admin.run("device", "import", "--tenant", "beta", good.toString());
+        assertEquals(1, tooMany.exitCode());
+        assertTrue(tooMany.errorLine().contains("max-devices is 2"), tooMany.err());
+        assertEquals(0, devices("beta").size());
+    }
+
+    @Test
+    void eachUserSeesAndChangesOnlyWhatItsRoleAllows() throws Exception {
+        admin.runWithInput("acme-community\n", "device", "add", "--tenant", "acme", "--site", "hq", "--address", "10.0.0.1", "core-1").ok();
+        admin.runWithInput("beta-community\n", "device", "add", "--tenant", "beta", "--site", "hq", "--address", "10.0.0.1", "core-1").ok();
+        admin.addUser("acme-admin", "acme", "admin", PASSWORD).ok();
+        admin.addUser("acme-poller", "acme", "poller", PASSWORD).ok();
+        admin.addUser("acme-app", "acme", "producer,consumer", PASSWORD).ok();
+        admin.addUser("noc", null, "operator", PASSWORD).ok();
+
+        as("acme-admin", "c2\n", "device", "add", "--tenant", "acme", "--site", "hq", "--address", "10.0.0.2", "core-2").ok();
+        assertEquals(1, as("acme-admin", "", "device", "list", "--tenant", "beta").exitCode(), "a tenant's admin reads no other tenant's devices");
+        assertEquals(1, as("acme-admin", "c\n", "device", "add", "--tenant", "beta", "--site", "hq", "--address", "10.0.0.9", "x").exitCode());
+        assertEquals(1, as("acme-admin", "", "device", "remove", "--tenant", "beta", "core-1").exitCode());
+        assertEquals(1, as("acme-app", "", "device", "list", "--tenant", "acme").exitCode(), "a producer or consumer calls no management");
+        assertEquals(0, as("noc", "", "device", "list", "--tenant", "beta").exitCode(), "the operator reads every tenant's devices");
+        assertEquals(1, as("noc", "", "device", "remove", "--tenant", "beta", "core-1").exitCode(), "but changes none");
+        assertEquals(1, as("acme-poller", "", "device", "list", "--tenant", "acme").exitCode(), "a poller has no device commands");
+
+        // a poller reads its own tenant's site with the secrets it polls with, and nothing of another tenant
+        Credentials poller = new Credentials(node.coreUrl(), "acme-poller", PASSWORD);
+        try (Credentials.Open open = poller.connect(); ManagementClient m = new ManagementClient(open.connection(), Duration.ofSeconds(10))) {
+            JsonArray site = JsonLoader.readArray(new StringReader(m.text(ManagementClient.INVENTORY, "siteDevices", "acme", "hq")));
+            assertEquals(2, site.size());
+            assertEquals("acme-community", site.getJsonObject(0).getString("community"));
+            assertThrows(JMSException.class, () -> m.text(ManagementClient.INVENTORY, "siteDevices", "beta", "hq"));
+            assertThrows(JMSException.class, () -> m.text(ManagementClient.INVENTORY, "removeDevice", "acme", "core-1"));
+            assertThrows(JMSException.class, () -> m.text(ManagementClient.DIRECTORY, "users", "acme"));
+        }
+        Credentials acmeAdmin = new Credentials(node.coreUrl(), "acme-admin", PASSWORD);
+        try (Credentials.Open open = acmeAdmin.connect(); ManagementClient m = new ManagementClient(open.connection(), Duration.ofSeconds(10))) {
+            assertThrows(JMSException.class, () -> m.text(ManagementClient.INVENTORY, "siteDevices", "acme", "hq"),
+                    "even its tenant's admin reads no secret back");
+        }
+        assertEquals(2, devices("acme").size());
+        assertEquals(1, devices("beta").size());
+    }
+
+    @Test
+    void aPollerThatMayNotReadTheInventoryOrHasABadConfigurationStopsWithOneLine() throws Exception {
+        admin.addUser("acme-app", "acme", "producer", PASSWORD).ok();
+        Path asApp = dir.resolve("app.properties");
+        Files.writeString(asApp, "bus.url=" + node.coreUrl() + "\nbus.user=acme-app\nbus.password=" + PASSWORD + "\npoller.profiles=../etc/profiles\n");
+        CliRun notAPoller = CliRun.of("poller", "start", "--tenant", "acme", "--site", "hq", "--config", asApp.toString());
+        assertEquals(1, notAPoller.exitCode());
+        assertTrue(notAPoller.errorLine().contains("poller role"), notAPoller.err());
+        Path config = dir.resolve("poller.properties");
+        Files.writeString(config, "bus.url=" + node.coreUrl() + "\npoller.max-pols=5\n");
+        CliRun typo = CliRun.of("poller", "start", "--tenant", "acme", "--site", "hq", "--config", config.toString());
+        assertEquals(1, typo.exitCode());
+        assertTrue(typo.errorLine().contains("poller.max-pols") && typo.errorLine().contains(config.toString()), typo.err());
+    }
+}
