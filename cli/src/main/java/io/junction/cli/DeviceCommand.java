@@ -55,21 +55,29 @@ final class DeviceCommand implements Runnable {
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, header = "Add a device.",
-            footer = {"", "Examples:", "  printf '%s\\n' \"$COMMUNITY\" | junction device add --tenant acme --site hq --address 10.0.0.1 core-1",
-                    "  printf '%s\\n%s\\n' \"$AUTH\" \"$PRIV\" | junction device add --tenant acme --site hq --address 10.0.0.2 --snmp-version 3 \\",
-                    "      --snmp-user poller --auth SHA-256 --priv AES edge-1"})
-    static final class Add implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME")
-        String name;
+    /** What every device command but export takes: the tenant, where and as whom to connect, how to print. */
+    abstract static class OnTenant implements Callable<Integer> {
         @Mixin
         TenantOption owner;
-        @ArgGroup(exclusive = false)
-        DeviceFields fields = new DeviceFields();
         @Mixin
         ClientOptions client;
         @Mixin
         OutputOptions output;
+    }
+
+    /** A command on one device of the tenant. */
+    abstract static class OnDevice extends OnTenant {
+        @Parameters(paramLabel = "NAME")
+        String name;
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, header = "Add a device.",
+            footer = {"", "Examples:", "  printf '%s\\n' \"$COMMUNITY\" | junction device add --tenant acme --site hq --address 10.0.0.1 core-1",
+                    "  printf '%s\\n%s\\n' \"$AUTH\" \"$PRIV\" | junction device add --tenant acme --site hq --address 10.0.0.2 --snmp-version 3 \\",
+                    "      --snmp-user poller --auth SHA-256 --priv AES edge-1"})
+    static final class Add extends OnDevice {
+        @ArgGroup(exclusive = false)
+        DeviceFields fields = new DeviceFields();
 
         @Override
         public Integer call() {
@@ -95,19 +103,11 @@ final class DeviceCommand implements Runnable {
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true, header = "Change a device's fields; those not given keep their value.")
-    static final class Update implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME")
-        String name;
-        @Mixin
-        TenantOption owner;
+    static final class Update extends OnDevice {
         @Option(names = "--secrets", description = "Read the device's community or passwords again (prompt or standard input).")
         boolean secrets;
         @ArgGroup(exclusive = false)
         DeviceFields fields = new DeviceFields();
-        @Mixin
-        ClientOptions client;
-        @Mixin
-        OutputOptions output;
 
         @Override
         public Integer call() {
@@ -135,16 +135,7 @@ final class DeviceCommand implements Runnable {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, header = "Remove a device.")
-    static final class Remove implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME")
-        String name;
-        @Mixin
-        TenantOption owner;
-        @Mixin
-        ClientOptions client;
-        @Mixin
-        OutputOptions output;
-
+    static final class Remove extends OnDevice {
         @Override
         public Integer call() {
             String tenant = owner.id();
@@ -155,15 +146,9 @@ final class DeviceCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, header = "List a tenant's devices, of one site or all.")
-    static final class ListDevices implements Callable<Integer> {
-        @Mixin
-        TenantOption owner;
+    static final class ListDevices extends OnTenant {
         @Option(names = "--site", paramLabel = "SITE", description = "Only this site's devices.")
         String site;
-        @Mixin
-        ClientOptions client;
-        @Mixin
-        OutputOptions output;
 
         @Override
         public Integer call() {
@@ -180,16 +165,7 @@ final class DeviceCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, header = "Show every field of a device (its secrets as " + DeviceSpec.HIDDEN + ").")
-    static final class Show implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME")
-        String name;
-        @Mixin
-        TenantOption owner;
-        @Mixin
-        ClientOptions client;
-        @Mixin
-        OutputOptions output;
-
+    static final class Show extends OnDevice {
         @Override
         public Integer call() {
             String tenant = owner.id();
@@ -202,19 +178,13 @@ final class DeviceCommand implements Runnable {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true, header = "Add or update every device of a CSV file at once: all of them, or none.",
-            description = {"The first line names the columns: name, site and address, and any of " + "port, version, community, user, auth,",
+            description = {"The first line names the columns: name, site and address, and any of port, version, community, user, auth,",
                     "auth-password, priv, priv-password, profiles, interval, timeout, retries, max-repetitions, oids-per-request, in-flight, bulk.",
                     "An empty cell takes the default. A device already there is updated; a secret given as " + DeviceSpec.HIDDEN + " (as export writes",
                     "it) keeps its value. A bad row is named by its line and nothing is imported."})
-    static final class Import implements Callable<Integer> {
+    static final class Import extends OnTenant {
         @Parameters(paramLabel = "FILE")
         Path file;
-        @Mixin
-        TenantOption owner;
-        @Mixin
-        ClientOptions client;
-        @Mixin
-        OutputOptions output;
 
         @Override
         public Integer call() {

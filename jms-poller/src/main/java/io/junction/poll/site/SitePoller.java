@@ -58,7 +58,6 @@ public final class SitePoller implements AutoCloseable {
     private final ConcurrentLinkedQueue<Completed> completed = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private final AtomicLong polls = new AtomicLong();
-    private final AtomicLong published = new AtomicLong();
     private volatile boolean running = true;
     private volatile Map<String, Device> devices = Map.of();
     private int inFlight;
@@ -92,13 +91,9 @@ public final class SitePoller implements AutoCloseable {
         return TenantAddresses.prefix(tenant) + "work." + site;
     }
 
-    /** Polls finished, and results published, so far. */
+    /** Polls finished and published so far. */
     public long polls() {
         return polls.get();
-    }
-
-    public long published() {
-        return published.get();
     }
 
     public Map<String, Device> devices() {
@@ -120,9 +115,12 @@ public final class SitePoller implements AutoCloseable {
                     opened = bus.reopened();
                 }
                 refresh(bus);
+                // a completion whose publishing fails stays first: published again (its duplicates dropped) once the
+                // connection is back, and its poll message acknowledged then, never left unacknowledged on a live session
                 Completed done;
-                while ((done = completed.poll()) != null) {
+                while ((done = completed.peek()) != null) {
                     publish(bus, done);
+                    completed.poll();
                 }
                 if (inFlight < maxPolls) {
                     Message m = consumer.receive(50);
@@ -224,8 +222,6 @@ public final class SitePoller implements AutoCloseable {
 
     /** Metrics, then events, then the next poll, each at most once per due time; then the poll message is done. */
     private void publish(BusConnection bus, Completed c) throws JMSException {
-        inFlight--;
-        polls.incrementAndGet();
         Device d = c.device();
         PollResult r = c.result();
         Topic metrics = bus.session().createTopic(TenantAddresses.metrics(tenant));
@@ -246,7 +242,8 @@ public final class SitePoller implements AutoCloseable {
         }
         long next = PollSchedule.nextDue(d.identity(), d.interval().toMillis(), Math.max(System.currentTimeMillis(), c.due()));
         sendPoll(bus, d, next, c.state().after(r));
-        published.incrementAndGet();
+        inFlight--;
+        polls.incrementAndGet();
         try {
             c.message().acknowledge();
         } catch (JMSException | RuntimeException e) {
