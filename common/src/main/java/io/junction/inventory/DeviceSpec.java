@@ -1,6 +1,7 @@
 package io.junction.inventory;
 
 import io.junction.client.TenantAddresses;
+import io.junction.config.Durations;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +100,7 @@ public record DeviceSpec(String tenant, Map<String, String> fields) {
                 "profile names separated by ';' (e.g. system;interfaces)");
         f.put("profiles", String.join(";", profiles));
         long intervalMs = millis(f.get("interval"));
-        require(f, "interval", intervalMs >= 1_000 && intervalMs <= 86_400_000, "between 1s and 1d (e.g. 60s, 5m)");
+        require(f, "interval", intervalMs >= 1_000 && intervalMs <= 86_400_000, "between 1s and 24h (e.g. 60s, 5m)");
         long timeoutMs = millis(f.get("timeout"));
         require(f, "timeout", timeoutMs >= 100 && timeoutMs <= 60_000, "between 100ms and 60s");
         require(f, "retries", between(f.get("retries"), 0, 10), "0 to 10");
@@ -141,26 +142,13 @@ public record DeviceSpec(String tenant, Map<String, String> fields) {
         }
     }
 
-    /** Seconds of {@code 90s}, {@code 5m}, {@code 1h}, {@code 1d}, or a plain number of seconds; -1 if unreadable. */
-    public static long seconds(String v) {
-        long ms = millis(v);
-        return ms < 0 ? -1 : ms / 1000;
-    }
-
-    /** Milliseconds of {@code 500ms}, {@code 3s}, {@code 5m}, {@code 1h}, {@code 1d}, or a plain number of seconds; -1 if unreadable. */
+    /** Milliseconds of a duration with its unit ({@code 500ms}, {@code 3s}, {@code 5m}, {@code 1h}: {@link Durations}); -1 if unreadable. */
     public static long millis(String v) {
-        java.util.regex.Matcher m = Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)?").matcher(v.trim());
-        if (!m.matches()) {
+        try {
+            return Durations.parse(v).toMillis();
+        } catch (IllegalArgumentException e) {
             return -1;
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> n;
-            case "s" -> n * 1000;
-            case "m" -> n * 60_000;
-            case "h" -> n * 3_600_000;
-            default -> n * 86_400_000;
-        };
     }
 
     /** The fields whose values differ from their defaults (the name always): the compact stored form. */

@@ -1,6 +1,5 @@
 package io.junction.poll.snmp;
 
-import java.util.Locale;
 import org.snmp4j.security.AuthHMAC128SHA224;
 import org.snmp4j.security.AuthHMAC192SHA256;
 import org.snmp4j.security.AuthHMAC256SHA384;
@@ -31,12 +30,6 @@ public enum AuthProtocol {
 
     /** {@code none}, {@code MD5}, {@code SHA}, {@code SHA-224} ... {@code SHA-512} (with or without the dash). */
     public static AuthProtocol parse(String text) {
-        String t = text.trim().toUpperCase(Locale.ROOT).replace("-", "");
-        for (AuthProtocol p : values()) {
-            if (p.name().equals(t)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("expected none, MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512");
+        return Protocols.named(values(), text, "expected none, MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512");
     }
 }

@@ -1,6 +1,5 @@
 package io.junction.poll.snmp;
 
-import java.util.Locale;
 import org.snmp4j.security.PrivAES128;
 import org.snmp4j.security.PrivAES192;
 import org.snmp4j.security.PrivAES256;
@@ -30,15 +29,6 @@ public enum PrivProtocol {
 
     /** {@code none}, {@code DES}, {@code AES} (AES-128), {@code AES-128}, {@code AES-192}, {@code AES-256}. */
     public static PrivProtocol parse(String text) {
-        String t = text.trim().toUpperCase(Locale.ROOT).replace("-", "");
-        if (t.equals("AES")) {
-            return AES128;
-        }
-        for (PrivProtocol p : values()) {
-            if (p.name().equals(t)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("expected none, DES, AES, AES-128, AES-192 or AES-256");
+        return Protocols.named(values(), "AES".equalsIgnoreCase(text.trim()) ? "AES-128" : text, "expected none, DES, AES, AES-128, AES-192 or AES-256");
     }
 }
