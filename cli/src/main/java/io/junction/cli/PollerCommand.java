@@ -1,12 +1,9 @@
 package io.junction.cli;
 
-import io.junction.client.ClientConfig;
 import io.junction.client.ClientErrors;
 import io.junction.client.ClientUrls;
 import io.junction.client.Credentials;
 import io.junction.config.Config;
-import io.junction.config.ConfigException;
-import io.junction.config.PropertiesFile;
 import io.junction.poll.PollerConfig;
 import io.junction.poll.profile.Profile;
 import io.junction.poll.profile.Profiles;
@@ -22,7 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "poller", mixinStandardHelpOptions = true, header = "Run an SNMP poller for a site of a tenant.",
@@ -45,60 +41,66 @@ final class PollerCommand implements Runnable {
                     "  junction poller start --tenant acme --site hq --config /etc/junction/poller.properties"})
     static final class Start implements Callable<Integer> {
         @Mixin
-        TenantOption owner;
-
-        @Option(names = "--site", required = true, paramLabel = "SITE", description = "The site whose devices this poller polls.")
-        String site;
-
-        @Option(names = "--config", paramLabel = "FILE", description = "A poller configuration: bus.url, bus.user, bus.password or "
-                + "bus.credentials, bus.truststore, poller.profiles, poller.max-polls, poller.max-requests (see etc/poller.properties).")
-        Path config;
-
-        @Mixin
-        ClientOptions client;
+        SiteOptions where;
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            String tenant = owner.id();
-            Config settings = config == null ? PollerConfig.definition().parse(Map.of(), "the built-in poller defaults")
-                    : PollerConfig.definition().parse(PropertiesFile.read(config), config.toString());
-            Credentials login = config == null ? client.credentials() : ClientConfig.credentials(settings, System.getenv());
+            String tenant = where.tenant();
+            String site = where.site;
+            Config settings = where.settings();
+            Credentials login = where.login(settings);
             Map<String, Profile> profiles = Profiles.load(Path.of(settings.get(PollerConfig.PROFILES)));
-            int devices;
-            try (Credentials.Open open = login.at(ClientUrls.quick(login.url())).connect()) {
-                open.connection().getClientID();
-            } catch (JMSSecurityException e) {
-                throw CliFailure.failure("Login refused by " + login + ": check the user name and password");
-            } catch (JMSException e) {
-                throw CliFailure.failure("Cannot connect to " + login + ": " + ClientErrors.rootMessage(e));
-            }
-            try {
-                devices = SiteInventory.fetch(login, tenant, site).size();
-            } catch (JMSException e) {
-                throw CliFailure.failure("Cannot read the devices of site " + site + " of tenant " + tenant + " as " + login.user() + ": "
-                        + ClientErrors.rootMessage(e) + " (a poller logs in as a user of the tenant with the poller role)");
-            }
+            int devices = siteDevices(login, tenant, site);
             SnmpPoller snmp = SnmpPoller.start(settings.get(PollerConfig.MAX_REQUESTS));
             SitePoller poller = SitePoller.start(login, tenant, site, profiles, snmp, settings.get(PollerConfig.MAX_POLLS));
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    poller.close();
-                    snmp.close();
-                } catch (Exception e) {
-                    System.err.println("junction: error while stopping the poller: " + e.getMessage());
-                } finally {
-                    stopped.countDown();
-                }
-            }, "junction-poller-shutdown"));
-            spec.commandLine().getOut().println("Polling site " + site + " of tenant " + tenant + " as " + login + ": " + devices + " devices now, "
-                    + profiles.size() + " profiles (" + String.join(", ", profiles.keySet()) + "). Press Ctrl-C to stop.");
-            spec.commandLine().getOut().flush();
-            stopped.await();
+            untilStopped(spec, "Polling site " + site + " of tenant " + tenant + " as " + login + ": " + devices + " devices now, "
+                    + profiles.size() + " profiles (" + String.join(", ", profiles.keySet()) + "). Press Ctrl-C to stop.", "the poller", () -> {
+                        poller.close();
+                        snmp.close();
+                    });
             return 0;
+        }
+    }
+
+    /** What stops a running poller or receiver. */
+    interface Stop {
+        void run() throws Exception;
+    }
+
+    /** Prints {@code banner}, then waits for Ctrl-C or SIGTERM and runs {@code stop}; a failure to stop names {@code what}. */
+    static void untilStopped(CommandSpec spec, String banner, String what, Stop stop) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stop.run();
+            } catch (Exception e) {
+                System.err.println("junction: error while stopping " + what + ": " + e.getMessage());
+            } finally {
+                stopped.countDown();
+            }
+        }, "junction-shutdown"));
+        spec.commandLine().getOut().println(banner);
+        spec.commandLine().getOut().flush();
+        stopped.await();
+    }
+
+    /** Logs in as {@code login} and counts the site's devices; a one-line failure when either cannot be done. */
+    static int siteDevices(Credentials login, String tenant, String site) {
+        try (Credentials.Open open = login.at(ClientUrls.quick(login.url())).connect()) {
+            open.connection().getClientID();
+        } catch (JMSSecurityException e) {
+            throw CliFailure.failure("Login refused by " + login + ": check the user name and password");
+        } catch (JMSException e) {
+            throw CliFailure.failure("Cannot connect to " + login + ": " + ClientErrors.rootMessage(e));
+        }
+        try {
+            return SiteInventory.fetch(login, tenant, site).size();
+        } catch (JMSException e) {
+            throw CliFailure.failure("Cannot read the devices of site " + site + " of tenant " + tenant + " as " + login.user() + ": "
+                    + ClientErrors.rootMessage(e) + " (pollers and trap receivers log in as a user of the tenant with the poller role)");
         }
     }
 

@@ -172,4 +172,29 @@ class DeviceCommandsTest {
         assertEquals(1, typo.exitCode());
         assertTrue(typo.errorLine().contains("poller.max-pols") && typo.errorLine().contains(config.toString()), typo.err());
     }
+
+    @Test
+    void aTrapReceiverWithBadRulesABusyPortOrTheWrongRoleStopsWithOneLine() throws Exception {
+        admin.addUser("acme-poller", "acme", "poller", PASSWORD).ok();
+        admin.addUser("acme-app", "acme", "producer", PASSWORD).ok();
+        Path rules = Files.createDirectories(dir.resolve("traps"));
+        Files.writeString(rules.resolve("site.properties"), "trap.linkDown.oid = 1.3.6.1.6.3.1.1.5.3\ntrap.linkDown.severity = hot\n");
+        Path config = dir.resolve("traps.properties");
+        Files.writeString(config, "bus.url=" + node.coreUrl() + "\nbus.user=acme-poller\nbus.password=" + PASSWORD + "\ntraps.rules=" + rules + "\n");
+        CliRun badRule = CliRun.of("traps", "start", "--tenant", "acme", "--site", "hq", "--config", config.toString(), "--port", "1");
+        assertEquals(1, badRule.exitCode());
+        assertTrue(badRule.errorLine().contains("trap.linkDown.severity") && badRule.errorLine().contains("site.properties")
+                && badRule.errorLine().contains("hot"), badRule.err());
+        Files.writeString(rules.resolve("site.properties"), "trap.linkDown.oid = 1.3.6.1.6.3.1.1.5.3\ntrap.linkDown.severity = minor\n");
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("0.0.0.0"))) {
+            CliRun busy = CliRun.of("traps", "start", "--tenant", "acme", "--site", "hq", "--config", config.toString(), "--port",
+                    String.valueOf(taken.getLocalPort()));
+            assertEquals(1, busy.exitCode());
+            assertTrue(busy.errorLine().contains("Cannot listen for traps on UDP 0.0.0.0:" + taken.getLocalPort()), busy.err());
+        }
+        Files.writeString(config, "bus.url=" + node.coreUrl() + "\nbus.user=acme-app\nbus.password=" + PASSWORD + "\ntraps.rules=" + rules + "\n");
+        CliRun notAPoller = CliRun.of("traps", "start", "--tenant", "acme", "--site", "hq", "--config", config.toString());
+        assertEquals(1, notAPoller.exitCode());
+        assertTrue(notAPoller.errorLine().contains("poller role"), notAPoller.err());
+    }
 }

@@ -77,7 +77,7 @@ public final class ListenerLoop implements AutoCloseable {
     private void run() {
         MessageConsumer consumer = null;
         long opened = -1;
-        long failingSince = 0;
+        BusRetry retry = new BusRetry(thread.getName());
         while (running) {
             try {
                 if (consumer == null || opened != bus.reopened()) {
@@ -88,28 +88,14 @@ public final class ListenerLoop implements AutoCloseable {
                 if (message != null) {
                     deliver(bus.session(), message);
                 }
-                failingSince = 0;
+                retry.succeeded();
             } catch (JMSException | RuntimeException e) {
-                if (!running) {
+                if (!running || !retry.failed(bus, e)) {
                     break;
-                }
-                if (failingSince == 0) {
-                    failingSince = System.nanoTime();
-                    LOG.warn("{}: {}; trying again", thread.getName(), e.toString());
-                }
-                try {
-                    bus.recover(failingSince);
-                } catch (JMSException again) {
-                    LOG.debug("{}: reconnecting", thread.getName(), again);
-                    pause();
                 }
             }
         }
-        try {
-            bus.close();
-        } catch (JMSException e) {
-            LOG.debug("{}: closing", thread.getName(), e);
-        }
+        retry.close(bus);
     }
 
     private void deliver(Session session, Message message) throws JMSException {
@@ -128,14 +114,6 @@ public final class ListenerLoop implements AutoCloseable {
         } catch (JMSException e) {
             rolledBack.incrementAndGet();
             throw e;
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -15,6 +15,19 @@ public final class PollerConfig {
     public static final ConfigKey<Integer> MAX_REQUESTS = ConfigKey.of("poller.max-requests", ConfigType.INT, "1000",
             "SNMP requests out at once, to all devices together (each device has its own in-flight limit as well).")
             .require(n -> n >= 1 && n <= 100_000, "must be between 1 and 100000");
+    public static final ConfigKey<String> TRAP_RULES = ConfigKey.of("traps.rules", ConfigType.STRING, "etc/traps",
+            "The directory of trap rules (*.properties: each trap OID's name and severity), for junction traps start.");
+    public static final ConfigKey<String> TRAP_ADDRESS = ConfigKey.of("traps.address", ConfigType.STRING, "0.0.0.0",
+            "The address the trap receiver listens on (0.0.0.0: every interface).");
+    public static final ConfigKey<Integer> TRAP_PORT = ConfigKey.of("traps.port", ConfigType.INT, "162",
+            "The UDP port of the trap receiver; when it is not set and 162 cannot be bound (not root), 1162.")
+            .require(n -> n >= 1 && n <= 65535, "must be between 1 and 65535");
+    public static final ConfigKey<Integer> TRAP_RATE = ConfigKey.of("traps.rate-limit", ConfigType.INT, "100",
+            "Traps a second one sender may send; the rest are dropped, counted and reported in one trap-storm event per storm.")
+            .require(n -> n >= 1 && n <= 1_000_000, "must be between 1 and 1000000");
+    public static final ConfigKey<Integer> TRAP_QUEUE = ConfigKey.of("traps.queue", ConfigType.INT, "100000",
+            "Trap events that may wait for the bus; when it is full (the bus gone for long) the newest are dropped and counted.")
+            .require(n -> n >= 100 && n <= 10_000_000, "must be between 100 and 10000000");
 
     private PollerConfig() {
     }
@@ -22,13 +35,14 @@ public final class PollerConfig {
     /** The commented file in etc/. */
     public static String template() {
         return definition().toPropertiesTemplate("""
-                Junction poller configuration, read by `junction poller start --tenant ID --site SITE --config FILE`.
+                Junction poller configuration, read by `junction poller start` and `junction traps start` (--config FILE).
                 Every key is optional; the commented value is the default. Unknown keys stop start-up.
                 Generated from the key declarations (junction poller config-template); keep them in step.""");
     }
 
     /** Every key a poller's file may hold. */
     public static ConfigDef definition() {
-        return ClientConfig.define(new ConfigDef()).define(PROFILES).define(MAX_POLLS).define(MAX_REQUESTS);
+        return ClientConfig.define(new ConfigDef()).define(PROFILES).define(MAX_POLLS).define(MAX_REQUESTS).define(TRAP_RULES)
+                .define(TRAP_ADDRESS).define(TRAP_PORT).define(TRAP_RATE).define(TRAP_QUEUE);
     }
 }

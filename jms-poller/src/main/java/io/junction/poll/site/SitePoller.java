@@ -1,6 +1,7 @@
 package io.junction.poll.site;
 
 import io.junction.client.BusConnection;
+import io.junction.client.BusRetry;
 import io.junction.client.ClientUrls;
 import io.junction.client.Credentials;
 import io.junction.client.ReliableSender;
@@ -102,7 +103,7 @@ public final class SitePoller implements AutoCloseable {
 
     private void run() {
         BusConnection bus = null;
-        long failingSince = 0;
+        BusRetry retry = new BusRetry("Site poller " + tenant + "/" + site);
         MessageConsumer consumer = null;
         long opened = -1;
         while (running) {
@@ -130,36 +131,17 @@ public final class SitePoller implements AutoCloseable {
                 } else {
                     Thread.sleep(20);
                 }
-                failingSince = 0;
+                retry.succeeded();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             } catch (JMSException | RuntimeException e) {
-                if (!running) {
+                if (!running || !retry.failed(bus, e)) {
                     break;
                 }
-                if (failingSince == 0) {
-                    failingSince = System.nanoTime();
-                    LOG.warn("Site poller {}/{}: {}; trying again", tenant, site, e.toString());
-                }
-                try {
-                    if (bus != null) {
-                        bus.recover(failingSince);
-                    } else {
-                        Thread.sleep(1_000);
-                    }
-                } catch (JMSException | InterruptedException again) {
-                    LOG.debug("Site poller {}/{}: reconnecting", tenant, site, again);
-                }
             }
         }
-        if (bus != null) {
-            try {
-                bus.close();
-            } catch (JMSException e) {
-                LOG.debug("closing", e);
-            }
-        }
+        retry.close(bus);
     }
 
     /** Reads the inventory when due; seeds new devices, and every device now and then (a lost chain is found again). */

@@ -86,4 +86,11 @@ public record SnmpSettings(SnmpVersion version, String community, String user, A
             throw new IllegalArgumentException(field + ": " + reason);
         }
     }
+
+    /** The SNMPv3 user of these settings, not localized (SNMP4J localizes it for each engine it is used with). */
+    public org.snmp4j.security.UsmUser usmUser() {
+        return new org.snmp4j.security.UsmUser(new org.snmp4j.smi.OctetString(user), auth.id(),
+                authPassword == null ? null : new org.snmp4j.smi.OctetString(authPassword), priv.id(),
+                privPassword == null ? null : new org.snmp4j.smi.OctetString(privPassword));
+    }
 }

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.snmp4j.Snmp;
 import org.snmp4j.security.USM;
-import org.snmp4j.security.UsmUser;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.UdpAddress;
 
@@ -101,8 +100,7 @@ final class UsmEngines {
                 return before;
             }
             usm.removeAllUsers(new OctetString(s.user()), engine);
-            usm.addUser(new UsmUser(new OctetString(s.user()), s.auth().id(), s.authPassword() == null ? null : new OctetString(s.authPassword()),
-                    s.priv().id(), s.privPassword() == null ? null : new OctetString(s.privPassword())), engine);
+            usm.addUser(s.usmUser(), engine);
             return new Localized(device.identity(), s);
         });
         return conflict[0];

@@ -13,12 +13,12 @@ import org.snmp4j.smi.TimeTicks;
 import org.snmp4j.smi.Variable;
 
 /** SNMP values as the metrics message writes them: a type name and a number or a string. */
-final class Variables {
+public final class Variables {
     private Variables() {
     }
 
     /** {@code Counter32}, {@code Counter64}, {@code Gauge32}, {@code Integer32}, {@code TimeTicks}, {@code OctetString}, {@code IpAddress}, {@code OID}, {@code Opaque}. */
-    static String type(Variable v) {
+    public static String type(Variable v) {
         if (v instanceof Counter32) {
             return "Counter32";
         } else if (v instanceof Gauge32) {
@@ -42,7 +42,7 @@ final class Variables {
     }
 
     /** A Long for the numeric types (a Counter64 as a BigInteger: it is unsigned), else a String. */
-    static Object value(Variable v) {
+    public static Object value(Variable v) {
         if (v instanceof Counter64 c) {
             return new java.math.BigInteger(Long.toUnsignedString(c.getValue()));
         } else if (v instanceof Integer32 || v instanceof Counter32 || v instanceof Gauge32 || v instanceof TimeTicks) {
