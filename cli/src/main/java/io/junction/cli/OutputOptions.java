@@ -28,6 +28,14 @@ final class OutputOptions {
         out().flush();
     }
 
+    /** A line for people; nothing with --json. */
+    void line(String human) {
+        if (!json) {
+            out().println(human);
+            out().flush();
+        }
+    }
+
     /** A table for people, or the rows as a JSON array of objects keyed by {@code keys}. */
     void table(List<String> headers, List<String> keys, List<List<Object>> rows) {
         if (json) {

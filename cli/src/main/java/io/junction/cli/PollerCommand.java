@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
                 "site's devices from the inventory and publishes to tenant.ID.metrics and tenant.ID.events. A site's live pollers share its",
                 "devices through the bus (each device's next poll is a scheduled message on tenant.ID.work.SITE); when one dies, the others",
                 "poll its devices from the next interval on."},
-        subcommands = {PollerCommand.Start.class, PollerCommand.ConfigTemplate.class})
+        subcommands = {PollerCommand.Start.class, PollerStatusCommand.class, PollerCommand.ConfigTemplate.class})
 final class PollerCommand implements Runnable {
     @Spec
     CommandSpec spec;

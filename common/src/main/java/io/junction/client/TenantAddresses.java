@@ -20,6 +20,13 @@ public final class TenantAddresses {
     public static final String DEAD_LETTERS = "dlq";
     /** Where messages that expired end up: {@code tenant.ID.expiry}. */
     public static final String EXPIRED = "expiry";
+    /**
+     * Where a tenant's pollers and trap receivers announce themselves: {@code tenant.ID.pollers}, a last-value queue
+     * keyed by the {@link #ANNOUNCER} property, browsed by {@code junction poller status}.
+     */
+    public static final String POLLERS = "pollers";
+    /** The property that names the announcer: the pollers queue keeps the last announcement of each. */
+    public static final String ANNOUNCER = "poller";
 
     private TenantAddresses() {
     }
@@ -57,9 +64,14 @@ public final class TenantAddresses {
         return address(tenant, "alerts");
     }
 
-    /** Every address created with a tenant: its destinations, then its dead-letter and expiry addresses. */
+    /** {@code tenant.ID.pollers}: the announcements of its pollers and trap receivers. */
+    public static String pollers(String tenant) {
+        return address(tenant, POLLERS);
+    }
+
+    /** Every address created with a tenant: its destinations, its dead-letter and expiry addresses, its pollers'. */
     public static List<String> all(String tenant) {
-        return Stream.concat(DESTINATIONS.stream(), Stream.of(DEAD_LETTERS, EXPIRED)).map(d -> address(tenant, d)).toList();
+        return Stream.concat(DESTINATIONS.stream(), Stream.of(DEAD_LETTERS, EXPIRED, POLLERS)).map(d -> address(tenant, d)).toList();
     }
 
     /**

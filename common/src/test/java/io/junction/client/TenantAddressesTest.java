@@ -14,7 +14,8 @@ class TenantAddressesTest {
         assertEquals("tenant.acme.metrics", TenantAddresses.metrics("acme"));
         assertEquals("tenant.acme.events", TenantAddresses.events("acme"));
         assertEquals("tenant.acme.alerts", TenantAddresses.alerts("acme"));
-        assertEquals(List.of("tenant.acme.metrics", "tenant.acme.events", "tenant.acme.alerts", "tenant.acme.dlq", "tenant.acme.expiry"),
+        assertEquals(List.of("tenant.acme.metrics", "tenant.acme.events", "tenant.acme.alerts", "tenant.acme.dlq", "tenant.acme.expiry",
+                "tenant.acme.pollers"),
                 TenantAddresses.all("acme"));
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> TenantAddresses.events("Acme.x"));
         assertTrue(bad.getMessage().contains("'Acme.x'"), bad.getMessage());

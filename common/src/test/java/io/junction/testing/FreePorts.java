@@ -63,4 +63,13 @@ public final class FreePorts {
             return 32_768;
         }
     }
+
+    /** A UDP port free on 127.0.0.1 now (the kernel's choice): for an SNMP agent, a trap receiver, or a port no one answers. */
+    public static int udp() {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

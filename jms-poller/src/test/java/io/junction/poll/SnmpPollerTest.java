@@ -207,10 +207,7 @@ class SnmpPollerTest {
 
     @Test
     void aDeadDeviceDelaysNoOther() throws Exception {
-        int nobody;
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            nobody = s.getLocalPort();
-        }
+        int nobody = io.junction.testing.FreePorts.udp();
         SnmpSettings patient = SnmpSettings.community(SnmpVersion.V2C, SnmpdAgent.COMMUNITY).withTimeout(Duration.ofSeconds(5), 1);
         CompletableFuture<PollResult> dead = poller.poll(device("dead", nobody, patient), profiles);
         PollResult live = poll(device("live", agent.port(), patient));

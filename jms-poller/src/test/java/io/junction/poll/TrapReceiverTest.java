@@ -10,6 +10,7 @@ import io.junction.client.ManagementClient;
 import io.junction.node.NodeExtension;
 import io.junction.poll.trap.TrapReceiver;
 import io.junction.poll.trap.TrapRules;
+import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
@@ -80,8 +81,8 @@ class TrapReceiverTest {
             device(m, "acme", Map.of("name", "branch-6", "site", "branch", "address", "127.0.0.6", "community", "public"));
         }
         TrapRules rules = TrapRules.load(Path.of("..", "etc", "traps"));
-        acmePort = freeUdpPort();
-        betaPort = freeUdpPort();
+        acmePort = FreePorts.udp();
+        betaPort = FreePorts.udp();
         acme = TrapReceiver.start(new Credentials(NODE.node().coreUrl(), "acme-poller", PASSWORD), "acme", "hq",
                 new TrapReceiver.Settings("127.0.0.1", acmePort, 50, 10_000, rules));
         beta = TrapReceiver.start(new Credentials(NODE.node().coreUrl(), "beta-poller", PASSWORD), "beta", "hq",
@@ -105,11 +106,6 @@ class TrapReceiverTest {
         return NODE.node().admin().at(NODE.node().coreUrl());
     }
 
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
-    }
 
     /** Every event published to a tenant's events, as JSON, in arrival order. */
     private static final class Events implements AutoCloseable {

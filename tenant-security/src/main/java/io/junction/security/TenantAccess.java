@@ -1,5 +1,6 @@
 package io.junction.security;
 
+import io.junction.client.TenantAddresses;
 import java.util.EnumSet;
 import java.util.Set;
 import org.apache.activemq.artemis.core.security.CheckType;
@@ -29,9 +30,9 @@ public final class TenantAccess {
     private static final Set<String> TENANT_ADMIN_OPERATIONS = operations("junction.directory",
             "addUser", "removeUser", "setPassword", "users", "tenant", "tenantMessages");
     private static final Set<String> TENANT_ADMIN_INVENTORY = operations("junction.inventory",
-            "addDevice", "updateDevice", "removeDevice", "devices", "device", "importDevices", "exportDevices");
+            "addDevice", "updateDevice", "removeDevice", "devices", "device", "importDevices", "exportDevices", "sites");
     private static final Set<String> POLLER_OPERATIONS = operations("junction.inventory", "siteDevices");
-    private static final Set<String> OPERATOR_OPERATIONS = operations("junction.inventory", "devices", "device", "exportDevices");
+    private static final Set<String> OPERATOR_OPERATIONS = operations("junction.inventory", "devices", "device", "exportDevices", "sites");
 
     private static final java.util.regex.Pattern TEMPORARY_NAME = java.util.regex.Pattern.compile(
             "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -91,6 +92,10 @@ public final class TenantAccess {
         String local = Tenant.local(bare);
         if (user.tenant() == null) {
             // the operator: every tenant's feeds (the owner may be a wildcard), read only
+            if (local.equals(TenantAddresses.POLLERS)) {
+                // the pollers' announcements, browsed by junction poller status
+                return user.roles().contains(User.OPERATOR) && check == CheckType.BROWSE && isTenantId(owner);
+            }
             return user.roles().contains(User.OPERATOR) && (CONSUME.contains(check) || wildcardSubscription(check, bare))
                     && (owner.equals("*") || isTenantId(owner))
                     && Tenant.DESTINATIONS.contains(local.split("\\.", 2)[0]);
@@ -103,6 +108,12 @@ public final class TenantAccess {
             // consumer takes one
             return user.roles().contains(User.ADMIN) && ADMINISTER.contains(check)
                     || user.roles().contains(User.POLLER) && (PRODUCE.contains(check) || CONSUME.contains(check));
+        }
+        if (local.equals(TenantAddresses.POLLERS)) {
+            // announced by the tenant's pollers alone (no one else poses as one), read by browsing, administered by its admin
+            return user.roles().contains(User.ADMIN) && ADMINISTER.contains(check)
+                    || user.roles().contains(User.POLLER) && check == CheckType.SEND
+                    || user.roles().contains(User.CONSUMER) && check == CheckType.BROWSE;
         }
         for (String role : user.roles()) {
             Set<CheckType> granted = switch (role) {

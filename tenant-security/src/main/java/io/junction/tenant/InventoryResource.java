@@ -103,6 +103,32 @@ public final class InventoryResource {
         return all.build().toString();
     }
 
+    /**
+     * Each site with its number of devices, as {@code [{"tenant", "site", "devices"}]}: of {@code tenant}, or of every
+     * tenant when it is empty (the service's admin and operator only).
+     */
+    public String sites(String tenant) {
+        List<String> tenants;
+        if (tenant == null || tenant.isBlank()) {
+            User u = caller();
+            if (!u.isServiceAdmin() && !(u.tenant() == null && u.roles().contains(User.OPERATOR))) {
+                throw new SecurityException("User " + u.name() + " may read the sites of its own tenant only: name it");
+            }
+            tenants = store.snapshot().tenants().keySet().stream().sorted().toList();
+        } else {
+            mayRead(tenant);
+            tenants = List.of(tenant);
+        }
+        JsonArrayBuilder all = JsonLoader.createArrayBuilder();
+        Directory d = store.snapshot();
+        for (String t : tenants) {
+            Map<String, Integer> bySite = new java.util.TreeMap<>();
+            d.devicesOf(t).forEach(device -> bySite.merge(device.site(), 1, Integer::sum));
+            bySite.forEach((site, n) -> all.add(JsonLoader.createObjectBuilder().add("tenant", t).add("site", site).add("devices", n)));
+        }
+        return all.build().toString();
+    }
+
     public String device(String tenant, String name) {
         mayRead(tenant);
         return json(store.snapshot().device(tenant, name).orElseThrow(() -> new IllegalArgumentException("No device " + name + " in tenant " + tenant)))

@@ -1,6 +1,7 @@
 package io.junction.tenant;
 
 import io.junction.client.ManagementClient;
+import io.junction.client.TenantAddresses;
 import io.junction.security.Directory;
 import io.junction.security.DirectoryStore;
 import io.junction.security.JunctionSecurityManager;
@@ -97,6 +98,8 @@ public final class TenantBrokers {
         Configuration c = server.getConfiguration();
         Map<String, AddressSettings> wanted = new TreeMap<>();
         directory.tenants().values().forEach(t -> wanted.put(t.prefix() + "#", addressSettings(t)));
+        // an announcement that expires (its poller gone) is dropped, not kept in the tenant's expiry queue
+        directory.tenants().values().forEach(t -> wanted.put(t.address(TenantAddresses.POLLERS), addressSettings(t).setExpiryAddress(SimpleString.of(""))));
         for (String match : new HashSet<>(c.getAddressSettings().keySet())) {
             if (match.startsWith(Tenant.ADDRESS_ROOT + ".") && !wanted.containsKey(match)) {
                 c.getAddressSettings().remove(match);
@@ -161,14 +164,21 @@ public final class TenantBrokers {
     private static void createDestinations(ActiveMQServer server, Tenant tenant) {
         for (String address : tenant.addresses()) {
             SimpleString name = SimpleString.of(address);
+            // the pollers' announcements: one queue, the last of each announcer kept, browsed rather than taken
+            boolean announcements = address.equals(tenant.address(TenantAddresses.POLLERS));
+            RoutingType routing = announcements ? RoutingType.ANYCAST : RoutingType.MULTICAST;
             try {
                 if (server.getAddressInfo(name) == null) {
-                    server.addAddressInfo(new AddressInfo(name, RoutingType.MULTICAST));
+                    server.addAddressInfo(new AddressInfo(name, routing));
                 }
                 Queue existing = server.locateQueue(name);
                 if (existing == null) {
-                    server.createQueue(QueueConfiguration.of(name).setAddress(name).setRoutingType(RoutingType.MULTICAST).setDurable(true)
-                            .setAutoCreateAddress(false), true);
+                    QueueConfiguration queue = QueueConfiguration.of(name).setAddress(name).setRoutingType(routing).setDurable(true)
+                            .setAutoCreateAddress(false);
+                    if (announcements) {
+                        queue.setLastValueKey(TenantAddresses.ANNOUNCER).setNonDestructive(true);
+                    }
+                    server.createQueue(queue, true);
                 } else if (!existing.getAddress().equals(name)) {
                     LOG.error("Broker {}: the queue {} of tenant {} is bound to address {}, not to its own: its messages are not kept there",
                             server.getConfiguration().getName(), name, tenant.id(), existing.getAddress());

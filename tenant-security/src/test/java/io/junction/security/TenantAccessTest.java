@@ -105,4 +105,24 @@ class TenantAccessTest {
         assertFalse(TenantAccess.allows(o, CheckType.CREATE_NON_DURABLE_QUEUE, "tenant.#"));
         assertFalse(TenantAccess.allows(null, CheckType.CONSUME, "tenant.a.metrics"));
     }
+
+    @Test
+    void onlyATenantsPollersAnnounceAndTheAnnouncementsAreBrowsedNotTaken() {
+        String pollers = "tenant.a.pollers::tenant.a.pollers";
+        assertTrue(TenantAccess.allows(user("a", User.POLLER), CheckType.SEND, "tenant.a.pollers"));
+        assertFalse(TenantAccess.allows(user("a", User.POLLER), CheckType.BROWSE, pollers));
+        assertFalse(TenantAccess.allows(user("b", User.POLLER), CheckType.SEND, "tenant.a.pollers"));
+        assertFalse(TenantAccess.allows(user("a", User.PRODUCER), CheckType.SEND, "tenant.a.pollers"), "no one else poses as a poller");
+        assertTrue(TenantAccess.allows(user("a", User.CONSUMER), CheckType.BROWSE, pollers));
+        assertFalse(TenantAccess.allows(user("a", User.CONSUMER), CheckType.CONSUME, pollers));
+        assertFalse(TenantAccess.allows(user("a", User.CONSUMER), CheckType.CREATE_DURABLE_QUEUE, "tenant.a.pollers::mine"));
+        assertTrue(TenantAccess.allows(user(null, User.OPERATOR), CheckType.BROWSE, pollers));
+        assertFalse(TenantAccess.allows(user(null, User.OPERATOR), CheckType.CONSUME, pollers));
+        assertFalse(TenantAccess.allows(user(null, User.OPERATOR), CheckType.BROWSE, "tenant.*.pollers"));
+        assertTrue(TenantAccess.allows(user("a", User.ADMIN), CheckType.BROWSE, pollers));
+        assertFalse(TenantAccess.allows(user("b", User.ADMIN), CheckType.BROWSE, pollers));
+        assertTrue(TenantAccess.allows(user("a", User.ADMIN), CheckType.EDIT, "mops.junction.inventory.sites"));
+        assertTrue(TenantAccess.allows(user(null, User.OPERATOR), CheckType.EDIT, "mops.junction.inventory.sites"));
+        assertFalse(TenantAccess.allows(user("a", User.POLLER), CheckType.EDIT, "mops.junction.inventory.sites"));
+    }
 }

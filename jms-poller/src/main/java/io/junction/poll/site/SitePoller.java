@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.activemq.artemis.json.JsonObject;
 import org.apache.activemq.artemis.utils.JsonLoader;
 import org.slf4j.Logger;
@@ -58,7 +57,8 @@ public final class SitePoller implements AutoCloseable {
     private final int maxPolls;
     private final ConcurrentLinkedQueue<Completed> completed = new ConcurrentLinkedQueue<>();
     private final Thread thread;
-    private final AtomicLong polls = new AtomicLong();
+    private final PollFigures figures = new PollFigures();
+    private final Announcement announcement;
     private volatile boolean running = true;
     private volatile Map<String, Device> devices = Map.of();
     private int inFlight;
@@ -78,6 +78,7 @@ public final class SitePoller implements AutoCloseable {
         this.snmp = snmp;
         this.maxPolls = maxPolls;
         this.thread = new Thread(this::run, "junction-site-poller-" + tenant + "-" + site);
+        this.announcement = new Announcement(tenant, site, "poller");
     }
 
     /** Starts polling {@code site} of {@code tenant} as {@code login} (a poller of the tenant); returns at once. */
@@ -94,7 +95,15 @@ public final class SitePoller implements AutoCloseable {
 
     /** Polls finished and published so far. */
     public long polls() {
-        return polls.get();
+        return figures.polls();
+    }
+
+    /**
+     * Due times that went by without a poll: a poll that began late (the poller busy) or ran longer than its interval
+     * skips the slots in between, never stacks a second poll of the device on the first.
+     */
+    public long skipped() {
+        return figures.skipped();
     }
 
     public Map<String, Device> devices() {
@@ -116,6 +125,9 @@ public final class SitePoller implements AutoCloseable {
                     opened = bus.reopened();
                 }
                 refresh(bus);
+                if (announcement.due()) {
+                    announcement.send(bus, figures.announced(inFlight, completed.size()));
+                }
                 // a completion whose publishing fails stays first: published again (its duplicates dropped) once the
                 // connection is back, and its poll message acknowledged then, never left unacknowledged on a live session
                 Completed done;
@@ -224,8 +236,8 @@ public final class SitePoller implements AutoCloseable {
         }
         long next = PollSchedule.nextDue(d.identity(), d.interval().toMillis(), Math.max(System.currentTimeMillis(), c.due()));
         sendPoll(bus, d, next, c.state().after(r));
+        figures.polled(d, c.due(), next, r.durationMs());
         inFlight--;
-        polls.incrementAndGet();
         try {
             c.message().acknowledge();
         } catch (JMSException | RuntimeException e) {

@@ -5,6 +5,7 @@ import io.junction.client.BusRetry;
 import io.junction.client.Credentials;
 import io.junction.client.ReliableSender;
 import io.junction.client.TenantAddresses;
+import io.junction.poll.site.Announcement;
 import io.junction.poll.site.SiteInventory;
 import io.junction.poll.snmp.Device;
 import io.junction.poll.snmp.SnmpVersion;
@@ -87,6 +88,7 @@ public final class TrapReceiver implements AutoCloseable {
     private final Snmp snmp;
     private final USM usm;
     private final Thread publisher;
+    private final Announcement announcement;
     private volatile Map<String, Device> byAddress = Map.of();
     private Set<String> v3Users = Set.of();
     private volatile boolean running = true;
@@ -133,6 +135,7 @@ public final class TrapReceiver implements AutoCloseable {
             throw new IOException("cannot listen for traps on " + settings.address() + ":" + settings.port());
         }
         publisher = new Thread(this::publish, "junction-trap-publisher-" + tenant + "-" + site);
+        announcement = new Announcement(tenant, site, "traps");
     }
 
     /**
@@ -336,6 +339,9 @@ public final class TrapReceiver implements AutoCloseable {
                     use(SiteInventory.fetch(login, tenant, site));
                     nextRefresh = now + REFRESH.toNanos();
                 }
+                if (running && announcement.due()) {
+                    announcement.send(bus, figures());
+                }
                 if (current == null) {
                     current = pending.poll(running ? 200 : 0, TimeUnit.MILLISECONDS);
                 }
@@ -380,6 +386,20 @@ public final class TrapReceiver implements AutoCloseable {
         }
         m.setStringProperty(ReliableSender.DUPLICATE_ID, "trap/" + tenant + "/" + site + "/" + e.id());
         new ReliableSender(bus, events, PATIENCE.multipliedBy(6)).send(m);
+    }
+
+    private Map<String, Object> figures() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("devices", new java.util.HashSet<>(byAddress.values()).size());
+        f.put("received", received.get());
+        f.put("published", published.get());
+        f.put("fromUnknownSenders", fromUnknown.get());
+        f.put("rateDropped", rateDropped.get());
+        f.put("queueDropped", queueDropped.get());
+        f.put("malformed", malformed());
+        f.put("refusedByUsm", refusedByUsm.get());
+        f.put("waiting", pending.size());
+        return f;
     }
 
     /** The counts, in a line. */
