@@ -197,4 +197,17 @@ class DeviceCommandsTest {
         assertEquals(1, notAPoller.exitCode());
         assertTrue(notAPoller.errorLine().contains("poller role"), notAPoller.err());
     }
+
+    @Test
+    void simulatedDevicesAreAddedToASite() {
+        int port = io.junction.testing.FreePorts.udp();
+        CliRun sim = admin.runWithInput("status\nquit\n", "simulate", "--devices", "5", "--interfaces", "2", "--address", "127.6.1.1", "--port",
+                String.valueOf(port), "--tenant", "acme", "--site", "lab", "--interval", "30s").ok();
+        assertTrue(sim.out().contains("added to site lab of tenant acme") && sim.out().contains("ok: 5 devices"), sim.out());
+        JsonArray lab = JsonLoader.readArray(new StringReader(admin.run("device", "list", "--tenant", "acme", "--site", "lab", "--json").ok().out()));
+        assertEquals(5, lab.size());
+        assertTrue(lab.stream().anyMatch(d -> d.asJsonObject().getString("name").equals("sim-00005")
+                && d.asJsonObject().getString("address").equals("127.6.1.5:" + port)), lab.toString());
+        assertEquals("30s", lab.getJsonObject(0).getString("interval"));
+    }
 }
