@@ -9,7 +9,6 @@ import io.junction.poll.snmp.SnmpPoller;
 import io.junction.poll.snmp.SnmpSettings;
 import io.junction.poll.snmp.SnmpVersion;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -30,6 +29,8 @@ import org.HdrHistogram.ConcurrentHistogram;
  * it, for a number of intervals after one of warm-up. It prints Markdown for docs/benchmarks.md: devices and values a
  * second sustained, polls that did not finish within their interval, the poller's CPU (in cores, from the JVM's
  * process CPU time over the measured intervals) and heap after a full GC, and poll duration p50 and p99.
+ * <p>
+ * Then a real snmpd walked by the poller and by net-snmp's snmpbulkwalk ({@link SnmpdComparison}).
  * <p>
  * Usage: {@code bench/poller [INTERVAL_SECONDS [INTERVALS [DEVICES...]]]} (defaults 60, 2, 1000 10000).
  */
@@ -61,6 +62,12 @@ public final class PollerBenchmark {
         for (int devices : cases) {
             System.out.println(runCase(home, devices, intervalSeconds, intervals, profiles));
         }
+        System.out.println();
+        System.out.println("A real snmpd on loopback, walked 200 times one after the other:");
+        System.out.println();
+        System.out.println("| walker | walks | time a walk |");
+        System.out.println("|---|---:|---:|");
+        System.out.println(SnmpdComparison.run(200, profiles));
     }
 
     private static String runCase(Path home, int devices, int intervalSeconds, int intervals, List<Profile> profiles) throws Exception {
@@ -91,6 +98,7 @@ public final class PollerBenchmark {
             long simCpuStart = 0;
             long cpuStart = 0;
             long measureFrom = 0;
+            long heapMiB;
             try (SnmpPoller poller = SnmpPoller.start(1000)) {
                 long intervalNanos = TimeUnit.SECONDS.toNanos(intervalSeconds);
                 long start = System.nanoTime();
@@ -136,13 +144,13 @@ public final class PollerBenchmark {
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
+                // the heap the poller holds, its devices and polls under way included
+                System.gc();
+                heapMiB = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
             }
             double seconds = (System.nanoTime() - measureFrom) / 1e9;
             double cores = (os.getProcessCpuTime() - cpuStart) / 1e9 / seconds;
             double simCores = (cpuNanos(sim.pid()) - simCpuStart) / 1e9 / seconds;
-            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-            System.gc();
-            long heapMiB = memory.getHeapMemoryUsage().getUsed() >> 20;
             return String.format("| %,d | %,.0f | %,.0f | %,d | %.2f | %d MiB | %d ms | %d ms | %.2f |", devices, polls.get() / seconds, values.get() / seconds,
                     bad.get(), cores, heapMiB, durations.getValueAtPercentile(50), durations.getValueAtPercentile(99), simCores);
         } finally {
