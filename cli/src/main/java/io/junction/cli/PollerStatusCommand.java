@@ -47,6 +47,9 @@ final class PollerStatusCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    /** The brokers whose announcements could not be read: a passive backup's, or one that is down or unreachable. */
+    private final List<String> unread = new ArrayList<>();
+
     /** A site of a tenant, with its devices and who announces for it. */
     private record Site(String tenant, String site, int devices, List<JsonObject> announcers) {
         long live(String role) {
@@ -92,21 +95,20 @@ final class PollerStatusCommand implements Callable<Integer> {
     private List<JsonObject> announcers(TreeSet<String> tenants) {
         Credentials login = client.credentials();
         Map<String, JsonObject> latest = new TreeMap<>();
-        int reached = 0;
-        String lastFailure = null;
+        int read = 0;
         for (String broker : ClientUrls.brokers(login.url())) {
             try (Credentials.Open open = login.at(ClientUrls.quick(broker)).connect()) {
-                reached++;
                 Session session = open.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
                 for (String t : tenants) {
                     browse(session, t, latest);
                 }
+                read++;
             } catch (JMSException e) {
-                lastFailure = broker + ": " + ClientErrors.rootMessage(e);
+                unread.add(ClientUrls.redacted(broker) + " (" + ClientErrors.rootMessage(e) + ")");
             }
         }
-        if (reached == 0) {
-            throw CliFailure.failure("Cannot read the pollers' announcements from any broker (" + lastFailure + ")");
+        if (read == 0) {
+            throw CliFailure.failure("Cannot read the pollers' announcements from any broker: " + String.join(", ", unread));
         }
         return new ArrayList<>(latest.values());
     }
@@ -161,7 +163,7 @@ final class PollerStatusCommand implements Callable<Integer> {
                 o.put("pollers", s.announcers().stream().map(PollerStatusCommand::plain).toList());
                 all.add(o);
             }
-            output.result("", Map.of("sites", all));
+            output.result("", Map.of("sites", all, "unread", unread));
             return;
         }
         output.table(List.of("TENANT", "SITE", "DEVICES", "POLLERS", "TRAPS", "STATE"), List.of("tenant", "site", "devices", "pollers", "traps", "state"),
@@ -173,6 +175,10 @@ final class PollerStatusCommand implements Callable<Integer> {
         }
         sites.stream().filter(Site::unknown).forEach(s -> output.line("Site " + s.site() + " of tenant " + s.tenant() + " has no live poller: its "
                 + s.devices() + " devices are unknown, not down."));
+        if (!unread.isEmpty()) {
+            // a passive backup answers nothing, as it should; a primary that cannot be read hides its pollers
+            output.line("Not read (a passive backup, or a broker down): " + String.join(", ", unread) + ".");
+        }
     }
 
     /** A JSON value as maps, lists, numbers, strings and booleans, to be written again. */

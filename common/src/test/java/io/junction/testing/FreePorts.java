@@ -64,12 +64,20 @@ public final class FreePorts {
         }
     }
 
-    /** A UDP port free on 127.0.0.1 now (the kernel's choice): for an SNMP agent, a trap receiver, or a port no one answers. */
-    public static int udp() {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    /**
+     * A port below the ephemeral range that was free for UDP on loopback a moment ago, never handed out twice: for
+     * an SNMP agent, a trap receiver, or a port no one answers (a kernel-chosen port could be taken by any client
+     * socket, an SNMP poller's included, before the test binds it).
+     */
+    public static synchronized int udp() {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = next();
+            try (java.net.DatagramSocket s = new java.net.DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException e) {
+                // taken for UDP: the next
+            }
         }
+        throw new IllegalStateException("no free UDP port found below the ephemeral range");
     }
 }

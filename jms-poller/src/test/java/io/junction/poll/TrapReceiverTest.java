@@ -167,6 +167,10 @@ class TrapReceiverTest {
             assertEquals("minor", v1.getString("severity"));
             assertEquals("1.3.6.1.2.1.2.2.1.1.3", v1.getJsonObject("trap").getJsonArray("varbinds").getJsonObject(0).getString("oid"));
             assertEquals(3, v1.getJsonObject("trap").getJsonArray("varbinds").getJsonObject(0).getInt("value"));
+            // the v1 trap's enterprise, as snmpTrapEnterprise.0 (RFC 3584)
+            JsonObject enterprise = v1.getJsonObject("trap").getJsonArray("varbinds").getJsonObject(1);
+            assertEquals("1.3.6.1.6.3.1.1.4.3.0", enterprise.getString("oid"));
+            assertEquals("1.3.6.1.4.1.8072.3.2.10", enterprise.getString("value"));
 
             // v2c from 127.0.0.7 claiming to be 127.0.0.5 (snmpTrapAddress.0): router-5's
             snmp("snmptrap", "-v", "2c", "-c", "public", "--clientaddr=127.0.0.7", target, "", "1.3.6.1.6.3.1.1.5.4",
@@ -200,13 +204,19 @@ class TrapReceiverTest {
             assertEquals("router-3", v3inform.getString("device"));
 
             // a wrong v3 key is refused by USM and counted, never published
-            long refused = acme.refusedByUsm();
+            long refused = acme.refused();
             List<String> wrong = new ArrayList<>(List.of("snmptrap", "-v", "3", "-u", V3, "-l", "authPriv", "-a", "SHA", "-A", "not-the-key",
                     "-x", "AES", "-X", PRIV, "--clientaddr=127.0.0.3", "-e", "0x80001f8880aabbccdd01", target, "", "1.3.6.1.4.1.99999.0.1"));
             snmp(wrong.toArray(String[]::new));
-            Waits.until(Duration.ofSeconds(10), "the wrong key to be refused", () -> acme.refusedByUsm() > refused);
+            Waits.until(Duration.ofSeconds(10), "the wrong key to be refused", () -> acme.refused() > refused);
+            // router-1's address with another community, or router-3's (an SNMPv3 device) with any: anyone may claim an
+            // address, only the device's credentials make a trap its
+            long before = acme.refused();
+            snmp("snmptrap", "-v", "2c", "-c", "not-public", target, "", "1.3.6.1.4.1.99999.0.2");
+            snmp("snmptrap", "-v", "2c", "-c", "public", "--clientaddr=127.0.0.3", target, "", "1.3.6.1.4.1.99999.0.3");
+            Waits.until(Duration.ofSeconds(10), "both forged traps to be refused", () -> acme.refused() >= before + 2);
             Thread.sleep(500);
-            assertTrue(events.seen.stream().noneMatch(e -> e.toString().contains("1.3.6.1.4.1.99999.0.1")), events.seen.toString());
+            assertTrue(events.seen.stream().noneMatch(e -> e.toString().contains("1.3.6.1.4.1.99999.0.")), events.seen.toString());
         }
     }
 
@@ -224,7 +234,7 @@ class TrapReceiverTest {
             assertEquals("warning", acmeEvent.getString("severity"), "the prefix rule netSnmpNotifications");
             Thread.sleep(500);
             assertTrue(a.seen.stream().noneMatch(e -> trapOid(e).equals("1.3.6.1.4.1.8072.4.0.2")), "beta's trap reached acme: " + a.seen);
-            assertEquals(1, b.ofType("trap").size(), "acme's trap reached beta: " + b.seen);
+            assertTrue(b.ofType("trap").stream().noneMatch(e -> trapOid(e).equals("1.3.6.1.4.1.8072.4.0.3")), "acme's trap reached beta: " + b.seen);
         }
     }
 
@@ -236,12 +246,14 @@ class TrapReceiverTest {
             for (String from : List.of("127.0.0.9", "127.0.0.9", "127.0.0.9", "127.0.0.6")) {
                 snmp("snmptrap", "-v", "2c", "-c", "public", "--clientaddr=" + from, "127.0.0.1:" + acmePort, "", "1.3.6.1.6.3.1.1.5.3");
             }
-            Waits.until(Duration.ofSeconds(20), "an event for each unknown sender", () -> events.ofType("trap-unknown-sender").size() == 2);
+            java.util.function.Predicate<JsonObject> fromThem = e -> List.of("127.0.0.9", "127.0.0.6").contains(e.getString("address", ""));
+            Waits.until(Duration.ofSeconds(20), "an event for each unknown sender",
+                    () -> events.ofType("trap-unknown-sender").stream().filter(fromThem).count() == 2);
             Thread.sleep(500);
             assertEquals(4, acme.fromUnknownSenders() - before);
-            assertEquals(2, events.ofType("trap-unknown-sender").size(), events.seen.toString());
-            assertTrue(events.ofType("trap").isEmpty(), "a trap of an unknown sender was published: " + events.seen);
-            assertTrue(events.ofType("trap-unknown-sender").stream().allMatch(e -> !e.containsKey("device")), events.seen.toString());
+            assertEquals(2, events.ofType("trap-unknown-sender").stream().filter(fromThem).count(), events.seen.toString());
+            assertTrue(events.ofType("trap").stream().noneMatch(fromThem), "a trap of an unknown sender was published: " + events.seen);
+            assertTrue(events.ofType("trap-unknown-sender").stream().filter(fromThem).noneMatch(e -> e.containsKey("device")), events.seen.toString());
         }
     }
 
@@ -273,10 +285,12 @@ class TrapReceiverTest {
             JsonObject storm = events.await("the storm's summary", e -> e.getString("type").equals("trap-storm"));
             assertEquals("router-5", storm.getString("device"));
             assertTrue(storm.getString("detail").startsWith(dropped + " traps from 127.0.0.5 dropped"), storm.toString());
-            Waits.until(Duration.ofSeconds(20), "the published traps", () -> events.ofType("trap").size() == taken - dropped);
+            java.util.function.Supplier<Long> stormTraps = () -> events.ofType("trap").stream().filter(e -> trapOid(e).startsWith("1.3.6.1.4.1.99998.0."))
+                    .count();
+            Waits.until(Duration.ofSeconds(20), "the published traps", () -> stormTraps.get() == taken - dropped);
             Thread.sleep(SOURCE_QUIET_MS + 1_000);
             assertEquals(1, events.ofType("trap-storm").size(), "one summary per storm: " + events.ofType("trap-storm"));
-            assertEquals(taken - dropped, events.ofType("trap").size());
+            assertEquals(taken - dropped, stormTraps.get());
         }
     }
 
@@ -335,7 +349,7 @@ class TrapReceiverTest {
         long malformed = stable(() -> acme.malformed() - before);
         long kernel = udpReceiveBufferDrops() - kernelBefore;
         System.out.println("trap receiver: 10,000 garbage packets, " + malformed + " counted malformed, " + kernel + " dropped by the kernel; " + acme.counts());
-        assertTrue(malformed <= 10_000 && malformed + kernel >= 10_000, malformed + " of 10,000 garbage packets were counted, " + kernel
+        assertTrue(malformed >= 5_000 && malformed <= 10_000 && malformed + kernel >= 10_000, malformed + " of 10,000 garbage packets were counted, " + kernel
                 + " dropped by the kernel before the receiver saw them");
     }
 }

@@ -64,7 +64,12 @@ final class SimulatedAnswers {
         return response;
     }
 
+    /** An SNMPv1 error: the request's bindings exactly as they came, the error and the index of the one at fault. */
     private static PDU error(PDU response, List<? extends VariableBinding> asked, int at) {
+        int requestId = response.getRequestID().getValue();
+        response.clear();
+        response.setType(PDU.RESPONSE);
+        response.setRequestID(new org.snmp4j.smi.Integer32(requestId));
         response.setErrorStatus(PDU.noSuchName);
         response.setErrorIndex(at + 1);
         asked.forEach(response::add);
@@ -84,6 +89,14 @@ final class SimulatedAnswers {
         for (int i = 0; i < nonRepeaters; i++) {
             VariableBinding vb = next(mib, d, asked.get(i).getOid(), nowMs);
             room -= vb.getBERLength();
+            if (room < 0) {
+                // not even the non-repeaters fit: RFC 3416 answers tooBig with no bindings
+                response.clear();
+                response.setType(PDU.RESPONSE);
+                response.setRequestID(request.getRequestID());
+                response.setErrorStatus(PDU.tooBig);
+                return;
+            }
             response.add(vb);
         }
         OID[] last = new OID[asked.size() - nonRepeaters];

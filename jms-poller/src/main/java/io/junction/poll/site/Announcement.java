@@ -29,6 +29,8 @@ public final class Announcement {
     private static final String VERSION = version();
     private static final String HOST = host();
     private static final long PID = ProcessHandle.current().pid();
+    /** Containers on one host may share its name and process ids: a random word tells their processes apart. */
+    private static final String PROCESS = Long.toString(PID) + "-" + Integer.toHexString(new java.security.SecureRandom().nextInt(1 << 24));
     private static final Instant STARTED = Instant.now();
 
     private final String tenant;
@@ -42,10 +44,11 @@ public final class Announcement {
         this.tenant = TenantAddresses.checkId(tenant);
         this.site = site;
         this.role = role;
-        this.id = HOST + ":" + PID + ":" + role + ":" + site;
+        this.id = HOST + ":" + PROCESS + ":" + role + ":" + tenant + "/" + site;
+        this.nextAt = System.nanoTime();
     }
 
-    /** This announcer's name: host, process id, role and site. */
+    /** This announcer's name: host, process (its id and a random word), role, tenant and site. */
     public String id() {
         return id;
     }

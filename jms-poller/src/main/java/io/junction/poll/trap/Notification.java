@@ -25,6 +25,8 @@ public record Notification(String version, String kind, String oid, long upTime,
     /** snmpTrapAddress.0 (SNMP-COMMUNITY-MIB): the address of the agent that sent the trap, whatever interface it left by. */
     public static final OID SNMP_TRAP_ADDRESS = new OID("1.3.6.1.6.3.18.1.3.0");
     private static final OID SNMP_TRAPS = new OID("1.3.6.1.6.3.1.1.5");
+    /** snmpTrapEnterprise.0: a v1 trap's enterprise, kept as RFC 3584 says when it is translated. */
+    public static final OID SNMP_TRAP_ENTERPRISE = new OID("1.3.6.1.6.3.1.1.4.3.0");
 
     /** A notification from a PDU, or null when the PDU is not one (a GET sent to the trap port). */
     static Notification of(int messageProcessingModel, PDU pdu) {
@@ -47,6 +49,7 @@ public record Notification(String version, String kind, String oid, long upTime,
                 claimed = vb.getOid().equals(SNMP_TRAP_ADDRESS) ? address(vb.getVariable(), claimed) : claimed;
                 varbinds.add(binding(vb));
             }
+            varbinds.add(binding(new VariableBinding(SNMP_TRAP_ENTERPRISE, v1.getEnterprise())));
             return new Notification(version, "trap", oid, v1.getTimestamp(), List.copyOf(varbinds), claimed);
         }
         if (pdu.getType() != PDU.TRAP && pdu.getType() != PDU.INFORM) {

@@ -7,7 +7,10 @@ import io.junction.client.ReliableSender;
 import io.junction.client.TenantAddresses;
 import io.junction.poll.site.Announcement;
 import io.junction.poll.site.SiteInventory;
+import io.junction.poll.snmp.AuthProtocol;
 import io.junction.poll.snmp.Device;
+import io.junction.poll.snmp.PrivProtocol;
+import io.junction.poll.snmp.SnmpSettings;
 import io.junction.poll.snmp.SnmpVersion;
 import jakarta.jms.JMSException;
 import jakarta.jms.TextMessage;
@@ -24,17 +27,22 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.snmp4j.CommandResponder;
 import org.snmp4j.CommandResponderEvent;
 import org.snmp4j.MessageDispatcherImpl;
+import org.snmp4j.MessageException;
+import org.snmp4j.PDU;
 import org.snmp4j.SNMP4JSettings;
-import org.snmp4j.Snmp;
 import org.snmp4j.event.CounterEvent;
 import org.snmp4j.mp.CounterSupport;
 import org.snmp4j.mp.MPv1;
 import org.snmp4j.mp.MPv2c;
 import org.snmp4j.mp.MPv3;
 import org.snmp4j.mp.SnmpConstants;
+import org.snmp4j.mp.StatusInformation;
+import org.snmp4j.security.SecurityLevel;
 import org.snmp4j.security.SecurityModels;
 import org.snmp4j.security.SecurityProtocols;
 import org.snmp4j.security.USM;
@@ -43,8 +51,6 @@ import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.UdpAddress;
 import org.snmp4j.transport.DefaultUdpTransportMapping;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The trap receiver of one site of one tenant: SNMP v1 and v2c traps, v2c and v3 informs (answered) and v3 traps
@@ -85,7 +91,8 @@ public final class TrapReceiver implements AutoCloseable {
     private final SourceLimiter limiter;
     private final BlockingQueue<TrapEvent> pending;
     private final Map<String, Long> unknownSenders = new LinkedHashMap<>();
-    private final Snmp snmp;
+    private final MessageDispatcherImpl dispatcher;
+    private final DefaultUdpTransportMapping transport;
     private final USM usm;
     private final Thread publisher;
     private final Announcement announcement;
@@ -100,7 +107,7 @@ public final class TrapReceiver implements AutoCloseable {
     /** Datagrams the dispatcher was handed, and those it understood: a PDU, or a USM refusal or discovery. */
     private final AtomicLong packets = new AtomicLong();
     private final AtomicLong understood = new AtomicLong();
-    private final AtomicLong refusedByUsm = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
     private final AtomicLong fromUnknown = new AtomicLong();
 
     private TrapReceiver(Credentials login, String tenant, String site, Settings settings, Map<String, Device> devices) throws IOException {
@@ -128,12 +135,14 @@ public final class TrapReceiver implements AutoCloseable {
         DefaultUdpTransportMapping transport = new DefaultUdpTransportMapping(listen);
         // room for a burst while the receiving thread is busy (the kernel caps it at net.core.rmem_max)
         transport.setReceiveBufferSize(RECEIVE_BUFFER);
-        snmp = new Snmp(dispatcher);
+        this.dispatcher = dispatcher;
+        this.transport = transport;
+        // a plain command responder, not SNMP4J's notification listener (which answers every inform before it is
+        // seen): an inform is answered once its event is queued, so one that is dropped is sent again by its sender
         CommandResponder responder = this::take;
-        if (!snmp.addNotificationListener(transport, listen, responder)) {
-            snmp.close();
-            throw new IOException("cannot listen for traps on " + settings.address() + ":" + settings.port());
-        }
+        dispatcher.addCommandResponder(responder);
+        transport.addTransportListener(dispatcher);
+        transport.listen();
         publisher = new Thread(this::publish, "junction-trap-publisher-" + tenant + "-" + site);
         announcement = new Announcement(tenant, site, "traps");
     }
@@ -176,9 +185,12 @@ public final class TrapReceiver implements AutoCloseable {
         return Math.max(0, packets.get() - understood.get());
     }
 
-    /** SNMPv3 messages USM refused: unknown user, wrong key, a security level the user does not have. */
-    public long refusedByUsm() {
-        return refusedByUsm.get();
+    /**
+     * Traps refused for their credentials: a community or SNMPv3 user other than the matched device's, or a message
+     * USM refused (unknown user, wrong key, a security level the user does not have).
+     */
+    public long refused() {
+        return refused.get();
     }
 
     /** Traps of senders that are no device of the site. */
@@ -195,7 +207,7 @@ public final class TrapReceiver implements AutoCloseable {
         if (e.getOid().equals(SnmpConstants.snmpInPkts)) {
             packets.incrementAndGet();
         } else if (REFUSED.contains(e.getOid())) {
-            refusedByUsm.incrementAndGet();
+            refused.incrementAndGet();
             understood.incrementAndGet();
         } else if (DISCOVERY.contains(e.getOid())) {
             understood.incrementAndGet();
@@ -260,7 +272,8 @@ public final class TrapReceiver implements AutoCloseable {
                 break;
             }
         }
-        if (!limiter.allow(device == null ? source.getHostAddress() : matched, now)) {
+        // limited by where packets come from, whatever address they claim
+        if (!limiter.allow(source.getHostAddress(), now)) {
             rateDropped.incrementAndGet();
             return;
         }
@@ -285,9 +298,48 @@ public final class TrapReceiver implements AutoCloseable {
                                 " (claiming " + n.claimedAddress() + ")") + ", which is no device of site " + site + "; its traps are not published"
                                 + " until it is added (this event comes once an hour per sender)"));
             }
+            // taken in and handled as unknown: its sender need not send it again
+            acknowledge(event);
             return;
         }
-        offer(new TrapEvent(UUID.randomUUID().toString(), TrapEvent.TRAP, rule.severity(), tenant, site, device, matched, now, trap, ""));
+        if (!fromTheDevice(event, device)) {
+            // anyone may claim a device's address: only its own credentials make the trap its
+            refused.incrementAndGet();
+            return;
+        }
+        if (offer(new TrapEvent(UUID.randomUUID().toString(), TrapEvent.TRAP, rule.severity(), tenant, site, device, matched, now, trap, ""))) {
+            acknowledge(event);
+        }
+    }
+
+    /** Whether the trap carries the device's credentials: its community (v1, v2c), or its SNMPv3 user at its security level. */
+    private static boolean fromTheDevice(CommandResponderEvent<?> event, Device device) {
+        SnmpSettings s = device.snmp();
+        String name = new OctetString(event.getSecurityName()).toString();
+        if (event.getMessageProcessingModel() != MPv3.ID) {
+            return s.version() != SnmpVersion.V3 && name.equals(s.community());
+        }
+        int needed = s.priv() != PrivProtocol.NONE ? SecurityLevel.AUTH_PRIV : s.auth() != AuthProtocol.NONE ? SecurityLevel.AUTH_NOPRIV
+                : SecurityLevel.NOAUTH_NOPRIV;
+        return s.version() == SnmpVersion.V3 && name.equals(s.user()) && event.getSecurityLevel() >= needed;
+    }
+
+    /** Answers an inform (a trap needs no answer). */
+    private void acknowledge(CommandResponderEvent<?> event) {
+        PDU request = event.getPDU();
+        if (request.getType() != PDU.INFORM) {
+            return;
+        }
+        PDU response = (PDU) request.clone();
+        response.setType(PDU.RESPONSE);
+        response.setErrorStatus(PDU.noError);
+        response.setErrorIndex(0);
+        try {
+            dispatcher.returnResponsePdu(event.getMessageProcessingModel(), event.getSecurityModel(), event.getSecurityName(),
+                    event.getSecurityLevel(), response, event.getMaxSizeResponsePDU(), event.getStateReference(), new StatusInformation());
+        } catch (MessageException e) {
+            LOG.debug("Trap receiver {}/{}: cannot answer an inform of {}: {}", tenant, site, event.getPeerAddress(), e.getMessage());
+        }
     }
 
     private synchronized boolean firstInAWhile(String sender, long now) {
@@ -304,10 +356,12 @@ public final class TrapReceiver implements AutoCloseable {
         return true;
     }
 
-    private void offer(TrapEvent e) {
+    private boolean offer(TrapEvent e) {
         if (!pending.offer(e)) {
             queueDropped.incrementAndGet();
+            return false;
         }
+        return true;
     }
 
     /** The publishing thread: sends waiting events, reads the inventory again, reports ended storms and the counts. */
@@ -336,8 +390,8 @@ public final class TrapReceiver implements AutoCloseable {
                     bus = BusConnection.open(login, PATIENCE);
                 }
                 if (now >= nextRefresh) {
-                    use(SiteInventory.fetch(login, tenant, site));
                     nextRefresh = now + REFRESH.toNanos();
+                    refresh();
                 }
                 if (running && announcement.due()) {
                     announcement.send(bus, figures());
@@ -370,6 +424,16 @@ public final class TrapReceiver implements AutoCloseable {
         retry.close(bus);
     }
 
+    /** Reads the site's devices again; a failure keeps the devices known and is tried again at the next refresh. */
+    private void refresh() {
+        try {
+            use(SiteInventory.fetch(login, tenant, site));
+        } catch (JMSException | RuntimeException e) {
+            LOG.warn("Trap receiver {}/{}: cannot read the site's devices ({}); going on with those known, and trying again in {} s", tenant, site,
+                    e.toString(), REFRESH.toSeconds());
+        }
+    }
+
     private void storm(SourceLimiter.Storm s) {
         Device device = byAddress.get(s.sender());
         long seconds = Math.max(1, (s.to() - s.from() + 999) / 1000);
@@ -397,7 +461,7 @@ public final class TrapReceiver implements AutoCloseable {
         f.put("rateDropped", rateDropped.get());
         f.put("queueDropped", queueDropped.get());
         f.put("malformed", malformed());
-        f.put("refusedByUsm", refusedByUsm.get());
+        f.put("refused", refused.get());
         f.put("waiting", pending.size());
         return f;
     }
@@ -405,7 +469,7 @@ public final class TrapReceiver implements AutoCloseable {
     /** The counts, in a line. */
     public String counts() {
         return "received " + received + ", published " + published + ", from unknown senders " + fromUnknown + ", dropped over the rate limit "
-                + rateDropped + ", dropped with the queue full " + queueDropped + ", malformed " + malformed() + ", refused by USM " + refusedByUsm
+                + rateDropped + ", dropped with the queue full " + queueDropped + ", malformed " + malformed() + ", refused for their credentials " + refused
                 + ", waiting " + pending.size();
     }
 
@@ -413,7 +477,7 @@ public final class TrapReceiver implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         try {
-            snmp.close();
+            transport.close();
         } catch (IOException e) {
             LOG.debug("closing the trap socket", e);
         }
