@@ -9,6 +9,8 @@ import io.junction.poll.profile.Profile;
 import io.junction.poll.profile.Profiles;
 import io.junction.poll.site.SiteInventory;
 import io.junction.poll.site.SitePoller;
+import io.junction.poll.spool.SpoolSettings;
+import java.nio.file.Files;
 import io.junction.poll.snmp.SnmpPoller;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSSecurityException;
@@ -53,11 +55,30 @@ final class PollerCommand implements Runnable {
             Config settings = where.settings();
             Credentials login = where.login(settings);
             Map<String, Profile> profiles = Profiles.load(Path.of(settings.get(PollerConfig.PROFILES)));
-            int devices = siteDevices(login, tenant, site);
+            SpoolSettings spooling = PollerConfig.spooling(settings);
+            String devices;
+            try {
+                devices = siteDevices(login, tenant, site) + " devices now";
+            } catch (CliFailure unreachable) {
+                // restarted while the customer's WAN is down: it polls on what it held, into its spool
+                if (!unreachable.getMessage().startsWith("Cannot connect") || !Files.exists(spooling.siteDir(tenant, site).resolve("held.json"))) {
+                    throw unreachable;
+                }
+                spec.commandLine().getErr().println("junction: " + unreachable.getMessage() + "; polling the devices held in "
+                        + spooling.siteDir(tenant, site) + " until the bus is back");
+                devices = "the bus unreachable";
+            }
             SnmpPoller snmp = SnmpPoller.start(settings.get(PollerConfig.MAX_REQUESTS));
-            SitePoller poller = SitePoller.start(login, tenant, site, profiles, snmp, settings.get(PollerConfig.MAX_POLLS));
-            untilStopped(spec, "Polling site " + site + " of tenant " + tenant + " as " + login + ": " + devices + " devices now, "
-                    + profiles.size() + " profiles (" + String.join(", ", profiles.keySet()) + "). Press Ctrl-C to stop.", "the poller", () -> {
+            SitePoller poller;
+            try {
+                poller = SitePoller.start(login, tenant, site, profiles, snmp, settings.get(PollerConfig.MAX_POLLS), spooling);
+            } catch (java.io.IOException e) {
+                snmp.close();
+                throw CliFailure.failure("Cannot open the spool: " + e.getMessage() + " (" + PollerConfig.SPOOL_DIR.name() + ")");
+            }
+            untilStopped(spec, "Polling site " + site + " of tenant " + tenant + " as " + login + ": " + devices + ", "
+                    + profiles.size() + " profiles (" + String.join(", ", profiles.keySet()) + "), spool " + spooling.siteDir(tenant, site)
+                    + ". Press Ctrl-C to stop.", "the poller", () -> {
                         poller.close();
                         snmp.close();
                     });

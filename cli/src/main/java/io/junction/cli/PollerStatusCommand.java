@@ -139,6 +139,15 @@ final class PollerStatusCommand implements Callable<Integer> {
         }
     }
 
+    /** What a poller's spool holds, and what it dropped over its bounds ("-" for a trap receiver, which has none). */
+    private static String spooled(JsonObject a) {
+        if (!a.containsKey("spooled")) {
+            return "-";
+        }
+        long dropped = a.getJsonNumber("spoolDropped").longValue();
+        return a.getJsonNumber("spooled").longValue() + (dropped > 0 ? " (" + dropped + " dropped)" : "");
+    }
+
     private void render(List<Site> sites) {
         List<List<Object>> siteRows = new ArrayList<>();
         List<List<Object>> pollerRows = new ArrayList<>();
@@ -148,7 +157,7 @@ final class PollerStatusCommand implements Callable<Integer> {
             for (JsonObject a : s.announcers()) {
                 pollerRows.add(List.of(s.tenant(), s.site(), a.getString("poller", ""), a.getString("role", ""), a.getString("version", ""),
                         a.getInt("devices", 0), count(a, "polls", "received"), a.getJsonNumber("skipped") == null ? "-" : a.getJsonNumber("skipped").longValue(),
-                        a.getInt("waiting", 0), a.containsKey("pollMedianMs") ? a.getJsonNumber("pollMedianMs").longValue() + " ms" : "-", slowest(a),
+                        a.getInt("waiting", 0), spooled(a), a.containsKey("pollMedianMs") ? a.getJsonNumber("pollMedianMs").longValue() + " ms" : "-", slowest(a),
                         age(a.getString("time", ""))));
             }
         }
@@ -170,8 +179,9 @@ final class PollerStatusCommand implements Callable<Integer> {
                 siteRows);
         if (!pollerRows.isEmpty()) {
             output.line("");
-            output.table(List.of("TENANT", "SITE", "POLLER", "ROLE", "VERSION", "DEVICES", "POLLS", "SKIPPED", "WAITING", "MEDIAN", "SLOWEST", "SEEN"),
-                    List.of("tenant", "site", "poller", "role", "version", "devices", "polls", "skipped", "waiting", "median", "slowest", "seen"), pollerRows);
+            output.table(List.of("TENANT", "SITE", "POLLER", "ROLE", "VERSION", "DEVICES", "POLLS", "SKIPPED", "WAITING", "SPOOLED", "MEDIAN", "SLOWEST",
+                    "SEEN"), List.of("tenant", "site", "poller", "role", "version", "devices", "polls", "skipped", "waiting", "spooled", "median", "slowest",
+                    "seen"), pollerRows);
         }
         sites.stream().filter(Site::unknown).forEach(s -> output.line("Site " + s.site() + " of tenant " + s.tenant() + " has no live poller: its "
                 + s.devices() + " devices are unknown, not down."));

@@ -171,6 +171,28 @@ class DeviceCommandsTest {
         CliRun typo = CliRun.of("poller", "start", "--tenant", "acme", "--site", "hq", "--config", config.toString());
         assertEquals(1, typo.exitCode());
         assertTrue(typo.errorLine().contains("poller.max-pols") && typo.errorLine().contains(config.toString()), typo.err());
+        Files.writeString(config, "bus.url=" + node.coreUrl() + "\nspool.max-size=1KiB\n");
+        CliRun tinySpool = CliRun.of("poller", "start", "--tenant", "acme", "--site", "hq", "--config", config.toString());
+        assertEquals(1, tinySpool.exitCode());
+        assertTrue(tinySpool.errorLine().contains("spool.max-size") && tinySpool.errorLine().contains("1KiB"), tinySpool.err());
+
+        // a bus that cannot be reached, and no spool of an earlier run to poll from: one line
+        Files.writeString(config, "bus.url=tcp://127.0.0.1:" + io.junction.testing.FreePorts.next() + "\nbus.user=acme-app\nbus.password=" + PASSWORD
+                + "\npoller.profiles=../etc/profiles\nspool.dir=" + dir.resolve("spool") + "\n");
+        CliRun unreachable = CliRun.of("poller", "start", "--tenant", "acme", "--site", "hq", "--config", config.toString());
+        assertEquals(1, unreachable.exitCode());
+        assertTrue(unreachable.errorLine().contains("Cannot connect"), unreachable.err());
+
+        // a spool another poller holds
+        admin.addUser("acme-poller", "acme", "poller", PASSWORD).ok();
+        Files.writeString(config, "bus.url=" + node.coreUrl() + "\nbus.user=acme-poller\nbus.password=" + PASSWORD
+                + "\npoller.profiles=../etc/profiles\nspool.dir=" + dir.resolve("spool") + "\n");
+        try (io.junction.poll.spool.Spool held = io.junction.poll.spool.Spool.open(dir.resolve("spool").resolve("acme").resolve("hq"), 1 << 20,
+                Duration.ofHours(1))) {
+            CliRun taken = CliRun.of("poller", "start", "--tenant", "acme", "--site", "hq", "--config", config.toString());
+            assertEquals(1, taken.exitCode());
+            assertTrue(taken.errorLine().contains("held by another poller") && taken.errorLine().contains("spool.dir"), taken.err());
+        }
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.junction.testing.Waits;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Session;
 import java.io.StringReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.activemq.artemis.json.JsonObject;
@@ -90,7 +91,8 @@ class PollerStatusTest {
         try (SnmpPoller snmp = SnmpPoller.start(16);
              TrapReceiver traps = TrapReceiver.start(acmePoller, "acme", "branch", new TrapReceiver.Settings("127.0.0.1", FreePorts.udp(), 100, 1000,
                      TrapRules.load(Path.of("..", "etc", "traps"))))) {
-            SitePoller poller = SitePoller.start(acmePoller, "acme", "hq", Profiles.load(Path.of("..", "etc", "profiles")), snmp, 10);
+            SitePoller poller = SitePoller.start(acmePoller, "acme", "hq", Profiles.load(Path.of("..", "etc", "profiles")), snmp, 10,
+                    new io.junction.poll.spool.SpoolSettings(Files.createTempDirectory("junction-spool-"), 64L << 20, Duration.ofHours(1), Duration.ofSeconds(30)));
             try {
                 String[] last = {""};
                 boolean announced2 = Waits.poll(Duration.ofSeconds(60), Duration.ofMillis(500), () -> {

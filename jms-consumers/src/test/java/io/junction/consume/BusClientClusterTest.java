@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.client.BusConnection;
-import io.junction.client.ClientUrls;
 import io.junction.client.Credentials;
 import io.junction.client.Destinations;
 import io.junction.client.ListenerLoop;
@@ -48,18 +47,7 @@ class BusClientClusterTest {
         }
         producer = admin.withUser("acme-poller", PASSWORD);
         consumer = admin.withUser("acme-events", PASSWORD);
-        for (String broker : ClientUrls.brokers(admin.url())) {
-            // a refused login: the directory has not reached that broker yet; no connection at all: a passive backup
-            Waits.until(Duration.ofSeconds(60), "the tenant's users on " + broker, () -> {
-                try (Credentials.Open open = consumer.at(ClientUrls.quick(broker)).connect()) {
-                    return true;
-                } catch (jakarta.jms.JMSSecurityException refused) {
-                    return false;
-                } catch (JMSException notServing) {
-                    return true;
-                }
-            });
-        }
+        CLUSTER.awaitLogin(consumer);
     }
 
     @Test

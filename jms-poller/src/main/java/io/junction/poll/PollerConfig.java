@@ -15,6 +15,19 @@ public final class PollerConfig {
     public static final ConfigKey<Integer> MAX_REQUESTS = ConfigKey.of("poller.max-requests", ConfigType.INT, "1000",
             "SNMP requests out at once, to all devices together (each device has its own in-flight limit as well).")
             .require(n -> n >= 1 && n <= 100_000, "must be between 1 and 100000");
+    public static final ConfigKey<String> SPOOL_DIR = ConfigKey.of("spool.dir", ConfigType.STRING, "data/spool",
+            "Where a poller keeps what it polls while the bus is unreachable (DIR/TENANT/SITE, one poller each; it holds the"
+                    + " devices' SNMP credentials, readable by the poller's user alone).");
+    public static final ConfigKey<Long> SPOOL_SIZE = ConfigKey.of("spool.max-size", ConfigType.SIZE, "1GiB",
+            "The most the spool keeps; past it the oldest messages are dropped and counted.")
+            .require(n -> n >= 64 * 1024, "must be at least 64KiB");
+    public static final ConfigKey<java.time.Duration> SPOOL_AGE = ConfigKey.of("spool.max-age", ConfigType.DURATION, "1h",
+            "The oldest a spooled message may be; older ones are dropped and counted.")
+            .require(d -> d.toSeconds() >= 60, "must be at least 1m");
+    public static final ConfigKey<java.time.Duration> SPOOL_AFTER = ConfigKey.of("spool.offline-after", ConfigType.DURATION, "30s",
+            "How long the bus must be unreachable before the poller polls the devices it held on its own, into the spool"
+                    + " (a broker failover takes less).")
+            .require(d -> d.toMillis() >= 1_000, "must be at least 1s");
     public static final ConfigKey<String> TRAP_RULES = ConfigKey.of("traps.rules", ConfigType.STRING, "etc/traps",
             "The directory of trap rules (*.properties: each trap OID's name and severity), for junction traps start.");
     public static final ConfigKey<String> TRAP_ADDRESS = ConfigKey.of("traps.address", ConfigType.STRING, "0.0.0.0",
@@ -32,6 +45,12 @@ public final class PollerConfig {
     private PollerConfig() {
     }
 
+    /** The store-and-forward settings of {@code settings}. */
+    public static io.junction.poll.spool.SpoolSettings spooling(io.junction.config.Config settings) {
+        return new io.junction.poll.spool.SpoolSettings(java.nio.file.Path.of(settings.get(SPOOL_DIR)), settings.get(SPOOL_SIZE),
+                settings.get(SPOOL_AGE), settings.get(SPOOL_AFTER));
+    }
+
     /** The commented file in etc/. */
     public static String template() {
         return definition().toPropertiesTemplate("""
@@ -42,7 +61,8 @@ public final class PollerConfig {
 
     /** Every key a poller's file may hold. */
     public static ConfigDef definition() {
-        return ClientConfig.define(new ConfigDef()).define(PROFILES).define(MAX_POLLS).define(MAX_REQUESTS).define(TRAP_RULES)
+        return ClientConfig.define(new ConfigDef()).define(PROFILES).define(MAX_POLLS).define(MAX_REQUESTS).define(SPOOL_DIR).define(SPOOL_SIZE)
+                .define(SPOOL_AGE).define(SPOOL_AFTER).define(TRAP_RULES)
                 .define(TRAP_ADDRESS).define(TRAP_PORT).define(TRAP_RATE).define(TRAP_QUEUE);
     }
 }

@@ -7,28 +7,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.junction.client.Credentials;
 import io.junction.client.Json;
 import io.junction.client.ManagementClient;
-import io.junction.client.ReliableSender;
 import io.junction.node.NodeExtension;
 import io.junction.poll.profile.Profile;
 import io.junction.poll.profile.Profiles;
 import io.junction.poll.site.SitePoller;
 import io.junction.poll.snmp.SnmpPoller;
+import io.junction.poll.spool.SpoolSettings;
 import io.junction.testing.ChildJvm;
 import io.junction.testing.Waits;
-import jakarta.jms.Connection;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,57 +71,22 @@ class SitePollerTest {
         }
     }
 
-    private static Credentials admin() {
-        return NODE.node().admin().at(NODE.node().coreUrl());
+    static SpoolSettings spooling(String name) {
+        return new SpoolSettings(dir.resolve("spool-" + name + "-" + System.nanoTime()), 64L << 20, Duration.ofHours(1), Duration.ofSeconds(30));
     }
 
-    /** Every message of a tenant destination's queue, as (device, due) of its duplicate-detection id, in arrival order. */
-    private static final class Reader implements AutoCloseable {
-        final List<String[]> seen = new CopyOnWriteArrayList<>();
-        final List<String> bodies = new CopyOnWriteArrayList<>();
-        private final Connection connection;
-
-        Reader(String destination) throws Exception {
-            connection = admin().factory().createConnection();
-            Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer c = s.createConsumer(s.createQueue(destination + "::" + destination));
-            c.setMessageListener(this::take);
-            connection.start();
-        }
-
-        private void take(Message m) {
-            try {
-                // KIND/TENANT/SITE/ADDRESS:PORT/DUE[/TYPE/INSTANCE]
-                String[] id = m.getStringProperty(ReliableSender.DUPLICATE_ID).split("/");
-                seen.add(new String[] {m.getStringProperty("device"), id[4]});
-                bodies.add(((TextMessage) m).getText());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        /** Due times seen per device, with how often each. */
-        Map<String, Map<Long, Integer>> dues() {
-            Map<String, Map<Long, Integer>> out = new TreeMap<>();
-            for (String[] s : seen) {
-                out.computeIfAbsent(s[0], k -> new TreeMap<>()).merge(Long.parseLong(s[1]), 1, Integer::sum);
-            }
-            return out;
-        }
-
-        @Override
-        public void close() throws Exception {
-            connection.close();
-        }
+    private static Credentials admin() {
+        return NODE.node().admin().at(NODE.node().coreUrl());
     }
 
     @Test
     void twoPollersShareASiteAndTheSurvivorTakesOverEveryDevice() throws Exception {
         Credentials poller = new Credentials(NODE.node().coreUrl(), "acme-poller", PASSWORD);
-        try (Reader metrics = new Reader("tenant.acme.metrics"); Reader events = new Reader("tenant.acme.events");
+        try (DestinationReader metrics = new DestinationReader("tenant.acme.metrics").connect(admin());
+             DestinationReader events = new DestinationReader("tenant.acme.events").connect(admin());
              SnmpPoller snmpA = SnmpPoller.start(64); SnmpPoller snmpB = SnmpPoller.start(64)) {
-            SitePoller a = SitePoller.start(poller, "acme", "hq", profiles, snmpA, 100);
-            SitePoller b = SitePoller.start(poller, "acme", "hq", profiles, snmpB, 100);
+            SitePoller a = SitePoller.start(poller, "acme", "hq", profiles, snmpA, 100, spooling("a"));
+            SitePoller b = SitePoller.start(poller, "acme", "hq", profiles, snmpB, 100, spooling("b"));
             try {
                 Waits.until(Duration.ofSeconds(60), "four polls of every device", () -> metrics.dues().size() == 4
                         && metrics.dues().values().stream().allMatch(d -> d.size() >= 4));
@@ -152,19 +109,20 @@ class SitePollerTest {
                 }
             }
             Map<String, Map<Long, Integer>> eventDues = events.dues();
-            assertEquals(List.of("dead-1"), List.copyOf(eventDues.keySet()), "only the dead device has events: " + events.bodies);
-            assertEquals(1, eventDues.get("dead-1").size(), "reported unreachable once, whoever polled it: " + events.bodies);
-            assertTrue(events.bodies.get(0).contains("\"type\":\"device-unreachable\""), events.bodies.get(0));
+            assertEquals(List.of("dead-1"), List.copyOf(eventDues.keySet()), "only the dead device has events: " + events.bodies());
+            assertEquals(1, eventDues.get("dead-1").size(), "reported unreachable once, whoever polled it: " + events.bodies());
+            assertTrue(events.bodies().get(0).contains("\"type\":\"device-unreachable\""), events.bodies().get(0));
         }
     }
 
     @Test
     void aPollerKilledWithSigkillLeavesItsDevicesToTheOther() throws Exception {
         Credentials poller = new Credentials(NODE.node().coreUrl(), "acme-poller", PASSWORD);
-        try (Reader metrics = new Reader("tenant.acme.metrics"); SnmpPoller snmpB = SnmpPoller.start(64);
+        try (DestinationReader metrics = new DestinationReader("tenant.acme.metrics").connect(admin()); SnmpPoller snmpB = SnmpPoller.start(64);
              ChildJvm a = ChildJvm.start(dir.resolve("poller-a.log"), List.of(), PollerProcess.class.getName(), NODE.node().coreUrl(), "acme-poller",
-                     PASSWORD, "acme", "hq", Path.of("..", "etc", "profiles").toString())) {
-            SitePoller b = SitePoller.start(poller, "acme", "hq", profiles, snmpB, 100);
+                     PASSWORD, "acme", "hq", Path.of("..", "etc", "profiles").toString(),
+                     dir.resolve("spool-process").toString())) {
+            SitePoller b = SitePoller.start(poller, "acme", "hq", profiles, snmpB, 100, spooling("b"));
             try {
                 Waits.until(Duration.ofSeconds(60), "the process poller to poll", () -> java.util.regex.Pattern.compile("(?m)^polls [1-9]")
                         .matcher(a.output()).find());

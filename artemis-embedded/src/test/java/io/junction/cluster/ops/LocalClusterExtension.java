@@ -75,6 +75,24 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
         return admin;
     }
 
+    /**
+     * Waits until every broker serving clients takes {@code user}'s login: a refused login is a directory that has not
+     * reached that broker yet; no connection at all, a passive backup.
+     */
+    public void awaitLogin(Credentials user) {
+        for (String broker : io.junction.client.ClientUrls.brokers(admin.url())) {
+            io.junction.testing.Waits.until(Duration.ofSeconds(60), user.user() + "'s login on " + broker, () -> {
+                try (Credentials.Open open = user.at(io.junction.client.ClientUrls.quick(broker)).connect()) {
+                    return true;
+                } catch (jakarta.jms.JMSSecurityException refused) {
+                    return false;
+                } catch (jakarta.jms.JMSException notServing) {
+                    return true;
+                }
+            });
+        }
+    }
+
     public ClusterLayout layout() {
         return layout;
     }

@@ -30,17 +30,26 @@ public final class SiteInventory {
 
     /** Asks the bus at {@code login} for the devices of {@code site} of {@code tenant}. */
     public static Map<String, Device> fetch(Credentials login, String tenant, String site) throws JMSException {
+        Map<String, Device> devices = new LinkedHashMap<>();
+        for (Map<String, String> spec : specs(login, tenant, site).values()) {
+            Device d = device(new DeviceSpec(tenant, spec));
+            devices.put(d.identity(), d);
+        }
+        return devices;
+    }
+
+    /** The inventory entries of {@code site}'s devices, with their secrets, by identity. */
+    static Map<String, Map<String, String>> specs(Credentials login, String tenant, String site) throws JMSException {
         try (Credentials.Open open = login.at(ClientUrls.quick(login.url())).connect();
              ManagementClient management = new ManagementClient(open.connection(), Duration.ofSeconds(15))) {
-            Map<String, Device> devices = new LinkedHashMap<>();
+            Map<String, Map<String, String>> specs = new LinkedHashMap<>();
             for (JsonValue v : JsonLoader.readArray(new StringReader(management.text(ManagementClient.INVENTORY, "siteDevices", tenant, site)))) {
                 JsonObject o = v.asJsonObject();
                 Map<String, String> fields = new LinkedHashMap<>();
                 o.forEach((k, value) -> fields.put(k, o.getString(k, value.toString())));
-                Device d = device(new DeviceSpec(tenant, fields));
-                devices.put(d.identity(), d);
+                specs.put(device(new DeviceSpec(tenant, fields)).identity(), fields);
             }
-            return devices;
+            return specs;
         }
     }
 

@@ -4,24 +4,28 @@ import io.junction.client.BusConnection;
 import io.junction.client.BusRetry;
 import io.junction.client.ClientUrls;
 import io.junction.client.Credentials;
-import io.junction.client.ReliableSender;
 import io.junction.client.TenantAddresses;
-import io.junction.poll.message.MetricsMessage;
 import io.junction.poll.profile.Profile;
 import io.junction.poll.snmp.Device;
 import io.junction.poll.snmp.PollResult;
 import io.junction.poll.snmp.SnmpPoller;
+import io.junction.poll.spool.Forwarder;
+import io.junction.poll.spool.Spool;
+import io.junction.poll.spool.SpoolSettings;
+import io.junction.poll.spool.Spooled;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
-import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
-import jakarta.jms.Topic;
+import java.io.IOException;
 import java.io.StringReader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.activemq.artemis.json.JsonObject;
 import org.apache.activemq.artemis.utils.JsonLoader;
@@ -38,11 +42,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class SitePoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SitePoller.class);
-    /** How often the inventory is read again (new devices are seeded at once; a full reseed every tenth time). */
+    /** How often the inventory is read again (new devices are seeded at once; a full reseed every twentieth time). */
     private static final Duration REFRESH = Duration.ofSeconds(30);
     private static final Duration PATIENCE = Duration.ofSeconds(5);
     /** How far the clocks of a site's pollers may disagree: a poll message's timestamp is its sender's clock. */
     private static final long CLOCK_SKEW_MS = 5_000;
+    /**
+     * A poll message later than its interval and this is of a chain that stalled (its poller was cut off with the bus,
+     * or every poller of the site was): a dead poller's are handed out again within about 12 s.
+     */
+    private static final long STALE_MS = 30_000;
     /**
      * Unless the URL says otherwise: a dead poller's connection is noticed within 10 s (its polls go to the others), and
      * it holds at most about a hundred poll messages it has not begun, so that the site's pollers share them.
@@ -52,50 +61,79 @@ public final class SitePoller implements AutoCloseable {
     private final Credentials login;
     private final String tenant;
     private final String site;
+    private final String who;
     private final Map<String, Profile> profiles;
     private final SnmpPoller snmp;
     private final int maxPolls;
     private final ConcurrentLinkedQueue<Completed> completed = new ConcurrentLinkedQueue<>();
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private final PollFigures figures = new PollFigures();
     private final Announcement announcement;
+    private final Spool spool;
+    private final HeldDevices held;
+    private final OfflinePolls offline;
+    private final WorkQueue work;
     private volatile boolean running = true;
+    private volatile long lastOk = System.nanoTime();
+    private volatile String broker;
     private volatile Map<String, Device> devices = Map.of();
+    private Map<String, Map<String, String>> specs = Map.of();
     private int inFlight;
     private long nextRefresh;
     private int refreshes;
+    /** Whether the chains of the held devices go on from what this poller found while the bus was unreachable. */
+    private boolean resume;
     /** When the inventory was last read (epoch ms): a poll of a device it lacks, sent before then, is of a removed device. */
     private long inventoryReadAt;
 
     private record Completed(Message message, Device device, long due, DeviceState state, PollResult result) {
     }
 
-    private SitePoller(Credentials login, String tenant, String site, Map<String, Profile> profiles, SnmpPoller snmp, int maxPolls) {
+    private SitePoller(Credentials login, String tenant, String site, Map<String, Profile> profiles, SnmpPoller snmp, int maxPolls,
+                       SpoolSettings spooling) throws IOException {
         this.login = login;
         this.tenant = TenantAddresses.checkId(tenant);
         this.site = site;
+        this.who = "Site poller " + tenant + "/" + site;
         this.profiles = profiles;
         this.snmp = snmp;
         this.maxPolls = maxPolls;
         this.thread = new Thread(this::run, "junction-site-poller-" + tenant + "-" + site);
         this.announcement = new Announcement(tenant, site, "poller");
+        Path dir = spooling.siteDir(tenant, site);
+        this.spool = Spool.open(dir, spooling.maxBytes(), spooling.maxAge());
+        this.held = HeldDevices.load(dir.resolve("held.json"));
+        held.restore(spool.notes());
+        this.resume = spool.waiting() > 0;
+        this.work = new WorkQueue(tenant, site, PATIENCE.multipliedBy(6));
+        this.offline = new OfflinePolls(who, held, spool, snmp, profiles, busy, maxPolls, spooling.offlineAfter(), () -> lastOk);
     }
 
-    /** Starts polling {@code site} of {@code tenant} as {@code login} (a poller of the tenant); returns at once. */
-    public static SitePoller start(Credentials login, String tenant, String site, Map<String, Profile> profiles, SnmpPoller snmp, int maxPolls) {
-        SitePoller poller = new SitePoller(login, tenant, site, profiles, snmp, maxPolls);
+    /**
+     * Starts polling {@code site} of {@code tenant} as {@code login} (a poller of the tenant), keeping what it cannot
+     * publish as {@code spooling} says; returns at once. Fails if the spool cannot be opened (another poller has it).
+     */
+    public static SitePoller start(Credentials login, String tenant, String site, Map<String, Profile> profiles, SnmpPoller snmp, int maxPolls,
+                                   SpoolSettings spooling) throws IOException {
+        SitePoller poller = new SitePoller(login, tenant, site, profiles, snmp, maxPolls, spooling);
         poller.thread.start();
         return poller;
     }
 
     /** The site's work queue: {@code tenant.ID.work.SITE}. */
     public static String workQueue(String tenant, String site) {
-        return TenantAddresses.prefix(tenant) + "work." + site;
+        return WorkQueue.name(tenant, site);
     }
 
-    /** Polls finished and published so far. */
+    /** Polls finished so far, published or spooled. */
     public long polls() {
-        return figures.polls();
+        return figures.polls() + offline.polls();
+    }
+
+    /** Polls made while the bus was unreachable. */
+    public long offlinePolls() {
+        return offline.polls();
     }
 
     /**
@@ -106,28 +144,50 @@ public final class SitePoller implements AutoCloseable {
         return figures.skipped();
     }
 
+    /** The spool: what waits for the bus, and what was dropped. */
+    public Spool spool() {
+        return spool;
+    }
+
+    /** The host:port of the broker this poller is connected to (null before it is). */
+    public String broker() {
+        return broker;
+    }
+
     public Map<String, Device> devices() {
         return devices;
     }
 
     private void run() {
         BusConnection bus = null;
-        BusRetry retry = new BusRetry("Site poller " + tenant + "/" + site);
+        BusRetry retry = new BusRetry(who);
         MessageConsumer consumer = null;
         long opened = -1;
         while (running) {
             try {
                 if (bus == null) {
                     bus = BusConnection.openIndividual(login.at(ClientUrls.withDefaults(login.url(), CONNECTION)), PATIENCE);
+                    lastOk = System.nanoTime();
+                }
+                if (offline.active()) {
+                    // a round trip on this connection before the poller stops polling on its own
+                    bus.session().createConsumer(bus.session().createQueue(workQueue(tenant, site))).close();
+                    lastOk = System.nanoTime();
+                    resume |= offline.finish(Duration.ofMinutes(2));
+                }
+                if (spool.waiting() > 0) {
+                    long n = Forwarder.forward(spool, login, PATIENCE, this::forwarding);
+                    LOG.info("{}: forwarded {} spooled messages ({} dropped over the spool's bounds so far)", who, n, spool.dropped());
+                }
+                if (resume) {
+                    resume(bus);
                 }
                 if (consumer == null || opened != bus.reopened()) {
                     consumer = bus.session().createConsumer(bus.session().createQueue(workQueue(tenant, site)));
                     opened = bus.reopened();
                 }
                 refresh(bus);
-                if (announcement.due()) {
-                    announcement.send(bus, figures.announced(inFlight, completed.size()));
-                }
+                announce(bus);
                 // a completion whose publishing fails stays first: published again (its duplicates dropped) once the
                 // connection is back, and its poll message acknowledged then, never left unacknowledged on a live session
                 Completed done;
@@ -143,17 +203,71 @@ public final class SitePoller implements AutoCloseable {
                 } else {
                     Thread.sleep(20);
                 }
+                lastOk = System.nanoTime();
+                broker = bus.broker();
+                held.expire();
+                held.save(false);
                 retry.succeeded();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (JMSException | RuntimeException e) {
+            } catch (JMSException | IOException | RuntimeException e) {
+                spoolCompleted();
                 if (!running || !retry.failed(bus, e)) {
                     break;
                 }
+                spoolCompleted();
             }
         }
         retry.close(bus);
+    }
+
+    private void forwarding() {
+        lastOk = System.nanoTime();
+    }
+
+    private void announce(BusConnection bus) throws JMSException {
+        if (announcement.due()) {
+            Map<String, Object> f = figures.announced(inFlight, completed.size());
+            f.put("offlinePolls", offline.polls());
+            f.put("spooled", spool.waiting());
+            f.put("spooledBytes", spool.waitingBytes());
+            f.put("spoolDropped", spool.dropped());
+            announcement.send(bus, f);
+        }
+    }
+
+    /** While the bus is unreachable: polls this poller finished go to the spool (their poll messages go to others). */
+    private void spoolCompleted() {
+        if (!offline.active()) {
+            return;
+        }
+        Completed c;
+        while ((c = completed.poll()) != null) {
+            try {
+                for (Spooled s : PollMessages.spooled(c.device(), c.due(), c.state(), c.result())) {
+                    spool.append(s);
+                }
+                held.polled(c.device(), specs.getOrDefault(c.device().identity(), Map.of()), c.due(), c.state().after(c.result()));
+            } catch (IOException | RuntimeException e) {
+                LOG.error("{}: the spool cannot keep the poll of {}: {}", who, c.device(), e.toString());
+            }
+            busy.remove(c.device().identity());
+            inFlight--;
+        }
+    }
+
+    /** After an outage: each held device's polls go on from the slot after its last, with what was found then. */
+    private void resume(BusConnection bus) throws JMSException {
+        long now = System.currentTimeMillis();
+        for (HeldDevices.Held h : held.all()) {
+            Device d = h.device();
+            work.sendPoll(bus, d, PollSchedule.nextDue(d.identity(), d.interval().toMillis(), Math.max(now, h.lastDue())), h.state());
+            lastOk = System.nanoTime();
+        }
+        LOG.info("{}: the polls of {} devices go on from where this poller left them", who, held.size());
+        resume = false;
+        held.save(true);
     }
 
     /** Reads the inventory when due; seeds new devices, and every device now and then (a lost chain is found again). */
@@ -163,14 +277,17 @@ public final class SitePoller implements AutoCloseable {
             return;
         }
         long readAt = System.currentTimeMillis();
-        Map<String, Device> fresh = SiteInventory.fetch(login, tenant, site);
+        Map<String, Map<String, String>> fresh = SiteInventory.specs(login, tenant, site);
+        Map<String, Device> read = new java.util.LinkedHashMap<>();
+        fresh.forEach((id, spec) -> read.put(id, SiteInventory.device(new io.junction.inventory.DeviceSpec(tenant, spec))));
         inventoryReadAt = readAt;
         Map<String, Device> before = devices;
-        devices = fresh;
+        devices = read;
+        specs = fresh;
         boolean all = refreshes++ % 20 == 0;
-        for (Device d : fresh.values()) {
+        for (Device d : read.values()) {
             if (all || !before.containsKey(d.identity())) {
-                sendSeed(bus, d);
+                work.sendSeed(bus, d, null);
             }
         }
         nextRefresh = now + REFRESH.toNanos();
@@ -188,102 +305,88 @@ public final class SitePoller implements AutoCloseable {
             d = devices.get(identity);
         }
         if (d == null) {
-            LOG.info("Site poller {}/{}: {} is no longer in the inventory; its polls end", tenant, site, identity);
+            LOG.info("{}: {} is no longer in the inventory; its polls end", who, identity);
             m.acknowledge();
             return;
         }
+        long now = System.currentTimeMillis();
+        long interval = d.interval().toMillis();
+        DeviceState state = DeviceState.of(poll.getJsonObject("state"));
+        HeldDevices.Held mine = held.get(identity);
+        if (poll.getBoolean("seed", false)) {
+            // a seed starts a device's chain of polls unless one runs: its poll message for the next due time is a
+            // duplicate of the chain's, which was sent half an interval ago, and the broker drops it
+            work.sendPoll(bus, d, PollSchedule.nextDue(identity, interval, now), state);
+        } else if (mine != null && mine.lastDue() >= due) {
+            // this poller polled that slot while the bus was unreachable: the chain goes on from what it found
+            work.sendPoll(bus, d, PollSchedule.nextDue(identity, interval, Math.max(now, mine.lastDue())), mine.state());
+        } else if (now - due > interval + STALE_MS) {
+            // a chain that stalled with the bus: it starts again from the next slot with its state, unless the poller
+            // that polled it meanwhile has resumed it already (its poll message for that slot is then first)
+            work.sendSeed(bus, d, state);
+        } else if (busy.add(identity)) {
+            Device device = d;
+            inFlight++;
+            snmp.poll(device, wanted(profiles, device, who)).whenComplete((r, e) -> completed.add(new Completed(m, device, due, state, r)));
+            return;
+        } else {
+            // being polled here already (it began while the bus was unreachable): that poll's result is spooled for
+            // this slot, and the chain goes on from the next
+            work.sendPoll(bus, d, PollSchedule.nextDue(identity, interval, Math.max(now, due)), state);
+        }
+        m.acknowledge();
+    }
+
+    /** The profiles {@code d} names that this poller has; those it lacks are logged. */
+    static List<Profile> wanted(Map<String, Profile> profiles, Device d, String who) {
         List<Profile> wanted = new ArrayList<>();
         for (String name : d.profiles()) {
             Profile p = profiles.get(name);
             if (p == null) {
-                LOG.warn("Site poller {}/{}: device {} names profile {}, which is not in etc/profiles", tenant, site, d.name(), name);
+                LOG.warn("{}: device {} names profile {}, which is not in etc/profiles", who, d.name(), name);
             } else {
                 wanted.add(p);
             }
         }
-        if (poll.getBoolean("seed", false)) {
-            // a seed starts a device's chain of polls unless one runs: its poll message for the next due time is a
-            // duplicate of the chain's, which was sent half an interval ago, and the broker drops it
-            sendPoll(bus, d, PollSchedule.nextDue(identity, d.interval().toMillis(), System.currentTimeMillis()), DeviceState.UNKNOWN);
-            m.acknowledge();
-            return;
-        }
-        DeviceState state = DeviceState.of(poll.getJsonObject("state"));
-        Device device = d;
-        inFlight++;
-        snmp.poll(device, wanted).whenComplete((r, e) -> completed.add(new Completed(m, device, due, state, r)));
+        return wanted;
     }
 
     /** Metrics, then events, then the next poll, each at most once per due time; then the poll message is done. */
     private void publish(BusConnection bus, Completed c) throws JMSException {
         Device d = c.device();
         PollResult r = c.result();
-        Topic metrics = bus.session().createTopic(TenantAddresses.metrics(tenant));
-        TextMessage result = bus.session().createTextMessage(MetricsMessage.json(r));
-        for (Map.Entry<String, String> p : MetricsMessage.properties(r).entrySet()) {
-            result.setStringProperty(p.getKey(), p.getValue());
-        }
-        result.setStringProperty(ReliableSender.DUPLICATE_ID, PollSchedule.metricsId(d.identity(), c.due()));
-        new ReliableSender(bus, metrics, PATIENCE.multipliedBy(6)).send(result);
-        Topic events = bus.session().createTopic(TenantAddresses.events(tenant));
-        for (DeviceState.Transition t : c.state().transitions(r)) {
-            TextMessage event = bus.session().createTextMessage(EventMessage.json(d, r.startedAt(), t));
-            for (Map.Entry<String, String> p : EventMessage.properties(d, t).entrySet()) {
-                event.setStringProperty(p.getKey(), p.getValue());
-            }
-            event.setStringProperty(ReliableSender.DUPLICATE_ID, PollSchedule.eventId(d.identity(), c.due(), t.type(), t.instance()));
-            new ReliableSender(bus, events, PATIENCE.multipliedBy(6)).send(event);
+        for (Spooled s : PollMessages.of(d, c.due(), c.state(), r)) {
+            Forwarder.send(bus, s, PATIENCE.multipliedBy(6));
         }
         long next = PollSchedule.nextDue(d.identity(), d.interval().toMillis(), Math.max(System.currentTimeMillis(), c.due()));
-        sendPoll(bus, d, next, c.state().after(r));
+        DeviceState after = c.state().after(r);
+        work.sendPoll(bus, d, next, after);
         figures.polled(d, c.due(), next, r.durationMs());
+        held.polled(d, specs.getOrDefault(d.identity(), Map.of()), c.due(), after);
+        busy.remove(d.identity());
         inFlight--;
         try {
             c.message().acknowledge();
         } catch (JMSException | RuntimeException e) {
             // a message of a connection that failed over: the broker hands it out again, and the sends above are duplicates
-            LOG.debug("Site poller {}/{}: acknowledging a poll of {} failed: {}", tenant, site, d.name(), e.toString());
+            LOG.debug("{}: acknowledging a poll of {} failed: {}", who, d.name(), e.toString());
         }
     }
 
-    /**
-     * A seed for {@code d}: due half way between two of its due times, when a running chain has sent its next poll
-     * message already, so that the seed's (sent when it is taken) is a duplicate and the chain keeps the device's state.
-     */
-    private void sendSeed(BusConnection bus, Device d) throws JMSException {
-        long interval = d.interval().toMillis();
-        long due = PollSchedule.nextDue(d.identity(), interval, System.currentTimeMillis()) + interval / 2;
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("identity", d.identity());
-        body.put("device", d.name());
-        body.put("due", due);
-        body.put("seed", true);
-        send(bus, d, body, due, "seed/" + d.identity() + "/" + due);
-    }
-
-    private void sendPoll(BusConnection bus, Device d, long due, DeviceState state) throws JMSException {
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("identity", d.identity());
-        body.put("device", d.name());
-        body.put("due", due);
-        body.put("state", state.json());
-        send(bus, d, body, due, PollSchedule.pollId(d.identity(), due));
-    }
-
-    private void send(BusConnection bus, Device d, Map<String, Object> body, long due, String id) throws JMSException {
-        Queue work = bus.session().createQueue(workQueue(tenant, site));
-        TextMessage m = bus.session().createTextMessage(io.junction.client.Json.write(body));
-        m.setStringProperty("kind", "poll");
-        m.setStringProperty("device", d.name());
-        m.setLongProperty("_AMQ_SCHED_DELIVERY", due);
-        m.setStringProperty(ReliableSender.DUPLICATE_ID, id);
-        new ReliableSender(bus, work, PATIENCE.multipliedBy(6)).send(m);
-    }
-
-    /** Stops taking polls; those under way are left to the broker to hand out again. */
+    /** Stops taking polls; those under way are left to the broker to hand out again. The spool is closed. */
     @Override
     public void close() throws InterruptedException {
+        if (!running) {
+            return;
+        }
         running = false;
         thread.join(30_000);
+        offline.close();
+        held.save(true);
+        try {
+            spool.close();
+        } catch (IOException e) {
+            LOG.warn("{}: closing the spool: {}", who, e.toString());
+        }
     }
 }
