@@ -29,7 +29,7 @@ final class DeviceFields {
     String profiles;
     @Option(names = "--interval", paramLabel = "DURATION", description = "How often it is polled (default 60s).")
     String interval;
-    @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "Any other field: timeout, retries, max-repetitions, oids-per-request, in-flight, bulk.")
+    @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "Any other field: timeout, retries, max-repetitions, oids-per-request, in-flight, bulk, engine-id (SNMPv3: the device's engine id in hex, which its traps must carry; empty: learnt).")
     List<String> other = new ArrayList<>();
 
     Map<String, String> map() {

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 public record DeviceSpec(String tenant, Map<String, String> fields) {
     /** Every field, in the order of the CSV form; the first four are required, the others have defaults. */
     public static final List<String> FIELDS = List.of("name", "site", "address", "port", "version", "community", "user", "auth", "auth-password",
-            "priv", "priv-password", "profiles", "interval", "timeout", "retries", "max-repetitions", "oids-per-request", "in-flight", "bulk");
+            "priv", "priv-password", "profiles", "interval", "timeout", "retries", "max-repetitions", "oids-per-request", "in-flight", "bulk",
+            "engine-id");
     /** The fields that hold secrets. */
     public static final Set<String> SECRETS = Set.of("community", "auth-password", "priv-password");
     /** What a secret field shows in output: it is set, and what it is stays unsaid. */
@@ -30,6 +31,7 @@ public record DeviceSpec(String tenant, Map<String, String> fields) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern SITE = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:-]{0,252}");
+    private static final Pattern ENGINE_ID = Pattern.compile("[0-9a-f]{10,64}");
     private static final Pattern PROFILE = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
     private static final Set<String> AUTH = Set.of("none", "MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512");
     private static final Set<String> PRIV = Set.of("none", "DES", "AES", "AES-128", "AES-192", "AES-256");
@@ -87,9 +89,13 @@ public record DeviceSpec(String tenant, Map<String, String> fields) {
             require(f, "priv", !priv || auth, "privacy needs authentication (set auth)");
             require(f, "priv-password", !priv || f.get("priv-password").length() >= 8, "at least 8 characters (RFC 3414)");
             require(f, "priv-password", priv || f.get("priv-password").isEmpty(), "set without priv");
+            String engine = f.get("engine-id").toLowerCase(Locale.ROOT).replaceFirst("^0x", "").replace(":", "");
+            require(f, "engine-id", engine.isEmpty() || (ENGINE_ID.matcher(engine).matches() && engine.length() % 2 == 0),
+                    "the device's SNMPv3 engine id in hex, 5 to 32 octets (e.g. 0x80001f8880aabbccdd01), or empty to learn it");
+            f.put("engine-id", engine);
         } else {
             require(f, "community", !f.get("community").isEmpty(), "SNMPv" + version + " needs a community");
-            for (String v3 : List.of("user", "auth-password", "priv-password")) {
+            for (String v3 : List.of("user", "auth-password", "priv-password", "engine-id")) {
                 require(f, v3, f.get(v3).isEmpty(), "only for SNMPv3");
             }
             require(f, "auth", f.get("auth").equals("none"), "only for SNMPv3");

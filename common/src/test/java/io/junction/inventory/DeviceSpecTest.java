@@ -52,6 +52,13 @@ class DeviceSpecTest {
         assertEquals("3", d.get("version"));
         assertEquals("SHA-256", d.get("auth"));
         assertEquals("AES", d.get("priv"));
+        assertEquals("", d.get("engine-id"), "learnt unless configured");
+        DeviceSpec pinned = d.with(Map.of("engine-id", "0x80:00:1F:88:80:AA:BB:CC:DD:01"));
+        assertEquals("80001f8880aabbccdd01", pinned.get("engine-id"));
+        IllegalArgumentException odd = assertThrows(IllegalArgumentException.class, () -> d.with(Map.of("engine-id", "0x8000")));
+        assertTrue(odd.getMessage().startsWith("Invalid engine-id '0x8000' for device 'edge-1'"), odd.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new DeviceSpec("acme", Map.of("name", "e", "site", "hq", "address", "10.0.0.2",
+                "community", "c", "engine-id", "80001f8880aabbccdd01")), "an engine id is SNMPv3's");
         DeviceSpec changed = d.with(Map.of("auth-password", DeviceSpec.HIDDEN, "interval", "5m"));
         assertEquals("auth-secret", changed.get("auth-password"));
         assertEquals("5m", changed.get("interval"));

@@ -2,6 +2,7 @@ package io.junction.poll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.junction.client.Credentials;
 import io.junction.client.Destinations;
@@ -21,6 +22,7 @@ import io.junction.testing.FreePorts;
 import io.junction.testing.Waits;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -30,9 +32,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A poller polls simulated devices into a real three-node cluster, and the broker it is connected to is killed with
- * -9: it goes on through the failover, no result is stored twice (the poll messages handed out again are duplicates),
- * and every slot that is missing is one the poller counted as skipped (a poll message that came late), none lost.
+ * Pollers of two tenants poll simulated devices at the same addresses, and a real net-snmp agent, into a real
+ * three-node cluster, and the broker they are connected to is killed with -9: they go on through the failover, each
+ * tenant's metrics reach its own store alone, no result is stored twice (the poll messages handed out again are
+ * duplicates), and every slot that is missing is one its poller counted as skipped (a poll message that came late).
  */
 class PollerFailoverTest {
     @RegisterExtension
@@ -40,72 +43,93 @@ class PollerFailoverTest {
 
     private static final String PASSWORD = "poller-password-1";
     private static final long INTERVAL_MS = 1_000;
-    private static final int DEVICES = 6;
+    private static final int SIMULATED = 5;
 
     @TempDir
     Path dir;
 
+    /** A tenant's poller and what its store received: per duplicate-detection id, the broker's message ids. */
+    private record Tenant(String id, SitePoller poller, ListenerLoop store, Map<String, Set<String>> stored) {
+    }
+
     @Test
-    void aBrokerKilledUnderThePollerLosesAndDoublesNothing() throws Exception {
+    void aBrokerKilledUnderThePollersLosesAndDoublesNothing() throws Exception {
+        assumeTrue(NetSnmp.installed(), "net-snmp is not installed (apt-get install snmpd snmp): the poller tests need a real agent");
         int port = FreePorts.udp();
-        Credentials admin = CLUSTER.admin();
-        /** Per duplicate-detection id, the broker's message ids it was stored as (more than one: stored twice). */
-        Map<String, Set<String>> stored = new ConcurrentHashMap<>();
-        try (Simulator sim = Simulator.start(new Simulator.Settings(DEVICES, 2, "127.7.0.1", port, "public", "simulator", "sim-auth-pass",
+        SnmpdAgent agent = SnmpdAgent.start(dir.resolve("snmpd"), "127.0.0.1");
+        List<Tenant> tenants = new java.util.ArrayList<>();
+        try (Simulator sim = Simulator.start(new Simulator.Settings(SIMULATED, 2, "127.7.0.1", port, "public", "simulator", "sim-auth-pass",
                 "sim-priv-pass", 3600, null)); SnmpPoller snmp = SnmpPoller.start(64)) {
-            try (Credentials.Open open = admin.connect(); ManagementClient m = new ManagementClient(open.connection(), Duration.ofSeconds(15))) {
-                m.text(ManagementClient.DIRECTORY, "createTenant", "acme", "Acme", "");
-                m.text(ManagementClient.DIRECTORY, "addUser", "acme-poller", "acme", "poller", PASSWORD);
-                m.text(ManagementClient.DIRECTORY, "addUser", "acme-store", "acme", "consumer", PASSWORD);
-                for (int i = 1; i <= DEVICES; i++) {
-                    m.text(ManagementClient.INVENTORY, "addDevice", "acme", Json.write(Map.of("name", sim.name(i), "site", "hq", "address", sim.address(i),
-                            "port", String.valueOf(port), "community", "public", "profiles", "system", "interval", INTERVAL_MS + "ms", "timeout", "300ms")));
-                }
+            for (String tenant : List.of("acme", "globex")) {
+                tenants.add(tenant(tenant, sim, port, agent, snmp));
             }
-            Credentials poller = admin.withUser("acme-poller", PASSWORD);
-            Credentials store = admin.withUser("acme-store", PASSWORD);
-            CLUSTER.awaitLogin(store);
-            String metrics = TenantAddresses.metrics("acme");
-            ListenerLoop loop = ListenerLoop.start(store, Duration.ofSeconds(5), s -> s.createConsumer(Destinations.forReceiving(s, metrics)),
-                    message -> stored.computeIfAbsent(message.getStringProperty(ReliableSender.DUPLICATE_ID), k -> ConcurrentHashMap.newKeySet())
-                            .add(message.getJMSMessageID()), "test-metric-store");
-            SitePoller p = SitePoller.start(poller, "acme", "hq", Profiles.load(Path.of("..", "etc", "profiles")), snmp, 100,
-                    new SpoolSettings(dir.resolve("spool"), 64L << 20, Duration.ofHours(1), Duration.ofSeconds(30)));
-            try {
-                Waits.until(Duration.ofSeconds(60), "three polls of every device", () -> dues(stored).size() == DEVICES
-                        && dues(stored).values().stream().allMatch(d -> d.size() >= 3));
-                String broker = p.broker();
-                ClusterLayout.Member under = CLUSTER.layout().members().stream().filter(m -> broker.endsWith(":" + m.brokerPort())).findFirst()
-                        .orElseThrow(() -> new AssertionError("the poller is on " + broker + ", no node's primary"));
-                CLUSTER.kill(under.id());
-                long killedAt = System.currentTimeMillis();
-                Waits.until(Duration.ofSeconds(120), "five polls of every device after the kill", () -> dues(stored).values().stream()
-                        .allMatch(d -> d.keySet().stream().filter(t -> t > killedAt).count() >= 5));
-                assertTrue(!broker.equals(p.broker()), "the poller moved to the backup: " + p.broker());
-            } finally {
-                p.close();
-                assertTrue(loop.stop(Duration.ofSeconds(15)), "the loop stops");
+            Waits.until(Duration.ofSeconds(60), "three polls of every device of both tenants", () -> tenants.stream().allMatch(t ->
+                    dues(t.stored()).size() == SIMULATED + 1 && dues(t.stored()).values().stream().allMatch(d -> d.size() >= 3)));
+            String broker = tenants.get(0).poller().broker();
+            ClusterLayout.Member under = CLUSTER.layout().members().stream().filter(m -> broker.endsWith(":" + m.brokerPort())).findFirst()
+                    .orElseThrow(() -> new AssertionError("the poller is on " + broker + ", no node's primary"));
+            CLUSTER.kill(under.id());
+            long killedAt = System.currentTimeMillis();
+            Waits.until(Duration.ofSeconds(120), "five polls of every device after the kill", () -> tenants.stream().allMatch(t ->
+                    dues(t.stored()).values().stream().allMatch(d -> d.keySet().stream().filter(due -> due > killedAt).count() >= 5)));
+            assertTrue(!broker.equals(tenants.get(0).poller().broker()), "the poller moved to the backup: " + tenants.get(0).poller().broker());
+        } finally {
+            for (Tenant t : tenants) {
+                t.poller().close();
+                assertTrue(t.store().stop(Duration.ofSeconds(15)), "the loop stops");
             }
+            agent.close();
+        }
+        for (Tenant t : tenants) {
             long missing = 0;
-            for (Map.Entry<String, TreeMap<Long, Set<String>>> device : dues(stored).entrySet()) {
+            for (Map.Entry<String, TreeMap<Long, Set<String>>> device : dues(t.stored()).entrySet()) {
+                assertTrue(device.getKey().startsWith(t.id() + "/"), "another tenant's metrics reached " + t.id() + ": " + device.getKey());
                 TreeMap<Long, Set<String>> byDue = device.getValue();
                 for (Map.Entry<Long, Set<String>> due : byDue.entrySet()) {
                     assertEquals(1, due.getValue().size(), device.getKey() + " " + due.getKey() + " stored twice: " + due.getValue());
                 }
                 missing += (byDue.lastKey() - byDue.firstKey()) / INTERVAL_MS + 1 - byDue.size();
             }
-            assertTrue(missing <= p.skipped(), missing + " slots missing, " + p.skipped() + " counted skipped: a result was lost");
-            System.out.println("Failover: " + missing + " slots missing, " + p.skipped() + " skipped, " + p.polls() + " polls");
+            assertTrue(missing <= t.poller().skipped(), t.id() + ": " + missing + " slots missing, " + t.poller().skipped()
+                    + " counted skipped: a result was lost");
+            System.out.println("Failover, " + t.id() + ": " + missing + " slots missing, " + t.poller().skipped() + " skipped, " + t.poller().polls() + " polls");
         }
     }
 
-    /** Per device, the broker message ids of each due time's metrics. */
+    /** {@code id} with the simulated devices (the same addresses in every tenant) and the real agent, its store and its poller. */
+    private Tenant tenant(String id, Simulator sim, int port, SnmpdAgent agent, SnmpPoller snmp) throws Exception {
+        Credentials admin = CLUSTER.admin();
+        try (Credentials.Open open = admin.connect(); ManagementClient m = new ManagementClient(open.connection(), Duration.ofSeconds(15))) {
+            m.text(ManagementClient.DIRECTORY, "createTenant", id, id, "");
+            m.text(ManagementClient.DIRECTORY, "addUser", id + "-poller", id, "poller", PASSWORD);
+            m.text(ManagementClient.DIRECTORY, "addUser", id + "-store", id, "consumer", PASSWORD);
+            for (int i = 1; i <= SIMULATED; i++) {
+                m.text(ManagementClient.INVENTORY, "addDevice", id, Json.write(Map.of("name", sim.name(i), "site", "hq", "address", sim.address(i),
+                        "port", String.valueOf(port), "community", "public", "profiles", "system", "interval", INTERVAL_MS + "ms", "timeout", "300ms")));
+            }
+            m.text(ManagementClient.INVENTORY, "addDevice", id, Json.write(Map.of("name", "real-1", "site", "hq", "address", "127.0.0.1",
+                    "port", String.valueOf(agent.port()), "community", SnmpdAgent.COMMUNITY, "profiles", "system;interfaces",
+                    "interval", INTERVAL_MS + "ms", "timeout", "500ms")));
+        }
+        Credentials store = admin.withUser(id + "-store", PASSWORD);
+        CLUSTER.awaitLogin(store);
+        Map<String, Set<String>> stored = new ConcurrentHashMap<>();
+        String metrics = TenantAddresses.metrics(id);
+        ListenerLoop loop = ListenerLoop.start(store, Duration.ofSeconds(5), s -> s.createConsumer(Destinations.forReceiving(s, metrics)),
+                message -> stored.computeIfAbsent(message.getStringProperty(ReliableSender.DUPLICATE_ID), k -> ConcurrentHashMap.newKeySet())
+                        .add(message.getJMSMessageID()), "test-metric-store-" + id);
+        SitePoller poller = SitePoller.start(admin.withUser(id + "-poller", PASSWORD), id, "hq", Profiles.load(Path.of("..", "etc", "profiles")), snmp, 100,
+                new SpoolSettings(dir.resolve("spool-" + id), 64L << 20, Duration.ofHours(1), Duration.ofMinutes(5)));
+        return new Tenant(id, poller, loop, stored);
+    }
+
+    /** Per device (TENANT/SITE/ADDRESS:PORT), the broker message ids of each due time's metrics. */
     private static Map<String, TreeMap<Long, Set<String>>> dues(Map<String, Set<String>> stored) {
         Map<String, TreeMap<Long, Set<String>>> out = new TreeMap<>();
         stored.forEach((id, messages) -> {
             // metrics/TENANT/SITE/ADDRESS:PORT/DUE
             String[] f = id.split("/");
-            out.computeIfAbsent(f[3], k -> new TreeMap<>()).put(Long.parseLong(f[4]), messages);
+            out.computeIfAbsent(f[1] + "/" + f[2] + "/" + f[3], k -> new TreeMap<>()).put(Long.parseLong(f[4]), messages);
         });
         return out;
     }

@@ -77,6 +77,9 @@ class TrapReceiverTest {
             device(m, "acme", Map.of("name", "router-3", "site", "hq", "address", "127.0.0.3", "version", "3", "user", V3, "auth", "SHA",
                     "auth-password", AUTH, "priv", "AES", "priv-password", PRIV));
             device(m, "acme", Map.of("name", "router-5", "site", "hq", "address", "127.0.0.5", "community", "public"));
+            // router-3's user, and its engine id configured: a trap under another engine id is not router-8's
+            device(m, "acme", Map.of("name", "router-8", "site", "hq", "address", "127.0.0.8", "version", "3", "user", V3, "auth", "SHA",
+                    "auth-password", AUTH, "priv", "AES", "priv-password", PRIV, "engine-id", "0x80001f8880aabbccdd08"));
             // another site of acme: its traps are not this receiver's
             device(m, "acme", Map.of("name", "branch-6", "site", "branch", "address", "127.0.0.6", "community", "public"));
         }
@@ -215,6 +218,22 @@ class TrapReceiverTest {
             snmp("snmptrap", "-v", "2c", "-c", "not-public", target, "", "1.3.6.1.4.1.99999.0.2");
             snmp("snmptrap", "-v", "2c", "-c", "public", "--clientaddr=127.0.0.3", target, "", "1.3.6.1.4.1.99999.0.3");
             Waits.until(Duration.ofSeconds(10), "both forged traps to be refused", () -> acme.refused() >= before + 2);
+
+            // router-8's engine id is configured: a trap of its user from its engine is its, from another refused (an
+            // agent's traps carry its engine id as their authoritative and context engine: snmptrap needs -e and -E)
+            List<String> v3at8 = new ArrayList<>(v3.subList(0, v3.size() - 1));
+            v3at8.add("--clientaddr=127.0.0.8");
+            List<String> pinned = new ArrayList<>(List.of("snmptrap"));
+            pinned.addAll(v3at8);
+            pinned.addAll(List.of("-e", "0x80001f8880aabbccdd08", "-E", "0x80001f8880aabbccdd08", target, "", "1.3.6.1.4.1.99997.0.8"));
+            snmp(pinned.toArray(String[]::new));
+            assertEquals("router-8", events.await("router-8's trap", e -> trapOid(e).equals("1.3.6.1.4.1.99997.0.8")).getString("device"));
+            long beforeEngine = acme.refused();
+            List<String> otherEngine = new ArrayList<>(List.of("snmptrap"));
+            otherEngine.addAll(v3at8);
+            otherEngine.addAll(List.of("-e", "0x80001f8880aabbccdd09", "-E", "0x80001f8880aabbccdd09", target, "", "1.3.6.1.4.1.99999.0.4"));
+            snmp(otherEngine.toArray(String[]::new));
+            Waits.until(Duration.ofSeconds(10), "a trap under another engine id to be refused", () -> acme.refused() > beforeEngine);
             Thread.sleep(500);
             assertTrue(events.seen.stream().noneMatch(e -> e.toString().contains("1.3.6.1.4.1.99999.0.")), events.seen.toString());
         }
@@ -236,6 +255,43 @@ class TrapReceiverTest {
             assertTrue(a.seen.stream().noneMatch(e -> trapOid(e).equals("1.3.6.1.4.1.8072.4.0.2")), "beta's trap reached acme: " + a.seen);
             assertTrue(b.ofType("trap").stream().noneMatch(e -> trapOid(e).equals("1.3.6.1.4.1.8072.4.0.3")), "acme's trap reached beta: " + b.seen);
         }
+    }
+
+    @Test
+    void anInformSentAgainIsStoredOnce() throws Exception {
+        String resent = "1.3.6.1.4.1.8072.4.0.3.77";
+        String marker = "1.3.6.1.4.1.8072.4.0.3.78";
+        Snmp sender = new Snmp(new DefaultUdpTransportMapping(new UdpAddress("127.0.0.1/0")));
+        try (Events events = new Events("acme")) {
+            sender.listen();
+            CommunityTarget<UdpAddress> target = new CommunityTarget<>(new UdpAddress("127.0.0.1/" + acmePort), new OctetString("public"));
+            target.setVersion(SnmpConstants.version2c);
+            target.setTimeout(3_000);
+            target.setRetries(0);
+            PDU inform = inform(resent, 777_001);
+            for (int i = 0; i < 2; i++) {
+                // the same inform twice, as a sender whose answer was lost sends it again
+                PDU again = inform(resent, 777_001);
+                org.snmp4j.event.ResponseEvent<UdpAddress> answer = sender.send(again, target);
+                assertTrue(answer.getResponse() != null, "the inform is answered each time");
+                assertEquals(777_001, again.getRequestID().getValue(), "sent with its request id");
+            }
+            assertTrue(sender.send(inform(marker, 777_002), target).getResponse() != null);
+            // events are published in order: a second copy of the first would be there before the marker
+            events.await("the marker inform", e -> trapOid(e).equals(marker));
+            assertEquals(1, events.seen.stream().filter(e -> trapOid(e).equals(resent)).count(), "stored once: " + events.seen);
+        } finally {
+            sender.close();
+        }
+    }
+
+    private static PDU inform(String oid, int requestId) {
+        PDU pdu = new PDU();
+        pdu.setType(PDU.INFORM);
+        pdu.add(new VariableBinding(SnmpConstants.sysUpTime, new TimeTicks(4242)));
+        pdu.add(new VariableBinding(SnmpConstants.snmpTrapOID, new OID(oid)));
+        pdu.setRequestID(new org.snmp4j.smi.Integer32(requestId));
+        return pdu;
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.activemq.artemis.json.JsonObject;
 import org.apache.activemq.artemis.json.JsonValue;
@@ -43,8 +44,11 @@ final class HeldDevices {
         this.file = file;
     }
 
-    /** Those saved in {@code file} by an earlier run (none if it is missing or unreadable: logged). */
-    static HeldDevices load(Path file) {
+    /**
+     * Those saved in {@code file} by an earlier run and polled within {@code maxAge} (none if it is missing or
+     * unreadable: logged): older ones are other pollers' by now, and what they found is past the spool's age anyway.
+     */
+    static HeldDevices load(Path file, java.time.Duration maxAge) {
         HeldDevices h = new HeldDevices(file);
         if (!Files.exists(file)) {
             return h;
@@ -58,7 +62,10 @@ final class HeldDevices {
                     Map<String, String> spec = new LinkedHashMap<>();
                     specJson.forEach((k, value) -> spec.put(k, specJson.getString(k)));
                     Device d = SiteInventory.device(new DeviceSpec(o.getString("tenant"), spec));
-                    h.held.put(d.identity(), new Held(d, spec, o.getJsonNumber("lastDue").longValue(), DeviceState.of(o.getJsonObject("state")), now));
+                    long lastDue = o.getJsonNumber("lastDue").longValue();
+                    if (lastDue >= now - maxAge.toMillis()) {
+                        h.held.put(d.identity(), new Held(d, spec, lastDue, DeviceState.of(o.getJsonObject("state")), now));
+                    }
                 } catch (RuntimeException e) {
                     LOG.warn("Held devices {}: an entry cannot be read ({}); skipped", file, e.toString());
                 }
@@ -100,6 +107,15 @@ final class HeldDevices {
         held.merge(d.identity(), new Held(d, spec, due, after, System.currentTimeMillis()),
                 (old, now) -> old.lastDue() > due ? old : now);
         dirty = true;
+    }
+
+    /**
+     * When the bus is lost at {@code cut} (epoch ms): keeps the devices this poller polled at their last slot before
+     * it, and those it is polling. The site's pollers take a device's polls in turn, so each device was polled last by
+     * one of them, which polls it on its own; the others leave it, and it is not polled (nor its changes reported) twice.
+     */
+    void retainLatest(long cut, Set<String> busy) {
+        dirty |= held.values().removeIf(h -> h.lastDue() <= cut - h.device().interval().toMillis() && !busy.contains(h.device().identity()));
     }
 
     /** Forgets devices not polled here for two intervals: the site's other pollers have them now. */

@@ -33,20 +33,25 @@ final class OfflinePolls implements AutoCloseable {
     private final int maxPolls;
     private final long afterNanos;
     private final LongSupplier lastOk;
+    private final LongSupplier lastOkAt;
     private final Thread thread;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong polls = new AtomicLong();
     private volatile boolean running = true;
+    /** From {@link #finish} until the poller has resumed its chains ({@link #watch}) or failed again: no polling on its own. */
+    private volatile boolean holding;
     private boolean active;
     private long activeSince;
     private long reportAt;
 
     /**
-     * Polls {@code held} into {@code spool} whenever {@code lastOk} (a {@link System#nanoTime}, when the bus last
-     * worked) is more than {@code offlineAfter} ago; {@code busy} holds the identities of devices being polled.
+     * Polls {@code held} into {@code spool} once {@code lastOk} (a {@link System#nanoTime}, when a call on the bus last
+     * worked: a call that hangs counts as not working) is more than {@code offlineAfter} ago; {@code busy} holds the
+     * identities of devices being polled. {@code lastOkAt}: the same as a wall-clock time, or 0 if the bus never worked
+     * in this process (a restart during an outage: the held devices are those the last run kept).
      */
     OfflinePolls(String who, HeldDevices held, Spool spool, SnmpPoller snmp, Map<String, Profile> profiles, Set<String> busy, int maxPolls,
-                 Duration offlineAfter, LongSupplier lastOk) {
+                 Duration offlineAfter, LongSupplier lastOk, LongSupplier lastOkAt) {
         this.who = who;
         this.held = held;
         this.spool = spool;
@@ -56,6 +61,7 @@ final class OfflinePolls implements AutoCloseable {
         this.maxPolls = maxPolls;
         this.afterNanos = offlineAfter.toNanos();
         this.lastOk = lastOk;
+        this.lastOkAt = lastOkAt;
         this.thread = new Thread(this::run, "junction-offline-" + who);
         thread.setDaemon(true);
         thread.start();
@@ -70,28 +76,51 @@ final class OfflinePolls implements AutoCloseable {
         return active;
     }
 
+    /** A call on the bus failed: if none works for the offline-after time, the poller polls on its own again. */
+    void failed() {
+        holding = false;
+    }
+
+    /** The poller is back at its work after an outage: if the bus goes again, it polls on its own again. */
+    void watch() {
+        holding = false;
+    }
+
     private void run() {
         while (running) {
-            synchronized (this) {
-                if (!active && System.nanoTime() - lastOk.getAsLong() > afterNanos) {
-                    active = true;
-                    activeSince = System.currentTimeMillis();
-                    reportAt = activeSince + REPORT_EVERY_MS;
-                    LOG.warn("{}: the bus is unreachable; polling the {} devices held here on their own, results kept in the spool", who, held.size());
-                }
-                if (active) {
-                    pollDue();
-                }
-            }
-            if (active()) {
-                report();
-                held.save(false);
+            try {
+                step();
+            } catch (RuntimeException e) {
+                LOG.error("{}: polling without the bus failed: {}", who, e.toString());
             }
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    private void step() {
+        synchronized (this) {
+            if (!active && !holding && System.nanoTime() - lastOk.getAsLong() > afterNanos) {
+                active = true;
+                activeSince = System.currentTimeMillis();
+                reportAt = activeSince + REPORT_EVERY_MS;
+                long since = lastOkAt.getAsLong();
+                if (since > 0) {
+                    // a device polled here, but not at its last slot before the cut, is another poller's now
+                    held.retainLatest(since, busy);
+                }
+                LOG.warn("{}: the bus is unreachable; polling the {} devices held here on their own, results kept in the spool", who, held.size());
+            }
+            if (active) {
+                pollDue();
+            }
+        }
+        if (active()) {
+            report();
+            held.save(false);
         }
     }
 
@@ -154,6 +183,7 @@ final class OfflinePolls implements AutoCloseable {
         synchronized (this) {
             was = active;
             active = false;
+            holding = true;
         }
         long until = System.nanoTime() + wait.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < until) {

@@ -60,7 +60,8 @@ public final class SiteInventory {
         SnmpSettings snmp = new SnmpSettings(version, emptyToNull(spec.get("community")), emptyToNull(spec.get("user")),
                 AuthProtocol.parse(spec.get("auth")), emptyToNull(spec.get("auth-password")), PrivProtocol.parse(spec.get("priv")),
                 emptyToNull(spec.get("priv-password")), timeout, Integer.parseInt(spec.get("retries")), Integer.parseInt(spec.get("max-repetitions")),
-                Integer.parseInt(spec.get("oids-per-request")), Integer.parseInt(spec.get("in-flight")), Boolean.parseBoolean(spec.get("bulk")));
+                Integer.parseInt(spec.get("oids-per-request")), Integer.parseInt(spec.get("in-flight")), Boolean.parseBoolean(spec.get("bulk")),
+                emptyToNull(spec.get("engine-id")));
         List<String> profiles = Arrays.asList(spec.get("profiles").split(";"));
         return new Device(spec.tenant(), spec.site(), spec.name(), spec.get("address"), Integer.parseInt(spec.get("port")), snmp, profiles,
                 Duration.ofMillis(DeviceSpec.millis(spec.get("interval"))));

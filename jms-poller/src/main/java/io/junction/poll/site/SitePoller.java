@@ -76,6 +76,8 @@ public final class SitePoller implements AutoCloseable {
     private final WorkQueue work;
     private volatile boolean running = true;
     private volatile long lastOk = System.nanoTime();
+    /** When a call on the bus last worked, as a wall-clock time; 0 until one has in this process. */
+    private volatile long lastOkAt;
     private volatile String broker;
     private volatile Map<String, Device> devices = Map.of();
     private Map<String, Map<String, String>> specs = Map.of();
@@ -103,11 +105,17 @@ public final class SitePoller implements AutoCloseable {
         this.announcement = new Announcement(tenant, site, "poller");
         Path dir = spooling.siteDir(tenant, site);
         this.spool = Spool.open(dir, spooling.maxBytes(), spooling.maxAge());
-        this.held = HeldDevices.load(dir.resolve("held.json"));
-        held.restore(spool.notes());
+        try {
+            this.held = HeldDevices.load(dir.resolve("held.json"), spooling.maxAge());
+            held.restore(spool.notes());
+        } catch (IOException | RuntimeException e) {
+            spool.close();
+            throw e instanceof IOException io ? io : new IOException("spool " + dir + " cannot be read: " + e.getMessage(), e);
+        }
         this.resume = spool.waiting() > 0;
         this.work = new WorkQueue(tenant, site, PATIENCE.multipliedBy(6));
-        this.offline = new OfflinePolls(who, held, spool, snmp, profiles, busy, maxPolls, spooling.offlineAfter(), () -> lastOk);
+        this.offline = new OfflinePolls(who, held, spool, snmp, profiles, busy, maxPolls, spooling.offlineAfter(), () -> lastOk,
+                () -> lastOkAt);
     }
 
     /**
@@ -167,13 +175,20 @@ public final class SitePoller implements AutoCloseable {
             try {
                 if (bus == null) {
                     bus = BusConnection.openIndividual(login.at(ClientUrls.withDefaults(login.url(), CONNECTION)), PATIENCE);
-                    lastOk = System.nanoTime();
+                    worked();
                 }
                 if (offline.active()) {
                     // a round trip on this connection before the poller stops polling on its own
                     bus.session().createConsumer(bus.session().createQueue(workQueue(tenant, site))).close();
-                    lastOk = System.nanoTime();
+                    worked();
+                    spoolCompleted(true);
                     resume |= offline.finish(Duration.ofMinutes(2));
+                    // polls this poller began before the outage end in the spool too, before the chains resume
+                    long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                    while (inFlight > 0 && System.nanoTime() < until) {
+                        Thread.sleep(20);
+                        spoolCompleted(true);
+                    }
                 }
                 if (spool.waiting() > 0) {
                     long n = Forwarder.forward(spool, login, PATIENCE, this::forwarding);
@@ -203,7 +218,8 @@ public final class SitePoller implements AutoCloseable {
                 } else {
                     Thread.sleep(20);
                 }
-                lastOk = System.nanoTime();
+                worked();
+                offline.watch();
                 broker = bus.broker();
                 held.expire();
                 held.save(false);
@@ -212,18 +228,25 @@ public final class SitePoller implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             } catch (JMSException | IOException | RuntimeException e) {
-                spoolCompleted();
+                offline.failed();
+                spoolCompleted(false);
                 if (!running || !retry.failed(bus, e)) {
                     break;
                 }
-                spoolCompleted();
+                spoolCompleted(false);
             }
         }
         retry.close(bus);
     }
 
     private void forwarding() {
+        worked();
+    }
+
+    /** A call on the bus worked. */
+    private void worked() {
         lastOk = System.nanoTime();
+        lastOkAt = System.currentTimeMillis();
     }
 
     private void announce(BusConnection bus) throws JMSException {
@@ -237,9 +260,12 @@ public final class SitePoller implements AutoCloseable {
         }
     }
 
-    /** While the bus is unreachable: polls this poller finished go to the spool (their poll messages go to others). */
-    private void spoolCompleted() {
-        if (!offline.active()) {
+    /**
+     * While the bus is unreachable ({@code now}: and until its chains resume): polls this poller finished go to the
+     * spool, their poll messages being lost with the connection.
+     */
+    private void spoolCompleted(boolean now) {
+        if (!now && !offline.active()) {
             return;
         }
         Completed c;
@@ -263,7 +289,7 @@ public final class SitePoller implements AutoCloseable {
         for (HeldDevices.Held h : held.all()) {
             Device d = h.device();
             work.sendPoll(bus, d, PollSchedule.nextDue(d.identity(), d.interval().toMillis(), Math.max(now, h.lastDue())), h.state());
-            lastOk = System.nanoTime();
+            worked();
         }
         LOG.info("{}: the polls of {} devices go on from where this poller left them", who, held.size());
         resume = false;

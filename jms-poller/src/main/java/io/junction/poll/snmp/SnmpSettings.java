@@ -14,10 +14,12 @@ import java.util.Objects;
  * @param oidsPerRequest variable bindings in one request
  * @param inFlight       requests to the device at once
  * @param bulk           GETBULK for tables; off for SNMPv1 and for agents that get it wrong (GETNEXT instead)
+ * @param engineId       SNMPv3: the device's engine id as configured (lowercase hex), or null: learnt. A trap or inform
+ *                       with the device's user but another engine id is not the device's
  */
 public record SnmpSettings(SnmpVersion version, String community, String user, AuthProtocol auth, String authPassword,
                            PrivProtocol priv, String privPassword, Duration timeout, int retries, int maxRepetitions,
-                           int oidsPerRequest, int inFlight, boolean bulk) {
+                           int oidsPerRequest, int inFlight, boolean bulk, String engineId) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
     public static final int DEFAULT_RETRIES = 1;
     public static final int DEFAULT_MAX_REPETITIONS = 10;
@@ -52,25 +54,25 @@ public record SnmpSettings(SnmpVersion version, String community, String user, A
     /** SNMPv1 or v2c with a community, the other settings at their defaults. */
     public static SnmpSettings community(SnmpVersion version, String community) {
         return new SnmpSettings(version, community, null, null, null, null, null, DEFAULT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_MAX_REPETITIONS,
-                DEFAULT_OIDS_PER_REQUEST, DEFAULT_IN_FLIGHT, true);
+                DEFAULT_OIDS_PER_REQUEST, DEFAULT_IN_FLIGHT, true, null);
     }
 
     /** SNMPv3 with a user, the other settings at their defaults. */
     public static SnmpSettings v3(String user, AuthProtocol auth, String authPassword, PrivProtocol priv, String privPassword) {
         return new SnmpSettings(SnmpVersion.V3, null, user, auth, authPassword, priv, privPassword, DEFAULT_TIMEOUT, DEFAULT_RETRIES,
-                DEFAULT_MAX_REPETITIONS, DEFAULT_OIDS_PER_REQUEST, DEFAULT_IN_FLIGHT, true);
+                DEFAULT_MAX_REPETITIONS, DEFAULT_OIDS_PER_REQUEST, DEFAULT_IN_FLIGHT, true, null);
     }
 
     /** The same with another timeout and retries. */
     public SnmpSettings withTimeout(Duration newTimeout, int newRetries) {
         return new SnmpSettings(version, community, user, auth, authPassword, priv, privPassword, newTimeout, newRetries, maxRepetitions,
-                oidsPerRequest, inFlight, bulk);
+                oidsPerRequest, inFlight, bulk, engineId);
     }
 
     /** The same with other limits. */
     public SnmpSettings withLimits(int newMaxRepetitions, int newOidsPerRequest, int newInFlight, boolean newBulk) {
         return new SnmpSettings(version, community, user, auth, authPassword, priv, privPassword, timeout, retries, newMaxRepetitions,
-                newOidsPerRequest, newInFlight, newBulk);
+                newOidsPerRequest, newInFlight, newBulk, engineId);
     }
 
     /** Never a community or a password: these end up in logs. */

@@ -45,12 +45,14 @@ public final class Forwarder {
                     if (b.entries().isEmpty() && b.expired() == 0) {
                         return sent;
                     }
+                    boolean done = false;
                     try {
                         Session s = tx.session();
                         for (Spooled e : b.entries()) {
                             tx.producer(s.createTopic(e.address())).send(message(s, e, true));
                         }
                         s.commit();
+                        done = true;
                     } catch (TransactionRolledBackException duplicate) {
                         if (plain == null) {
                             plain = BusConnection.open(login, patience);
@@ -58,6 +60,11 @@ public final class Forwarder {
                         for (Spooled e : b.entries()) {
                             new ReliableSender(plain, plain.session().createTopic(e.address()), patience.multipliedBy(6))
                                     .send(message(plain.session(), e, true));
+                        }
+                        done = true;
+                    } finally {
+                        if (!done) {
+                            spool.unpeek();
                         }
                     }
                     spool.forwarded(b);

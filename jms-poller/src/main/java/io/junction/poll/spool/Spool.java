@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Spool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
-    private static final int HEADER = 8;
+    private static final int HEADER = Segment.HEADER;
     private static final long FORCE_EVERY_MS = 1_000;
 
     private final Path dir;
@@ -44,20 +43,6 @@ public final class Spool implements AutoCloseable {
     private long dropped;
     private long forwarded;
     private long lastForce;
-
-    private static final class Segment {
-        final long seq;
-        final Path path;
-        long bytes;
-        int records;
-        long oldestAt = Long.MAX_VALUE;
-        long newestAt;
-
-        Segment(long seq, Path path) {
-            this.seq = seq;
-            this.path = path;
-        }
-    }
 
     private record Pointer(long seq, long offset, int index) {
     }
@@ -78,7 +63,7 @@ public final class Spool implements AutoCloseable {
     /** Opens (or makes) the spool in {@code dir}; fails if another process holds it. */
     public static Spool open(Path dir, long maxBytes, Duration maxAge) throws IOException {
         Files.createDirectories(dir);
-        restrict(dir, "rwx------");
+        Segment.restrict(dir, "rwx------");
         FileChannel lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
@@ -91,15 +76,21 @@ public final class Spool implements AutoCloseable {
             throw new IOException("spool " + dir + " is held by another poller: give each poller its own spool.dir");
         }
         Spool spool = new Spool(dir, maxBytes, maxAge, lockFile, lock);
-        spool.load();
+        try {
+            spool.load();
+        } catch (IOException | RuntimeException e) {
+            lock.release();
+            lockFile.close();
+            throw e instanceof IOException io ? io : new IOException("spool " + dir + " cannot be read: " + e.getMessage(), e);
+        }
         return spool;
     }
 
     private void load() throws IOException {
         try (var files = Files.list(dir)) {
-            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".seg")).sorted().toList()) {
+            for (Path p : files.filter(f -> f.getFileName().toString().matches("[0-9]{20}\\.seg")).sorted().toList()) {
                 Segment s = new Segment(Long.parseLong(p.getFileName().toString().replace(".seg", "")), p);
-                scan(s);
+                s.scan(dir);
                 segments.put(s.seq, s);
             }
         }
@@ -108,6 +99,10 @@ public final class Spool implements AutoCloseable {
         position = new Pointer(next, 0, 0);
         if (Files.exists(positionFile)) {
             String[] f = Files.readString(positionFile).trim().split(" ");
+            if (f.length != 5 || !String.join(" ", f).matches("[0-9 ]+")) {
+                throw new IOException("spool " + positionFile + " is not a position (SEGMENT OFFSET INDEX DROPPED FORWARDED): remove it to"
+                        + " forward the whole spool again");
+            }
             dropped = Long.parseLong(f[3]);
             forwarded = Long.parseLong(f[4]);
             long seq = Long.parseLong(f[0]);
@@ -126,50 +121,6 @@ public final class Spool implements AutoCloseable {
         roll(next);
     }
 
-    /** Counts a segment's records; a torn or corrupt record and all after it are cut off. */
-    private void scan(Segment s) throws IOException {
-        try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long offset = 0;
-            long size = ch.size();
-            while (offset < size) {
-                byte[] record = read(ch, offset, size);
-                if (record == null) {
-                    LOG.warn("Spool {}: {} ends in a torn or corrupt record at byte {}; cut there", dir, s.path.getFileName(), offset);
-                    ch.truncate(offset);
-                    break;
-                }
-                long at = ByteBuffer.wrap(record).getLong();
-                s.oldestAt = Math.min(s.oldestAt, at);
-                s.newestAt = Math.max(s.newestAt, at);
-                s.records++;
-                offset += HEADER + record.length;
-            }
-            s.bytes = offset;
-        }
-    }
-
-    /** The record at {@code offset}, or null if it is torn or its checksum is wrong. */
-    private static byte[] read(FileChannel ch, long offset, long size) throws IOException {
-        if (size - offset < HEADER) {
-            return null;
-        }
-        ByteBuffer header = ByteBuffer.allocate(HEADER);
-        ch.read(header, offset);
-        header.flip();
-        int length = header.getInt();
-        int crc = header.getInt();
-        if (length < 8 || length > size - offset - HEADER) {
-            return null;
-        }
-        ByteBuffer body = ByteBuffer.allocate(length);
-        while (body.hasRemaining() && ch.read(body, offset + HEADER + body.position()) > 0) {
-            // read on
-        }
-        CRC32 check = new CRC32();
-        check.update(body.array());
-        return (int) check.getValue() == crc ? body.array() : null;
-    }
-
     /** Appends {@code s}; past a bound, drops the oldest. */
     public synchronized void append(Spooled s) throws IOException {
         byte[] record = s.encode();
@@ -177,10 +128,7 @@ public final class Spool implements AutoCloseable {
         if (current.records > 0 && (current.bytes + HEADER + record.length > segmentBytes || now - current.oldestAt > maxAgeMs / 8)) {
             roll(current.seq + 1);
         }
-        CRC32 crc = new CRC32();
-        crc.update(record);
-        ByteBuffer buf = ByteBuffer.allocate(HEADER + record.length).putInt(record.length).putInt((int) crc.getValue()).put(record);
-        buf.flip();
+        ByteBuffer buf = Segment.frame(record);
         while (buf.hasRemaining()) {
             writing.write(buf, current.bytes + buf.position());
         }
@@ -238,10 +186,15 @@ public final class Spool implements AutoCloseable {
             }
             byte[] record;
             try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ)) {
-                record = read(ch, p.offset(), s.bytes);
+                record = Segment.read(ch, p.offset(), s.bytes);
             }
             if (record == null) {
-                throw new IOException("spool " + s.path + ": record " + p.index() + " at byte " + p.offset() + " cannot be read");
+                // a segment damaged after it was written: the rest of it is lost, counted as dropped
+                LOG.error("Spool {}: record {} of {} cannot be read; the {} records from it on are dropped", dir, p.index(), s.path.getFileName(),
+                        s.records - p.index());
+                expired += s.records - p.index();
+                p = new Pointer(p.seq(), s.bytes, s.records);
+                continue;
             }
             Spooled e = Spooled.decode(record);
             if (e.createdAt() < oldest) {
@@ -263,7 +216,7 @@ public final class Spool implements AutoCloseable {
             long offset = s.seq == p.seq() ? p.offset() : 0;
             try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ)) {
                 while (offset < s.bytes) {
-                    byte[] record = read(ch, offset, s.bytes);
+                    byte[] record = Segment.read(ch, offset, s.bytes);
                     if (record == null) {
                         break;
                     }
@@ -276,6 +229,11 @@ public final class Spool implements AutoCloseable {
             }
         }
         return notes;
+    }
+
+    /** The last {@link #peek}'s records did not reach the bus: they are the next to forward (and may be dropped as such). */
+    public synchronized void unpeek() {
+        peeked = position;
     }
 
     /** The last {@link #peek}'s records are on the bus: they are not forwarded again. */
@@ -348,7 +306,7 @@ public final class Spool implements AutoCloseable {
         segments.put(seq, current);
         writing = FileChannel.open(current.path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         writing.truncate(0);
-        restrict(current.path, "rw-------");
+        Segment.restrict(current.path, "rw-------");
     }
 
     private void savePosition() throws IOException {
@@ -366,14 +324,6 @@ public final class Spool implements AutoCloseable {
             Files.deleteIfExists(s.path);
         } catch (IOException e) {
             LOG.warn("Spool {}: could not delete {}: {}", dir, s.path.getFileName(), e.toString());
-        }
-    }
-
-    static void restrict(Path p, String permissions) {
-        try {
-            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("Spool: cannot restrict {}: {}", p, e.toString());
         }
     }
 

@@ -34,6 +34,7 @@ import org.snmp4j.CommandResponderEvent;
 import org.snmp4j.MessageDispatcherImpl;
 import org.snmp4j.MessageException;
 import org.snmp4j.PDU;
+import org.snmp4j.ScopedPDU;
 import org.snmp4j.SNMP4JSettings;
 import org.snmp4j.event.CounterEvent;
 import org.snmp4j.mp.CounterSupport;
@@ -307,9 +308,25 @@ public final class TrapReceiver implements AutoCloseable {
             refused.incrementAndGet();
             return;
         }
-        if (offer(new TrapEvent(UUID.randomUUID().toString(), TrapEvent.TRAP, rule.severity(), tenant, site, device, matched, now, trap, ""))) {
+        if (offer(new TrapEvent(eventId(event, n), TrapEvent.TRAP, rule.severity(), tenant, site, device, matched, now, trap, ""))) {
             acknowledge(event);
         }
+    }
+
+    /**
+     * The event's duplicate-detection id: random for a trap; for an inform, derived from its sender, request id and
+     * varbinds, so that an inform sent again (its answer was lost) is stored once: the broker drops the second.
+     */
+    private static String eventId(CommandResponderEvent<?> event, Notification n) {
+        PDU pdu = event.getPDU();
+        if (pdu.getType() != PDU.INFORM) {
+            return UUID.randomUUID().toString();
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update((n.oid() + "/" + n.upTime() + "/" + n.varbinds()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        UdpAddress from = (UdpAddress) event.getPeerAddress();
+        return "inform/" + from.getInetAddress().getHostAddress() + "/" + new OctetString(event.getSecurityName()) + "/" + pdu.getRequestID().getValue()
+                + "/" + Long.toHexString(crc.getValue());
     }
 
     /** Whether the trap carries the device's credentials: its community (v1, v2c), or its SNMPv3 user at its security level. */
@@ -321,7 +338,20 @@ public final class TrapReceiver implements AutoCloseable {
         }
         int needed = s.priv() != PrivProtocol.NONE ? SecurityLevel.AUTH_PRIV : s.auth() != AuthProtocol.NONE ? SecurityLevel.AUTH_NOPRIV
                 : SecurityLevel.NOAUTH_NOPRIV;
-        return s.version() == SnmpVersion.V3 && name.equals(s.user()) && event.getSecurityLevel() >= needed;
+        return s.version() == SnmpVersion.V3 && name.equals(s.user()) && event.getSecurityLevel() >= needed && fromItsEngine(event, s);
+    }
+
+    /**
+     * A v3 trap's authoritative engine is its sender, and its context engine id (authenticated with the rest of the
+     * scoped PDU) is that engine's: when the device's engine id is configured, a trap under another is not the device's
+     * (devices that share one SNMPv3 user cannot pass for each other). An inform's authoritative engine is this
+     * receiver, so its sender's engine is not checked.
+     */
+    private static boolean fromItsEngine(CommandResponderEvent<?> event, SnmpSettings s) {
+        if (s.engineId() == null || event.getPDU().getType() == PDU.INFORM) {
+            return true;
+        }
+        return event.getPDU() instanceof ScopedPDU scoped && scoped.getContextEngineID().toHexString().replace(":", "").equalsIgnoreCase(s.engineId());
     }
 
     /** Answers an inform (a trap needs no answer). */
