@@ -1,0 +1,40 @@
+package io.junction.consume.listen;
+
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.environment.se.WeldContainer;
+
+/**
+ * A CDI container (Weld SE) that runs {@link Listener} beans: {@code beanClasses} are the application's beans (the
+ * listeners and what they inject), found without a scan; {@link #close} drains the listeners and stops the container.
+ */
+public final class ListenerContainer implements AutoCloseable {
+    private final WeldContainer container;
+    private final ListenerExtension extension;
+
+    private ListenerContainer(WeldContainer container, ListenerExtension extension) {
+        this.container = container;
+        this.extension = extension;
+    }
+
+    /** Starts the container and its listeners; throws if a listener cannot start (the bus refused it, a bad selector). */
+    public static ListenerContainer start(ListenerSettings settings, Class<?>... beanClasses) {
+        ListenerExtension extension = new ListenerExtension(settings);
+        WeldContainer container = new Weld("junction-consumers-" + System.nanoTime()).disableDiscovery().addBeanClasses(beanClasses)
+                .addExtension(extension).initialize();
+        return new ListenerContainer(container, extension);
+    }
+
+    public ListenerExtension extension() {
+        return extension;
+    }
+
+    /** A bean of the container (a listener, or what it shares its results through). */
+    public <T> T bean(Class<T> type) {
+        return container.select(type).get();
+    }
+
+    @Override
+    public void close() {
+        container.shutdown();
+    }
+}
