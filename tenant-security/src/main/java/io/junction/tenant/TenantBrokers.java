@@ -134,6 +134,7 @@ public final class TenantBrokers {
             directory.tenants().values().forEach(t -> createDestinations(server, t));
             for (String id : directory.deleted()) {
                 try {
+                    AlertRouting.remove(server, id);
                     removeDestinations(server, Tenant.ADDRESS_ROOT + "." + id + ".");
                 } catch (Exception e) {
                     LOG.warn("Broker {}: cannot remove the destinations of deleted tenant {}: {}", c.getName(), id, e.getMessage());
@@ -187,6 +188,7 @@ public final class TenantBrokers {
                 LOG.warn("Broker {}: cannot create {} of tenant {}: {}", server.getConfiguration().getName(), address, tenant.id(), e.getMessage());
             }
         }
+        AlertRouting.deploy(server, tenant);
     }
 
     /** Messages held under the tenant's addresses on this broker, by queue. */

@@ -42,8 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SitePoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SitePoller.class);
-    /** How often the inventory is read again (new devices are seeded at once; a full reseed every twentieth time). */
-    private static final Duration REFRESH = Duration.ofSeconds(30);
     private static final Duration PATIENCE = Duration.ofSeconds(5);
     /** How far the clocks of a site's pollers may disagree: a poll message's timestamp is its sender's clock. */
     private static final long CLOCK_SKEW_MS = 5_000;
@@ -74,20 +72,15 @@ public final class SitePoller implements AutoCloseable {
     private final HeldDevices held;
     private final OfflinePolls offline;
     private final WorkQueue work;
+    private final SiteDevices inventory;
     private volatile boolean running = true;
     private volatile long lastOk = System.nanoTime();
     /** When a call on the bus last worked, as a wall-clock time; 0 until one has in this process. */
     private volatile long lastOkAt;
     private volatile String broker;
-    private volatile Map<String, Device> devices = Map.of();
-    private Map<String, Map<String, String>> specs = Map.of();
     private int inFlight;
-    private long nextRefresh;
-    private int refreshes;
     /** Whether the chains of the held devices go on from what this poller found while the bus was unreachable. */
     private boolean resume;
-    /** When the inventory was last read (epoch ms): a poll of a device it lacks, sent before then, is of a removed device. */
-    private long inventoryReadAt;
 
     private record Completed(Message message, Device device, long due, DeviceState state, PollResult result) {
     }
@@ -114,6 +107,7 @@ public final class SitePoller implements AutoCloseable {
         }
         this.resume = spool.waiting() > 0;
         this.work = new WorkQueue(tenant, site, PATIENCE.multipliedBy(6));
+        this.inventory = new SiteDevices(login, tenant, site, work);
         this.offline = new OfflinePolls(who, held, spool, snmp, profiles, busy, maxPolls, spooling.offlineAfter(), () -> lastOk,
                 () -> lastOkAt);
     }
@@ -163,7 +157,7 @@ public final class SitePoller implements AutoCloseable {
     }
 
     public Map<String, Device> devices() {
-        return devices;
+        return inventory.all();
     }
 
     private void run() {
@@ -201,7 +195,7 @@ public final class SitePoller implements AutoCloseable {
                     consumer = bus.session().createConsumer(bus.session().createQueue(workQueue(tenant, site)));
                     opened = bus.reopened();
                 }
-                refresh(bus);
+                inventory.refresh(bus);
                 announce(bus);
                 // a completion whose publishing fails stays first: published again (its duplicates dropped) once the
                 // connection is back, and its poll message acknowledged then, never left unacknowledged on a live session
@@ -274,7 +268,7 @@ public final class SitePoller implements AutoCloseable {
                 for (Spooled s : PollMessages.spooled(c.device(), c.due(), c.state(), c.result())) {
                     spool.append(s);
                 }
-                held.polled(c.device(), specs.getOrDefault(c.device().identity(), Map.of()), c.due(), c.state().after(c.result()));
+                held.polled(c.device(), inventory.spec(c.device().identity()), c.due(), c.state().after(c.result()));
             } catch (IOException | RuntimeException e) {
                 LOG.error("{}: the spool cannot keep the poll of {}: {}", who, c.device(), e.toString());
             }
@@ -296,40 +290,11 @@ public final class SitePoller implements AutoCloseable {
         held.save(true);
     }
 
-    /** Reads the inventory when due; seeds new devices, and every device now and then (a lost chain is found again). */
-    private void refresh(BusConnection bus) throws JMSException {
-        long now = System.nanoTime();
-        if (now < nextRefresh) {
-            return;
-        }
-        long readAt = System.currentTimeMillis();
-        Map<String, Map<String, String>> fresh = SiteInventory.specs(login, tenant, site);
-        Map<String, Device> read = new java.util.LinkedHashMap<>();
-        fresh.forEach((id, spec) -> read.put(id, SiteInventory.device(new io.junction.inventory.DeviceSpec(tenant, spec))));
-        inventoryReadAt = readAt;
-        Map<String, Device> before = devices;
-        devices = read;
-        specs = fresh;
-        boolean all = refreshes++ % 20 == 0;
-        for (Device d : read.values()) {
-            if (all || !before.containsKey(d.identity())) {
-                work.sendSeed(bus, d, null);
-            }
-        }
-        nextRefresh = now + REFRESH.toNanos();
-    }
-
     private void take(BusConnection bus, Message m) throws JMSException {
         JsonObject poll = JsonLoader.readObject(new StringReader(((TextMessage) m).getText()));
         String identity = poll.getString("identity");
         long due = poll.getJsonNumber("due").longValue();
-        Device d = devices.get(identity);
-        if (d == null && inventoryReadAt <= m.getJMSTimestamp() + CLOCK_SKEW_MS) {
-            // a device added after the inventory was read: read it again (once per such message at the most)
-            nextRefresh = 0;
-            refresh(bus);
-            d = devices.get(identity);
-        }
+        Device d = inventory.find(bus, identity, m.getJMSTimestamp(), CLOCK_SKEW_MS);
         if (d == null) {
             LOG.info("{}: {} is no longer in the inventory; its polls end", who, identity);
             m.acknowledge();
@@ -388,7 +353,7 @@ public final class SitePoller implements AutoCloseable {
         DeviceState after = c.state().after(r);
         work.sendPoll(bus, d, next, after);
         figures.polled(d, c.due(), next, r.durationMs());
-        held.polled(d, specs.getOrDefault(d.identity(), Map.of()), c.due(), after);
+        held.polled(d, inventory.spec(d.identity()), c.due(), after);
         busy.remove(d.identity());
         inFlight--;
         try {
