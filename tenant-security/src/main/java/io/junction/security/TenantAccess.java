@@ -184,7 +184,8 @@ public final class TenantAccess {
         // the Artemis JMS client escapes the dots of a subscription name (tenant\.a\.events\.store)
         String queue = rawQueue.replace("\\.", ".");
         if (user.tenant() == null) {
-            return !queue.startsWith(Tenant.ADDRESS_ROOT + ".");
+            // junction.* names Junction's own bindings (the tenants' alert diverts): nobody takes them
+            return !queue.startsWith(Tenant.ADDRESS_ROOT + ".") && !queue.startsWith("junction.");
         }
         return queue.startsWith(Tenant.ADDRESS_ROOT + "." + user.tenant() + ".");
     }

@@ -31,7 +31,13 @@ final class AlertRouting {
     static void deploy(ActiveMQServer server, Tenant tenant) {
         SimpleString name = SimpleString.of(name(tenant.id()));
         try {
-            if (server.getPostOffice().getBinding(name) != null) {
+            org.apache.activemq.artemis.core.postoffice.Binding existing = server.getPostOffice().getBinding(name);
+            if (existing instanceof org.apache.activemq.artemis.core.postoffice.impl.DivertBinding) {
+                return;
+            }
+            if (existing != null) {
+                LOG.error("Broker {}: {} is taken by a {} on {}: the alerts of tenant {} are not routed", server.getConfiguration().getName(), name,
+                        existing.getClass().getSimpleName(), existing.getAddress(), tenant.id());
                 return;
             }
             server.deployDivert(new DivertConfiguration().setName(name.toString()).setRoutingName(name.toString())
@@ -45,8 +51,9 @@ final class AlertRouting {
     /** Removes the divert of a deleted tenant, if any. */
     static void remove(ActiveMQServer server, String tenantId) throws Exception {
         SimpleString name = SimpleString.of(name(tenantId));
-        if (server.getPostOffice().getBinding(name) != null) {
-            server.destroyDivert(name);
+        if (server.getPostOffice().getBinding(name) instanceof org.apache.activemq.artemis.core.postoffice.impl.DivertBinding) {
+            // from the journal too: a deployed divert is stored, and would come back at the next start
+            server.destroyDivert(name, true);
         }
     }
 }

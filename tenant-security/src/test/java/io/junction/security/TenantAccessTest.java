@@ -51,6 +51,8 @@ class TenantAccessTest {
         User o = user(null, User.OPERATOR);
         assertTrue(TenantAccess.allows(o, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::noc.events"));
         assertFalse(TenantAccess.allows(o, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::tenant.b.events"));
+        assertFalse(TenantAccess.allows(o, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::junction.divert.newco.alerts"),
+                "Junction's own binding names, a tenant's alert divert's to come among them, are nobody's to take");
     }
 
     @Test

@@ -35,6 +35,9 @@ public final class Correlator {
 
     private final Map<String, Problem> open = new HashMap<>();
     private final Map<String, Deque<Instant>> changes = new HashMap<>();
+    /** Under a flapping problem: the severity of the thing's last opening event, or absent if it last recovered. */
+    private final Map<String, String> downUnderFlap = new HashMap<>();
+    private final List<Problem> ended = new ArrayList<>();
     private long nextId = 1;
 
     static String key(String tenant, String device, String type, String instance) {
@@ -90,15 +93,23 @@ public final class Correlator {
         String flapKey = key(e.tenant(), e.device(), "flapping", opens + ":" + e.instance());
         Problem flap = open.get(flapKey);
         if (flap != null && flap.lastSeen().plus(FLAP_WINDOW).isBefore(e.time())) {
-            // quiet for the window: the flapping is over, and this change is judged on its own
+            // quiet for the window: the flapping is over; if the thing was left down its own problem opens again, and
+            // this event is judged on its own
             open.remove(flapKey);
+            ended.add(flap.closed(e.time()));
             changes.remove(thing);
+            String severity = downUnderFlap.remove(thing);
+            if (severity != null) {
+                open.put(thing, new Problem(nextId++, e.tenant(), e.site(), e.device(), opens, e.instance(), severity, 1, 0, flap.lastSeen(),
+                        flap.lastSeen(), null));
+            }
             flap = null;
         }
         if (!change) {
             return Optional.empty();
         }
         if (flap != null) {
+            under(thing, e);
             Problem again = flap.seenAgain(e.time());
             open.put(flapKey, again);
             return Optional.of(new Change(Outcome.REPEATED, again));
@@ -117,11 +128,31 @@ public final class Correlator {
             return Optional.empty();
         }
         // the problem it keeps opening and closing becomes one flapping problem
-        open.remove(thing);
+        Problem was = open.remove(thing);
+        if (was != null) {
+            downUnderFlap.put(thing, was.severity());
+        }
+        under(thing, e);
         Problem p = new Problem(nextId++, e.tenant(), e.site(), e.device(), "flapping", opens + ":" + e.instance(), "warning", seen.size(), 0,
                 seen.peekFirst(), e.time(), null);
         open.put(flapKey, p);
         return Optional.of(new Change(Outcome.FLAPPING, p));
+    }
+
+    /** Keeps, under a flapping problem, whether the thing was last down (and how seriously) or up. */
+    private void under(String thing, Incoming e) {
+        if (RECOVERS.containsKey(e.type())) {
+            downUnderFlap.remove(thing);
+        } else {
+            downUnderFlap.put(thing, e.severity());
+        }
+    }
+
+    /** Problems that ended without an event of their own (a flapping that went quiet), since the last call. */
+    public List<Problem> drainEnded() {
+        List<Problem> out = List.copyOf(ended);
+        ended.clear();
+        return out;
     }
 
     /** Problems of {@code tenant}'s {@code device} that are open. */

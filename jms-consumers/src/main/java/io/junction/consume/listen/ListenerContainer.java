@@ -35,6 +35,8 @@ public final class ListenerContainer implements AutoCloseable {
 
     @Override
     public void close() {
+        // the loops first: Weld destroys the application-scoped beans before it tells extensions it shuts down
+        extension.stopAll();
         container.shutdown();
     }
 }

@@ -90,7 +90,8 @@ public final class ListenerExtension implements Extension {
         return List.copyOf(loops);
     }
 
-    private void stopAll() {
+    /** Stops every loop, letting each finish and commit the message in hand; called before the beans are destroyed. */
+    void stopAll() {
         for (ListenerLoop loop : loops) {
             try {
                 if (!loop.stop(DRAIN)) {

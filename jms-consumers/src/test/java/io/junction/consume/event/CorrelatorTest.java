@@ -68,9 +68,29 @@ class CorrelatorTest {
         assertEquals("flapping", open.get(0).type());
         assertEquals("interface-down:3", open.get(0).instance());
         assertEquals(8, open.get(0).count(), "every change counted on it");
-        // quiet for the window: the next change is judged on its own
+        // quiet for the window: the flapping ends, and the next change is judged on its own
         now = now.plus(Correlator.FLAP_WINDOW).plus(Duration.ofMinutes(1));
         assertEquals(Outcome.OPENED, event("core-1", "interface-down", "3", "minor").outcome());
         assertNull(correlator.openOf("acme", "core-1").stream().filter(p -> p.type().equals("flapping")).findFirst().orElse(null));
+        List<Problem> ended = correlator.drainEnded();
+        assertEquals(1, ended.size());
+        assertEquals("flapping", ended.get(0).type());
+        assertFalse(ended.get(0).open(), "the flapping problem is closed when it ends");
+    }
+
+    @Test
+    void aThingLeftDownWhenItsFlappingEndsIsOpenAndItsRecoveryClosesIt() {
+        for (int i = 0; i < 2; i++) {
+            event("core-1", "device-unreachable", "", "major");
+            event("core-1", "device-reachable", "", "normal");
+        }
+        assertEquals(Outcome.REPEATED, event("core-1", "device-unreachable", "", "major").outcome(), "flapping, left down");
+        now = now.plus(Duration.ofHours(2));
+        Correlator.Change back = event("core-1", "device-reachable", "", "normal");
+        assertEquals(Outcome.CLOSED, back.outcome(), "the device's own problem was open again once the flapping ended");
+        assertEquals("device-unreachable", back.problem().type());
+        assertEquals("major", back.problem().severity());
+        assertEquals(List.of(), correlator.open());
+        assertEquals("flapping", correlator.drainEnded().get(0).type());
     }
 }

@@ -40,6 +40,11 @@ final class OfflinePolls implements AutoCloseable {
     private volatile boolean running = true;
     /** From {@link #finish} until the poller has resumed its chains ({@link #watch}) or failed again: no polling on its own. */
     private volatile boolean holding;
+    /**
+     * False from {@link #finish} until {@link #watch}: a bus lost again while the spool is forwarded keeps every held
+     * device (the time of that cut says nothing of who polled what last).
+     */
+    private volatile boolean settled = true;
     private boolean active;
     private long activeSince;
     private long reportAt;
@@ -84,6 +89,7 @@ final class OfflinePolls implements AutoCloseable {
     /** The poller is back at its work after an outage: if the bus goes again, it polls on its own again. */
     void watch() {
         holding = false;
+        settled = true;
     }
 
     private void run() {
@@ -108,7 +114,7 @@ final class OfflinePolls implements AutoCloseable {
                 activeSince = System.currentTimeMillis();
                 reportAt = activeSince + REPORT_EVERY_MS;
                 long since = lastOkAt.getAsLong();
-                if (since > 0) {
+                if (since > 0 && settled) {
                     // a device polled here, but not at its last slot before the cut, is another poller's now
                     held.retainLatest(since, busy);
                 }
@@ -184,6 +190,7 @@ final class OfflinePolls implements AutoCloseable {
             was = active;
             active = false;
             holding = true;
+            settled = false;
         }
         long until = System.nanoTime() + wait.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < until) {

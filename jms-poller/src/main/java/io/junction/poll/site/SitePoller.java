@@ -200,19 +200,28 @@ public final class SitePoller implements AutoCloseable {
                 // a completion whose publishing fails stays first: published again (its duplicates dropped) once the
                 // connection is back, and its poll message acknowledged then, never left unacknowledged on a live session
                 Completed done;
+                boolean roundTrip = false;
                 while ((done = completed.peek()) != null) {
                     publish(bus, done);
                     completed.poll();
+                    roundTrip = true;
                 }
                 if (inFlight < maxPolls) {
                     Message m = consumer.receive(50);
                     if (m != null) {
                         take(bus, m);
+                        roundTrip = true;
                     }
                 } else {
                     Thread.sleep(20);
                 }
-                worked();
+                // an empty receive proves little (the client may be reconnecting): it keeps the poller from going on
+                // its own, but the time of the cut is that of the last message that went through
+                if (roundTrip) {
+                    worked();
+                } else {
+                    lastOk = System.nanoTime();
+                }
                 offline.watch();
                 broker = bus.broker();
                 held.expire();

@@ -322,11 +322,16 @@ public final class TrapReceiver implements AutoCloseable {
         if (pdu.getType() != PDU.INFORM) {
             return UUID.randomUUID().toString();
         }
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update((n.oid() + "/" + n.upTime() + "/" + n.varbinds()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // hashed: the security name of a v2c inform is its community, and the id is a property every consumer reads
         UdpAddress from = (UdpAddress) event.getPeerAddress();
-        return "inform/" + from.getInetAddress().getHostAddress() + "/" + new OctetString(event.getSecurityName()) + "/" + pdu.getRequestID().getValue()
-                + "/" + Long.toHexString(crc.getValue());
+        String whole = from.getInetAddress().getHostAddress() + "/" + new OctetString(event.getSecurityName()) + "/" + pdu.getRequestID().getValue()
+                + "/" + n.oid() + "/" + n.upTime() + "/" + n.varbinds();
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(whole.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "inform/" + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Whether the trap carries the device's credentials: its community (v1, v2c), or its SNMPv3 user at its security level. */
@@ -342,13 +347,14 @@ public final class TrapReceiver implements AutoCloseable {
     }
 
     /**
-     * A v3 trap's authoritative engine is its sender, and its context engine id (authenticated with the rest of the
-     * scoped PDU) is that engine's: when the device's engine id is configured, a trap under another is not the device's
-     * (devices that share one SNMPv3 user cannot pass for each other). An inform's authoritative engine is this
-     * receiver, so its sender's engine is not checked.
+     * A v3 notification's context engine id (authenticated with the rest of the scoped PDU) is its sender's engine id:
+     * when the device's engine id is configured, a trap or inform from another engine is not the device's. This keeps
+     * a misconfigured or replaced device from passing for another that shares its SNMPv3 user; it is no defence
+     * against a sender that sets the other's engine id on purpose (engine ids are public): only separate credentials
+     * per device make a notification authentic.
      */
     private static boolean fromItsEngine(CommandResponderEvent<?> event, SnmpSettings s) {
-        if (s.engineId() == null || event.getPDU().getType() == PDU.INFORM) {
+        if (s.engineId() == null) {
             return true;
         }
         return event.getPDU() instanceof ScopedPDU scoped && scoped.getContextEngineID().toHexString().replace(":", "").equalsIgnoreCase(s.engineId());
