@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 final class OfflinePolls implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OfflinePolls.class);
     private static final long REPORT_EVERY_MS = 60_000;
+    /** How long before the cut a slot may have fallen due without being handed out to a poller yet. */
+    private static final long CUT_GRACE_MS = 5_000;
 
     private final String who;
     private final HeldDevices held;
@@ -115,8 +117,9 @@ final class OfflinePolls implements AutoCloseable {
                 reportAt = activeSince + REPORT_EVERY_MS;
                 long since = lastOkAt.getAsLong();
                 if (since > 0 && settled) {
-                    // a device polled here, but not at its last slot before the cut, is another poller's now
-                    held.retainLatest(since, busy);
+                    // a device polled here, but not at its last slot before the cut, is another poller's now; a grace
+                    // keeps one whose slot fell due just before the cut and was not handed out yet (it has no other poller)
+                    held.retainLatest(since - CUT_GRACE_MS, busy);
                 }
                 LOG.warn("{}: the bus is unreachable; polling the {} devices held here on their own, results kept in the spool", who, held.size());
             }
