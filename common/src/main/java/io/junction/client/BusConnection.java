@@ -26,12 +26,19 @@ import org.slf4j.LoggerFactory;
  * kernel accepts those connections and nothing ever answers them: the client stays until the broker thaws, however
  * long that is. This connection follows Artemis's failover events; when a failure has not been recovered within
  * {@code patience}, or a call has been failing for twice that, {@link #recover} abandons the connection and opens a new
- * one that tries the lost broker's backup first and the lost broker last ({@link ClientUrls#preferring}). A send
- * retried there carries its duplicate-detection id ({@link ReliableSender}), so the backup, which has the group's
- * duplicate cache, drops it if the first attempt was stored.
+ * one to the lost broker's backup alone, until {@link #GROUP_FAILOVER} after the failure, and only then to the others,
+ * the lost broker last ({@link ClientUrls#preferring}). A send retried there carries its duplicate-detection id ({@link
+ * ReliableSender}), so the backup, which has the group's duplicate cache, drops it if the first attempt was stored; a
+ * broker of another group has a cache of its own and would store it again.
  */
 public final class BusConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BusConnection.class);
+
+    /**
+     * How long after a broker's failure a reopened connection tries only that broker's backup: longer than a failover
+     * takes (the lock's session, 3 s by default and at most 20 ZooKeeper ticks, and the backup's activation).
+     */
+    static final Duration GROUP_FAILOVER = Duration.ofSeconds(30);
 
     private final String url;
     private final String user;
@@ -220,6 +227,28 @@ public final class BusConnection implements AutoCloseable {
         factory = null;
         session = null;
         producers.clear();
+        String toBackup = ClientUrls.only(url, backup);
+        if (toBackup != null) {
+            // a group's duplicate cache is its own: a send retried, or a poll handed out again, on another group's broker
+            // would be stored twice. While the backup may still take over, it is the only broker tried
+            long failing = failedAt == 0 ? System.nanoTime() : failedAt;
+            while (true) {
+                try {
+                    connect(toBackup);
+                    reopened++;
+                    return;
+                } catch (JMSException e) {
+                    if (System.nanoTime() - failing > GROUP_FAILOVER.toNanos()) {
+                        LOG.warn("the backup at {} has not taken over from {} within {} s; connecting to the other groups", backup, lost,
+                                GROUP_FAILOVER.toSeconds());
+                        break;
+                    }
+                    for (int i = 0; i < 5; i++) {
+                        pause("waiting for the backup at " + backup + " to take over");
+                    }
+                }
+            }
+        }
         connect(ClientUrls.preferring(url, backup, lost));
         reopened++;
     }

@@ -85,6 +85,23 @@ public final class ClientUrls {
     }
 
     /**
+     * {@code url} listing only the broker at {@code hostPort}, with its own parameters and the URL's; null when the URL
+     * does not list it (or lists one broker alone).
+     */
+    public static String only(String url, String hostPort) {
+        if (hostPort == null || !url.startsWith("(") || url.indexOf(')') < 0) {
+            return null;
+        }
+        int close = url.indexOf(')');
+        for (String b : url.substring(1, close).split(",")) {
+            if (hostPort(b).equals(hostPort)) {
+                return "(" + b.trim() + ")" + url.substring(close + 1);
+            }
+        }
+        return null;
+    }
+
+    /**
      * Each broker a URL lists, as a URL of its own with the parameters that apply to it (TLS, say) but none that make
      * it follow a cluster: {@code (tcp://a:1?name=x,tcp://b:2)?ha=true&sslEnabled=true} gives {@code
      * tcp://a:1?sslEnabled=true} and {@code tcp://b:2?sslEnabled=true}. The inverse of {@link #cluster}.

@@ -1,6 +1,7 @@
 package io.junction.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,15 @@ class ClientUrlsTest {
                 ClientUrls.preferring("(tcp://h:1?name=a,tcp://h:2?name=b)?ha=true&" + policy, "h:2", "h:1"),
                 "each broker keeps its own parameters, and the policy is not named twice");
         assertEquals("tcp://h:1?ha=true", ClientUrls.preferring("tcp://h:1?ha=true", "h:2", "h:1"), "one broker: nothing to reorder");
+    }
+
+    @Test
+    void aUrlToTheBackupAloneKeepsItsParametersAndTheUrls() {
+        assertEquals("(tcp://h:2?name=b)?ha=true&sslEnabled=true",
+                ClientUrls.only("(tcp://h:1?name=a,tcp://h:2?name=b)?ha=true&sslEnabled=true", "h:2"));
+        assertNull(ClientUrls.only("(tcp://h:1,tcp://h:2)?ha=true", "h:3"), "a backup the URL does not list");
+        assertNull(ClientUrls.only("tcp://h:1?ha=true", "h:1"), "one broker");
+        assertNull(ClientUrls.only("(tcp://h:1,tcp://h:2)?ha=true", null), "no backup known");
     }
 
     @Test
