@@ -108,8 +108,8 @@ final class PollerCommand implements Runnable {
         stopped.await();
     }
 
-    /** Logs in as {@code login} and counts the site's devices; a one-line failure when either cannot be done. */
-    static int siteDevices(Credentials login, String tenant, String site) {
+    /** Logs in as {@code login} once; a one-line failure when that cannot be done. */
+    static void reachable(Credentials login) {
         try (Credentials.Open open = login.at(ClientUrls.quick(login.url())).connect()) {
             open.connection().getClientID();
         } catch (JMSSecurityException e) {
@@ -117,6 +117,11 @@ final class PollerCommand implements Runnable {
         } catch (JMSException e) {
             throw CliFailure.failure("Cannot connect to " + login + ": " + ClientErrors.rootMessage(e));
         }
+    }
+
+    /** Logs in as {@code login} and counts the site's devices; a one-line failure when either cannot be done. */
+    static int siteDevices(Credentials login, String tenant, String site) {
+        reachable(login);
         try {
             return SiteInventory.fetch(login, tenant, site).size();
         } catch (JMSException e) {

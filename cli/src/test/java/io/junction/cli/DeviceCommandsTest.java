@@ -196,6 +196,25 @@ class DeviceCommandsTest {
     }
 
     @Test
+    void consumersWithAStoreThatCannotBeOpenedOrTheWrongRoleStopWithOneLine() throws Exception {
+        admin.addUser("acme-events", "acme", "consumer", PASSWORD).ok();
+        admin.addUser("acme-app", "acme", "producer", PASSWORD).ok();
+        Path notADirectory = Files.writeString(dir.resolve("a-file"), "x");
+        Path config = dir.resolve("consumers.properties");
+        Files.writeString(config, "bus.url=" + node.coreUrl() + "\nbus.user=acme-events\nbus.password=" + PASSWORD + "\nstore.dir=" + notADirectory + "\n");
+        CliRun badStore = CliRun.of("consumers", "start", "--tenant", "acme", "--config", config.toString());
+        assertEquals(1, badStore.exitCode());
+        assertTrue(badStore.errorLine().startsWith("junction: store.url jdbc:h2:file:" + notADirectory), badStore.err());
+        Files.writeString(config, "bus.url=" + node.coreUrl() + "\nbus.user=acme-app\nbus.password=" + PASSWORD + "\nstore.dir=" + dir.resolve("store") + "\n");
+        CliRun producer = CliRun.of("consumers", "start", "--tenant", "acme", "--config", config.toString());
+        assertEquals(1, producer.exitCode());
+        assertTrue(producer.errorLine().contains("cannot start as acme-app") && producer.errorLine().contains("consumer role"), producer.err());
+        CliRun unknown = CliRun.of("consumers", "start", "--tenant", "acme", "--only", "events,charts", "--config", config.toString());
+        assertEquals(1, unknown.exitCode());
+        assertTrue(unknown.errorLine().contains("consumers.only"), unknown.err());
+    }
+
+    @Test
     void aTrapReceiverWithBadRulesABusyPortOrTheWrongRoleStopsWithOneLine() throws Exception {
         admin.addUser("acme-poller", "acme", "poller", PASSWORD).ok();
         admin.addUser("acme-app", "acme", "producer", PASSWORD).ok();

@@ -40,6 +40,8 @@ public final class ListenerLoop implements AutoCloseable {
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong rolledBack = new AtomicLong();
     private volatile boolean running = true;
+    /** The consumer {@link #start} opened, taken over by the loop's thread. */
+    private MessageConsumer first;
 
     private ListenerLoop(BusConnection bus, Source source, Handler handler, String name) {
         this.bus = bus;
@@ -54,7 +56,15 @@ public final class ListenerLoop implements AutoCloseable {
      */
     public static ListenerLoop start(String url, String user, String password, Duration patience, Source source, Handler handler,
                                      String name) throws JMSException {
-        ListenerLoop loop = new ListenerLoop(BusConnection.openTransacted(url, user, password, patience), source, handler, name);
+        BusConnection bus = BusConnection.openTransacted(url, user, password, patience);
+        ListenerLoop loop = new ListenerLoop(bus, source, handler, name);
+        try {
+            // opened here first, so that a refusal (no permission, a bad selector) is the caller's exception, not a loop retrying it
+            loop.first = source.open(bus.session());
+        } catch (JMSException | RuntimeException e) {
+            bus.close();
+            throw e;
+        }
         loop.thread.start();
         return loop;
     }
@@ -75,8 +85,8 @@ public final class ListenerLoop implements AutoCloseable {
     }
 
     private void run() {
-        MessageConsumer consumer = null;
-        long opened = -1;
+        MessageConsumer consumer = first;
+        long opened = bus.reopened();
         BusRetry retry = new BusRetry(thread.getName());
         while (running) {
             try {

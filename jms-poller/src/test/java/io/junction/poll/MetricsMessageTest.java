@@ -42,7 +42,7 @@ class MetricsMessageTest {
         assertEquals("3", counter.getString("instance"));
         assertEquals("ge-0/0/1 \"uplink\"", counter.getString("label"));
         assertEquals(nearWrap, counter.getJsonNumber("value").bigIntegerValueExact(), "a Counter64 keeps all 64 unsigned bits");
-        assertEquals(List.of("kind", "tenant", "site", "device"), List.copyOf(MetricsMessage.properties(r).keySet()));
+        assertEquals(List.of("kind", "tenant", "site", "device", "JMSXGroupID"), List.copyOf(MetricsMessage.properties(r).keySet()));
     }
 
     @Test

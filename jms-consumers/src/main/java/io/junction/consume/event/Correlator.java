@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Turns events into problems, one per cause: an event whose problem is open counts as a repeat; a recovery
@@ -33,12 +36,55 @@ public final class Correlator {
     public record Change(Outcome outcome, Problem problem) {
     }
 
+    /**
+     * What a correlator remembers beyond its open problems, to be kept with them: each thing's recent changes, and under
+     * a flapping problem, the severity of the thing's last opening event (absent if it last recovered).
+     */
+    public record Memory(Map<String, List<Instant>> changes, Map<String, String> downUnderFlap) {
+        public static final Memory EMPTY = new Memory(Map.of(), Map.of());
+    }
+
     private final Map<String, Problem> open = new HashMap<>();
     private final Map<String, Deque<Instant>> changes = new HashMap<>();
-    /** Under a flapping problem: the severity of the thing's last opening event, or absent if it last recovered. */
     private final Map<String, String> downUnderFlap = new HashMap<>();
     private final List<Problem> ended = new ArrayList<>();
-    private long nextId = 1;
+    private final LongSupplier ids;
+
+    /** A correlator that remembers nothing yet and numbers its problems from 1. */
+    public Correlator() {
+        this(new AtomicLong(1)::getAndIncrement);
+    }
+
+    private Correlator(LongSupplier ids) {
+        this.ids = ids;
+    }
+
+    /**
+     * A correlator that goes on from {@code open} and {@code memory}, as a store kept them; the problems it opens have
+     * id 0 until the store numbers them.
+     */
+    public static Correlator restore(Collection<Problem> open, Memory memory) {
+        Correlator c = new Correlator(() -> 0);
+        for (Problem p : open) {
+            c.open.put(p.key(), p);
+        }
+        memory.changes().forEach((thing, at) -> c.changes.put(thing, new ArrayDeque<>(at)));
+        c.downUnderFlap.putAll(memory.downUnderFlap());
+        return c;
+    }
+
+    /** What this correlator remembers at {@code now}, beyond {@link #open}: changes older than the window are forgotten. */
+    public Memory memory(Instant now) {
+        Map<String, List<Instant>> kept = new HashMap<>();
+        Instant since = now.minus(FLAP_WINDOW);
+        changes.forEach((thing, at) -> {
+            List<Instant> recent = at.stream().filter(t -> !t.isBefore(since)).toList();
+            if (!recent.isEmpty()) {
+                kept.put(thing, recent);
+            }
+        });
+        return new Memory(kept, Map.copyOf(downUnderFlap));
+    }
 
     static String key(String tenant, String device, String type, String instance) {
         return tenant + "/" + device + "/" + type + "/" + instance;
@@ -82,7 +128,7 @@ public final class Correlator {
         if (!SERIOUS.contains(e.severity())) {
             return new Change(Outcome.RECORDED, null);
         }
-        Problem p = new Problem(nextId++, e.tenant(), e.site(), e.device(), opens, e.instance(), e.severity(), 1, 0, e.time(), e.time(), null);
+        Problem p = new Problem(ids.getAsLong(), e.tenant(), e.site(), e.device(), opens, e.instance(), e.severity(), 1, 0, e.time(), e.time(), null);
         open.put(thing, p);
         return new Change(Outcome.OPENED, p);
     }
@@ -100,7 +146,7 @@ public final class Correlator {
             changes.remove(thing);
             String severity = downUnderFlap.remove(thing);
             if (severity != null) {
-                open.put(thing, new Problem(nextId++, e.tenant(), e.site(), e.device(), opens, e.instance(), severity, 1, 0, flap.lastSeen(),
+                open.put(thing, new Problem(ids.getAsLong(), e.tenant(), e.site(), e.device(), opens, e.instance(), severity, 1, 0, flap.lastSeen(),
                         flap.lastSeen(), null));
             }
             flap = null;
@@ -133,7 +179,7 @@ public final class Correlator {
             downUnderFlap.put(thing, was.severity());
         }
         under(thing, e);
-        Problem p = new Problem(nextId++, e.tenant(), e.site(), e.device(), "flapping", opens + ":" + e.instance(), "warning", seen.size(), 0,
+        Problem p = new Problem(ids.getAsLong(), e.tenant(), e.site(), e.device(), "flapping", opens + ":" + e.instance(), "warning", seen.size(), 0,
                 seen.peekFirst(), e.time(), null);
         open.put(flapKey, p);
         return Optional.of(new Change(Outcome.FLAPPING, p));

@@ -1,5 +1,6 @@
 package io.junction.consume.listen;
 
+import java.util.List;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 
@@ -18,7 +19,15 @@ public final class ListenerContainer implements AutoCloseable {
 
     /** Starts the container and its listeners; throws if a listener cannot start (the bus refused it, a bad selector). */
     public static ListenerContainer start(ListenerSettings settings, Class<?>... beanClasses) {
-        ListenerExtension extension = new ListenerExtension(settings);
+        return start(settings, List.of(), beanClasses);
+    }
+
+    /**
+     * {@link #start(ListenerSettings, Class[])} with {@code services}, objects made outside the container (a store, say)
+     * that beans inject by their class, as they inject the settings.
+     */
+    public static ListenerContainer start(ListenerSettings settings, List<Object> services, Class<?>... beanClasses) {
+        ListenerExtension extension = new ListenerExtension(settings, services);
         WeldContainer container = new Weld("junction-consumers-" + System.nanoTime()).disableDiscovery().addBeanClasses(beanClasses)
                 .addExtension(extension).initialize();
         return new ListenerContainer(container, extension);

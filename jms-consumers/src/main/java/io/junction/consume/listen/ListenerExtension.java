@@ -2,6 +2,9 @@ package io.junction.consume.listen;
 
 import io.junction.client.ListenerLoop;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Default;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
@@ -9,6 +12,7 @@ import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.enterprise.inject.spi.WithAnnotations;
+import jakarta.inject.Singleton;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageListener;
 import java.time.Duration;
@@ -28,16 +32,19 @@ public final class ListenerExtension implements Extension {
     private static final Duration DRAIN = Duration.ofSeconds(30);
 
     private final ListenerSettings settings;
+    private final List<Object> services;
     private final List<Class<?>> found = new ArrayList<>();
     private final List<ListenerLoop> loops = new CopyOnWriteArrayList<>();
 
     /** CDI instantiates extensions itself only through a no-argument constructor; Junction passes one in. */
     public ListenerExtension() {
-        this(null);
+        this(null, List.of());
     }
 
-    public ListenerExtension(ListenerSettings settings) {
+    /** Runs the listeners with {@code settings}; they may inject the settings and each of {@code services}. */
+    public ListenerExtension(ListenerSettings settings, List<Object> services) {
         this.settings = settings;
+        this.services = List.copyOf(services);
     }
 
     <T> void find(@Observes @WithAnnotations(Listener.class) ProcessAnnotatedType<T> type) {
@@ -48,6 +55,18 @@ public final class ListenerExtension implements Extension {
             return;
         }
         found.add(c);
+    }
+
+    /** The settings and the services, as beans of their own classes (singletons, made outside the container). */
+    void provide(@Observes AfterBeanDiscovery discovered) {
+        List<Object> all = new ArrayList<>(services);
+        if (settings != null) {
+            all.add(settings);
+        }
+        for (Object service : all) {
+            discovered.addBean().beanClass(service.getClass()).types(Object.class, service.getClass()).scope(Singleton.class)
+                    .qualifiers(Default.Literal.INSTANCE, Any.Literal.INSTANCE).createWith(c -> service);
+        }
     }
 
     void start(@Observes AfterDeploymentValidation done, BeanManager beans) {

@@ -17,6 +17,11 @@ public final class MetricsMessage {
     /** The message properties every poller message carries, for selectors: {@code kind = 'metrics' AND device = 'core-1'}. */
     public static final List<String> PROPERTIES = List.of("kind", "tenant", "site", "device");
     public static final String KIND = "metrics";
+    /**
+     * The JMS message group of a device's messages ({@code SITE/DEVICE}): a subscription that several consumer processes
+     * share hands one device's messages to one of them at a time, in order.
+     */
+    public static final String GROUP = "JMSXGroupID";
     /** The version of this format; a consumer refuses a version it does not know. */
     public static final int FORMAT = 1;
 
@@ -30,6 +35,7 @@ public final class MetricsMessage {
         p.put("tenant", r.device().tenant());
         p.put("site", r.device().site());
         p.put("device", r.device().name());
+        p.put(GROUP, r.device().site() + "/" + r.device().name());
         return p;
     }
 

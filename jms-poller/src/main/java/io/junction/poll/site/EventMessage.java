@@ -1,6 +1,7 @@
 package io.junction.poll.site;
 
 import io.junction.client.Json;
+import io.junction.poll.message.MetricsMessage;
 import io.junction.poll.snmp.Device;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ public final class EventMessage {
         p.put("device", d.name());
         p.put("type", t.type());
         p.put("severity", t.severity());
+        p.put(MetricsMessage.GROUP, d.site() + "/" + d.name());
         return p;
     }
 

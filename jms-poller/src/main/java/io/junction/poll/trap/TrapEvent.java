@@ -1,6 +1,7 @@
 package io.junction.poll.trap;
 
 import io.junction.client.Json;
+import io.junction.poll.message.MetricsMessage;
 import io.junction.poll.site.EventMessage;
 import io.junction.poll.snmp.Device;
 import java.time.Instant;
@@ -31,6 +32,7 @@ record TrapEvent(String id, String type, String severity, String tenant, String 
         }
         p.put("type", type);
         p.put("severity", severity);
+        p.put(MetricsMessage.GROUP, site + "/" + (device != null ? device.name() : "@" + address));
         return p;
     }
 

@@ -1,0 +1,90 @@
+package io.junction.cli;
+
+import io.junction.client.ClientConfig;
+import io.junction.client.Credentials;
+import io.junction.config.Config;
+import io.junction.config.PropertiesFile;
+import io.junction.consume.ConsumersConfig;
+import io.junction.consume.ConsumersProcess;
+import io.junction.consume.store.Database;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "consumers", mixinStandardHelpOptions = true, header = "Run the built-in consumers: the event manager.",
+        description = {"The consumers log in as a user of the tenant with the consumer role and read the tenant's destinations through shared",
+                "durable subscriptions: several processes split the messages, and what is published while none runs waits. The event manager",
+                "keeps one problem per cause, with its history, in H2 under data/store or in a PostgreSQL database that several processes share."},
+        subcommands = {ConsumersCommand.Start.class, ConsumersCommand.ConfigTemplate.class})
+final class ConsumersCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, header = "Run the consumers of a tenant until stopped (Ctrl-C or SIGTERM).",
+            footer = {"", "Examples:", "  JUNCTION_USER=acme-events JUNCTION_PASSWORD=... junction consumers start --tenant acme --url URL",
+                    "  junction consumers start --tenant acme --only events --config /etc/junction/consumers.properties"})
+    static final class Start implements Callable<Integer> {
+        @Mixin
+        TenantOption owner;
+
+        @Option(names = "--only", paramLabel = "KINDS", description = "The consumers to run, comma-separated (events); default: consumers.only.")
+        String only;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "A consumers configuration (etc/consumers.properties documents every key).")
+        Path config;
+
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            String tenant = owner.id();
+            Map<String, String> file = config == null ? Map.of() : PropertiesFile.read(config);
+            if (only != null) {
+                file = new java.util.HashMap<>(file);
+                file.put(ConsumersConfig.ONLY.name(), only);
+            }
+            Config settings = ConsumersConfig.definition().parse(file, config == null ? "the built-in consumers defaults" : config.toString());
+            Credentials login = config == null ? client.credentials() : ClientConfig.credentials(settings, System.getenv());
+            PollerCommand.reachable(login);
+            Set<String> kinds = ConsumersConfig.only(settings);
+            Database.Settings store = ConsumersConfig.store(settings, System.getenv());
+            ConsumersProcess process;
+            try {
+                process = ConsumersProcess.start(login, tenant, kinds, store, settings.get(ClientConfig.PATIENCE));
+            } catch (IllegalStateException e) {
+                throw CliFailure.failure(e.getMessage());
+            }
+            PollerCommand.untilStopped(spec, "Consuming for tenant " + tenant + " as " + login + ": " + String.join(", ", kinds) + ", store "
+                    + store.shown() + ". Press Ctrl-C to stop.", "the consumers", process::close);
+            return 0;
+        }
+    }
+
+    @Command(name = "config-template", mixinStandardHelpOptions = true, header = "Print a consumers configuration file documenting every key.")
+    static final class ConfigTemplate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().getOut().print(ConsumersConfig.template());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+}

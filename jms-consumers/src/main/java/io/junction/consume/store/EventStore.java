@@ -1,0 +1,411 @@
+package io.junction.consume.store;
+
+import io.junction.client.Json;
+import io.junction.consume.event.Correlator;
+import io.junction.consume.event.Incoming;
+import io.junction.consume.event.Problem;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.activemq.artemis.json.JsonArray;
+import org.apache.activemq.artemis.json.JsonObject;
+import org.apache.activemq.artemis.utils.JsonLoader;
+
+/**
+ * The event manager's problems in the {@link Database}, with their full history. An event is recorded in one
+ * transaction that locks its device's row, so that any number of event manager processes sharing a PostgreSQL database
+ * judge each device's events one at a time and in order: the device's open problems and what the {@link Correlator}
+ * remembers of it are read, the event judged, the changes written, and the message's id kept, so that a message
+ * delivered again (its first delivery's commit having been lost) changes nothing.
+ */
+public final class EventStore {
+    /** Severities from the most serious down; a query for one shows it and those above. */
+    public static final List<String> SEVERITIES = List.of("critical", "major", "minor", "warning", "indeterminate", "normal");
+
+    /** What recording an event did: its outcome, the problem (numbered by the store), or that it was recorded before. */
+    public record Recorded(Correlator.Outcome outcome, Problem problem, boolean duplicate) {
+    }
+
+    /** A problem as stored: with its acknowledgement, if any. */
+    public record Stored(Problem problem, Instant ackedAt, String ackedBy, String ackComment) {
+        public boolean acked() {
+            return ackedAt != null;
+        }
+    }
+
+    /** One change of a problem: {@code opened}, {@code repeated}, {@code suppressed}, {@code closed}, {@code acked}, ... */
+    public record Change(Instant at, String kind, String eventType, String severity, String detail) {
+    }
+
+    /**
+     * Which problems to list: of {@code tenant} (null: every tenant), only open ones, of one device (null: all), of
+     * {@code severity} or more serious (null: all), last seen at or after {@code since} (null: ever); newest first.
+     */
+    public record Query(String tenant, boolean openOnly, String device, String severity, Instant since, int limit) {
+        public Query {
+            if (severity != null && !SEVERITIES.contains(severity)) {
+                throw new IllegalArgumentException("severity '" + severity + "' is not one of " + String.join(", ", SEVERITIES));
+            }
+        }
+    }
+
+    private final Database db;
+
+    public EventStore(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Judges and records {@code e}, an event of {@code tenant} (the tenant whose destination it came from, whatever the
+     * message says) carried by the message {@code messageId}.
+     */
+    public Recorded record(String tenant, String messageId, Incoming e, String detail) throws SQLException {
+        if (!tenant.equals(e.tenant())) {
+            throw new IllegalArgumentException("an event of tenant " + e.tenant() + " recorded for " + tenant);
+        }
+        return db.inTransaction(c -> {
+            Correlator.Memory memory = lockDevice(c, tenant, e.device());
+            if (processed(c, tenant, messageId)) {
+                return new Recorded(null, null, true);
+            }
+            Map<String, Problem> before = new HashMap<>();
+            for (Problem p : openOf(c, tenant, e.device())) {
+                before.put(p.key(), p);
+            }
+            Correlator correlator = Correlator.restore(before.values(), memory);
+            Correlator.Change change = correlator.take(e);
+            Map<String, Problem> ended = new HashMap<>();
+            for (Problem p : correlator.drainEnded()) {
+                ended.put(p.key(), p);
+            }
+            Map<String, Problem> after = new HashMap<>();
+            for (Problem p : correlator.open()) {
+                after.put(p.key(), p);
+            }
+            Problem result = change.problem();
+            for (Problem was : before.values()) {
+                if (!after.containsKey(was.key())) {
+                    Problem closed = result != null && result.key().equals(was.key()) ? result
+                            : ended.getOrDefault(was.key(), null);
+                    String kind = closed == null ? "became flapping" : closed == result ? "closed" : "ended";
+                    Instant at = closed != null && closed.closedAt() != null ? closed.closedAt() : e.time();
+                    close(c, was.id(), at);
+                    history(c, was.id(), at, kind, e, detail);
+                }
+            }
+            for (Problem now : after.values()) {
+                Problem was = before.get(now.key());
+                boolean isResult = result != null && result.key().equals(now.key());
+                if (was == null) {
+                    long id = insert(c, now);
+                    Problem numbered = numbered(now, id);
+                    history(c, id, e.time(), isResult ? kindOf(change.outcome()) : "reopened", e, detail);
+                    if (isResult) {
+                        result = numbered;
+                    }
+                } else if (!was.equals(now)) {
+                    update(c, now);
+                    history(c, now.id(), e.time(), isResult ? kindOf(change.outcome()) : "changed", e, detail);
+                }
+            }
+            saveMemory(c, tenant, e.device(), correlator.memory(e.time()));
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO processed_messages (tenant, message_id, processed_at) VALUES (?, ?, ?)")) {
+                s.setString(1, tenant);
+                s.setString(2, messageId);
+                s.setObject(3, time(Instant.now()));
+                s.executeUpdate();
+            }
+            return new Recorded(change.outcome(), result, false);
+        });
+    }
+
+    /** The problems {@code q} asks for, newest first. */
+    public List<Stored> problems(Query q) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT * FROM problems WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.tenant() != null) {
+            sql.append(" AND tenant = ?");
+            args.add(q.tenant());
+        }
+        if (q.openOnly()) {
+            sql.append(" AND closed_at IS NULL");
+        }
+        if (q.device() != null) {
+            sql.append(" AND device = ?");
+            args.add(q.device());
+        }
+        if (q.severity() != null) {
+            List<String> wanted = SEVERITIES.subList(0, SEVERITIES.indexOf(q.severity()) + 1);
+            sql.append(" AND severity IN (").append(String.join(", ", wanted.stream().map(w -> "?").toList())).append(")");
+            args.addAll(wanted);
+        }
+        if (q.since() != null) {
+            sql.append(" AND last_seen >= ?");
+            args.add(time(q.since()));
+        }
+        sql.append(" ORDER BY last_seen DESC, id DESC");
+        return db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    s.setObject(i + 1, args.get(i));
+                }
+                s.setMaxRows(Math.max(1, q.limit()));
+                return stored(s);
+            }
+        });
+    }
+
+    /** Problem {@code id} if it is {@code tenant}'s: another tenant's is as absent as one that never was. */
+    public Optional<Stored> problem(String tenant, long id) throws SQLException {
+        return db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT * FROM problems WHERE id = ? AND tenant = ?")) {
+                s.setLong(1, id);
+                s.setString(2, tenant);
+                return stored(s).stream().findFirst();
+            }
+        });
+    }
+
+    /** Problem {@code id}'s changes, oldest first; empty if it is not {@code tenant}'s. */
+    public List<Change> history(String tenant, long id) throws SQLException {
+        return db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT h.* FROM problem_history h JOIN problems p ON p.id = h.problem_id"
+                    + " WHERE h.problem_id = ? AND p.tenant = ? ORDER BY h.id")) {
+                s.setLong(1, id);
+                s.setString(2, tenant);
+                List<Change> out = new ArrayList<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        out.add(new Change(instant(r, "happened_at"), r.getString("change_kind"), r.getString("event_type"), r.getString("severity"),
+                                r.getString("detail")));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Acknowledges {@code tenant}'s problem {@code id} as {@code user} with {@code comment}; false if there is no such
+     * problem of that tenant. Acknowledging again replaces the comment, and both are in the history.
+     */
+    public boolean ack(String tenant, long id, String user, String comment, Instant at) throws SQLException {
+        return db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE problems SET acked_at = ?, acked_by = ?, ack_comment = ? WHERE id = ? AND tenant = ?")) {
+                s.setObject(1, time(at));
+                s.setString(2, user);
+                s.setString(3, comment);
+                s.setLong(4, id);
+                s.setString(5, tenant);
+                if (s.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO problem_history (problem_id, happened_at, change_kind, detail) VALUES (?, ?, ?, ?)")) {
+                s.setLong(1, id);
+                s.setObject(2, time(at));
+                s.setString(3, "acked");
+                s.setString(4, clip(user + ": " + comment));
+                s.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** Forgets the ids of messages processed before {@code before} (a message is delivered again within minutes). */
+    public int forgetProcessed(Instant before) throws SQLException {
+        return db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM processed_messages WHERE processed_at < ?")) {
+                s.setObject(1, time(before));
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    /** The device's memory, its row locked until the transaction ends (made if it has none). */
+    private static Correlator.Memory lockDevice(Connection c, String tenant, String device) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT memory FROM device_memory WHERE tenant = ? AND device = ? FOR UPDATE")) {
+            s.setString(1, tenant);
+            s.setString(2, device);
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    return memory(r.getString(1));
+                }
+            }
+        }
+        // a race with another process making it too ends in a unique violation, and the transaction is run again
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO device_memory (tenant, device, memory) VALUES (?, ?, ?)")) {
+            s.setString(1, tenant);
+            s.setString(2, device);
+            s.setString(3, "{}");
+            s.executeUpdate();
+        }
+        return Correlator.Memory.EMPTY;
+    }
+
+    private static boolean processed(Connection c, String tenant, String messageId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM processed_messages WHERE tenant = ? AND message_id = ?")) {
+            s.setString(1, tenant);
+            s.setString(2, messageId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    private static List<Problem> openOf(Connection c, String tenant, String device) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT * FROM problems WHERE tenant = ? AND device = ? AND closed_at IS NULL")) {
+            s.setString(1, tenant);
+            s.setString(2, device);
+            return stored(s).stream().map(Stored::problem).toList();
+        }
+    }
+
+    private static long insert(Connection c, Problem p) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO problems (tenant, site, device, problem_type, instance, severity, event_count,"
+                + " suppressed, first_seen, last_seen, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            s.setString(1, p.tenant());
+            s.setString(2, p.site());
+            s.setString(3, p.device());
+            s.setString(4, p.type());
+            s.setString(5, p.instance());
+            s.setString(6, p.severity());
+            s.setInt(7, p.count());
+            s.setInt(8, p.suppressed());
+            s.setObject(9, time(p.firstSeen()));
+            s.setObject(10, time(p.lastSeen()));
+            s.setObject(11, p.closedAt() == null ? null : time(p.closedAt()));
+            s.executeUpdate();
+            try (ResultSet keys = s.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private static void update(Connection c, Problem p) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE problems SET severity = ?, event_count = ?, suppressed = ?, last_seen = ? WHERE id = ?")) {
+            s.setString(1, p.severity());
+            s.setInt(2, p.count());
+            s.setInt(3, p.suppressed());
+            s.setObject(4, time(p.lastSeen()));
+            s.setLong(5, p.id());
+            s.executeUpdate();
+        }
+    }
+
+    private static void close(Connection c, long id, Instant at) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE problems SET closed_at = ? WHERE id = ?")) {
+            s.setObject(1, time(at));
+            s.setLong(2, id);
+            s.executeUpdate();
+        }
+    }
+
+    private static void history(Connection c, long id, Instant at, String kind, Incoming e, String detail) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO problem_history (problem_id, happened_at, change_kind, event_type, severity, detail)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+            s.setLong(1, id);
+            s.setObject(2, time(at));
+            s.setString(3, kind);
+            s.setString(4, e.type());
+            s.setString(5, e.severity());
+            s.setString(6, detail == null ? null : clip(detail));
+            s.executeUpdate();
+        }
+    }
+
+    private static void saveMemory(Connection c, String tenant, String device, Correlator.Memory m) throws SQLException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        Map<String, Object> changes = new LinkedHashMap<>();
+        m.changes().forEach((thing, at) -> changes.put(thing, at.stream().map(Instant::toString).toList()));
+        json.put("changes", changes);
+        json.put("downUnderFlap", new LinkedHashMap<>(m.downUnderFlap()));
+        try (PreparedStatement s = c.prepareStatement("UPDATE device_memory SET memory = ? WHERE tenant = ? AND device = ?")) {
+            s.setString(1, Json.write(json));
+            s.setString(2, tenant);
+            s.setString(3, device);
+            s.executeUpdate();
+        }
+    }
+
+    static Correlator.Memory memory(String text) {
+        JsonObject o = JsonLoader.readObject(new StringReader(text));
+        Map<String, List<Instant>> changes = new HashMap<>();
+        JsonObject c = o.containsKey("changes") ? o.getJsonObject("changes") : null;
+        if (c != null) {
+            for (String thing : c.keySet()) {
+                JsonArray at = c.getJsonArray(thing);
+                List<Instant> times = new ArrayList<>();
+                for (int i = 0; i < at.size(); i++) {
+                    times.add(Instant.parse(at.getString(i)));
+                }
+                changes.put(thing, times);
+            }
+        }
+        Map<String, String> down = new HashMap<>();
+        JsonObject d = o.containsKey("downUnderFlap") ? o.getJsonObject("downUnderFlap") : null;
+        if (d != null) {
+            for (String thing : d.keySet()) {
+                down.put(thing, d.getString(thing));
+            }
+        }
+        return new Correlator.Memory(changes, down);
+    }
+
+    private static List<Stored> stored(PreparedStatement s) throws SQLException {
+        List<Stored> out = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                Problem p = new Problem(r.getLong("id"), r.getString("tenant"), r.getString("site"), r.getString("device"), r.getString("problem_type"),
+                        r.getString("instance"), r.getString("severity"), r.getInt("event_count"), r.getInt("suppressed"), instant(r, "first_seen"),
+                        instant(r, "last_seen"), instant(r, "closed_at"));
+                out.add(new Stored(p, instant(r, "acked_at"), r.getString("acked_by"), r.getString("ack_comment")));
+            }
+        }
+        return out;
+    }
+
+    private static Problem numbered(Problem p, long id) {
+        return new Problem(id, p.tenant(), p.site(), p.device(), p.type(), p.instance(), p.severity(), p.count(), p.suppressed(), p.firstSeen(),
+                p.lastSeen(), p.closedAt());
+    }
+
+    private static String kindOf(Correlator.Outcome o) {
+        return switch (o) {
+            case OPENED -> "opened";
+            case REPEATED -> "repeated";
+            case CLOSED -> "closed";
+            case FLAPPING -> "flapping";
+            case SUPPRESSED -> "suppressed";
+            case RECORDED -> "recorded";
+        };
+    }
+
+    /** To the microsecond, which both databases keep (rounding differs between them). */
+    private static OffsetDateTime time(Instant i) {
+        return i.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet r, String column) throws SQLException {
+        OffsetDateTime t = r.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
+    }
+}

@@ -1,0 +1,52 @@
+package io.junction.consume;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.junction.config.Config;
+import io.junction.config.ConfigException;
+import io.junction.consume.store.Database;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConsumersConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theFileInEtcIsTheTemplateOfTheDeclaredKeys() throws Exception {
+        assertEquals(ConsumersConfig.template(), Files.readString(Path.of("..", "etc", "consumers.properties")),
+                "etc/consumers.properties is out of step with ConsumersConfig: regenerate it with"
+                        + " `bin/junction consumers config-template > etc/consumers.properties`");
+    }
+
+    @Test
+    void theStoreIsH2InTheDataDirectoryUnlessAUrlNamesAnother() {
+        Config defaults = ConsumersConfig.definition().parse(Map.of(), "consumers.properties");
+        assertEquals(Set.of("events"), ConsumersConfig.only(defaults));
+        assertTrue(ConsumersConfig.store(defaults, Map.of()).url().startsWith("jdbc:h2:file:"), ConsumersConfig.store(defaults, Map.of()).url());
+        Config pg = ConsumersConfig.definition().parse(Map.of("store.url", "jdbc:postgresql://db:5432/junction", "store.user", "junction"),
+                "consumers.properties");
+        Database.Settings s = ConsumersConfig.store(pg, Map.of(ConsumersConfig.STORE_PASSWORD_VARIABLE, "from-env"));
+        assertEquals("from-env", s.password(), "the password from the environment when the file has none");
+        assertEquals("store.url", assertThrows(ConfigException.class,
+                () -> ConsumersConfig.definition().parse(Map.of("store.url", "mysql://db"), "consumers.properties")).key());
+        assertEquals("consumers.only", assertThrows(ConfigException.class,
+                () -> ConsumersConfig.definition().parse(Map.of("consumers.only", "events,charts"), "consumers.properties")).key());
+    }
+
+    @Test
+    void aStoreThatCannotBeOpenedIsOneLineNamingTheKey() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("a-file"), "x");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Database.open(Database.Settings.h2(notADirectory)));
+        assertTrue(e.getMessage().startsWith("store.url jdbc:h2:file:" + notADirectory + "/junction"), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot connect") && !e.getMessage().contains("\n"), e.getMessage());
+        assertEquals("jdbc:postgresql://db/junction?user=j&password=***&ssl=true",
+                new Database.Settings("jdbc:postgresql://db/junction?user=j&password=hunter2&ssl=true", "", "", 1).shown(), "no password shown");
+    }
+}

@@ -1,0 +1,181 @@
+package io.junction.consume.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.junction.consume.event.Correlator;
+import io.junction.consume.event.Incoming;
+import io.junction.consume.event.Problem;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the event store does on every database it supports: one problem per cause with its history, a message
+ * delivered again changing nothing, a store reopened going on from what it kept (open problems and what the
+ * correlator remembers), one tenant's problems invisible to another, and two writers racing on one device leaving one
+ * problem with every event counted.
+ */
+abstract class EventStoreContract {
+    private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
+    private final AtomicInteger messages = new AtomicInteger();
+
+    /** Settings of an empty database of its own for each call. */
+    abstract Database.Settings freshDatabase() throws Exception;
+
+    /** Settings that reach the database {@code freshDatabase} made last, again. */
+    abstract Database.Settings sameDatabase();
+
+    private static Incoming event(String tenant, String device, String type, String instance, String severity, int second) {
+        return new Incoming(tenant, "hq", device, type, instance, severity, T0.plusSeconds(second));
+    }
+
+    private EventStore.Recorded record(EventStore store, Incoming e) throws Exception {
+        return store.record(e.tenant(), "m-" + messages.incrementAndGet(), e, null);
+    }
+
+    @Test
+    void repeatsCountOnOneProblemAndTheRecoveryClosesItWithItsHistory() throws Exception {
+        try (Database db = Database.open(freshDatabase())) {
+            EventStore store = new EventStore(db);
+            EventStore.Recorded first = record(store, event("acme", "core-1", "device-unreachable", "", "major", 0));
+            assertEquals(Correlator.Outcome.OPENED, first.outcome());
+            long id = first.problem().id();
+            assertTrue(id > 0, "the store numbers it: " + id);
+            assertEquals(Correlator.Outcome.REPEATED, record(store, event("acme", "core-1", "device-unreachable", "", "major", 60)).outcome());
+            assertEquals(Correlator.Outcome.REPEATED, record(store, event("acme", "core-1", "device-unreachable", "", "major", 120)).outcome());
+            List<EventStore.Stored> open = store.problems(new EventStore.Query("acme", true, null, null, null, 100));
+            assertEquals(1, open.size(), "one problem, not one per event: " + open);
+            assertEquals(3, open.get(0).problem().count());
+            assertEquals(T0.plusSeconds(120), open.get(0).problem().lastSeen());
+            EventStore.Recorded up = record(store, event("acme", "core-1", "device-reachable", "", "normal", 180));
+            assertEquals(Correlator.Outcome.CLOSED, up.outcome());
+            assertEquals(id, up.problem().id());
+            assertTrue(store.problems(new EventStore.Query("acme", true, null, null, null, 100)).isEmpty(), "closed");
+            EventStore.Stored closed = store.problem("acme", id).orElseThrow();
+            assertEquals(T0.plusSeconds(180), closed.problem().closedAt());
+            assertEquals(List.of("opened", "repeated", "repeated", "closed"), store.history("acme", id).stream().map(EventStore.Change::kind).toList());
+        }
+    }
+
+    @Test
+    void aMessageDeliveredAgainChangesNothing() throws Exception {
+        try (Database db = Database.open(freshDatabase())) {
+            EventStore store = new EventStore(db);
+            Incoming down = event("acme", "core-1", "device-unreachable", "", "major", 0);
+            assertFalse(store.record("acme", "poll/acme/hq/core-1/1", down, null).duplicate());
+            EventStore.Recorded again = store.record("acme", "poll/acme/hq/core-1/1", down, null);
+            assertTrue(again.duplicate(), "recorded before");
+            assertEquals(1, store.problems(new EventStore.Query("acme", true, null, null, null, 100)).get(0).problem().count(), "not counted twice");
+            assertFalse(store.record("beta", "poll/acme/hq/core-1/1", event("beta", "core-1", "device-unreachable", "", "major", 0), null).duplicate(),
+                    "message ids are per tenant");
+        }
+    }
+
+    @Test
+    void aReopenedStoreGoesOnFromWhatItKept() throws Exception {
+        long down;
+        try (Database db = Database.open(freshDatabase())) {
+            EventStore store = new EventStore(db);
+            down = record(store, event("acme", "core-1", "device-unreachable", "", "major", 0)).problem().id();
+            // two changes of an interface before the restart...
+            record(store, event("acme", "edge-1", "interface-down", "3", "minor", 0));
+            record(store, event("acme", "edge-1", "interface-up", "3", "normal", 30));
+        }
+        try (Database db = Database.open(sameDatabase())) {
+            EventStore store = new EventStore(db);
+            EventStore.Recorded up = record(store, event("acme", "core-1", "device-reachable", "", "normal", 60));
+            assertEquals(Correlator.Outcome.CLOSED, up.outcome(), "the open problem was kept");
+            assertEquals(down, up.problem().id());
+            // ...and two after: more than three within ten minutes is flapping
+            record(store, event("acme", "edge-1", "interface-down", "3", "minor", 90));
+            EventStore.Recorded flap = record(store, event("acme", "edge-1", "interface-up", "3", "normal", 120));
+            assertEquals(Correlator.Outcome.FLAPPING, flap.outcome(), "the changes before the restart were remembered");
+            List<EventStore.Stored> open = store.problems(new EventStore.Query("acme", true, "edge-1", null, null, 100));
+            assertEquals(List.of("flapping"), open.stream().map(s -> s.problem().type()).toList());
+            List<EventStore.Stored> all = store.problems(new EventStore.Query("acme", false, "edge-1", null, null, 100));
+            Problem iface = all.stream().map(EventStore.Stored::problem).filter(p -> p.type().equals("interface-down") && p.firstSeen().equals(T0.plusSeconds(90)))
+                    .findFirst().orElseThrow();
+            assertNotNull(iface.closedAt(), "the interface's own problem became the flapping one");
+            assertEquals("became flapping", store.history("acme", iface.id()).get(1).kind());
+        }
+    }
+
+    @Test
+    void aDownDevicesInterfaceEventsAreItsConsequences() throws Exception {
+        try (Database db = Database.open(freshDatabase())) {
+            EventStore store = new EventStore(db);
+            long id = record(store, event("acme", "core-1", "device-unreachable", "", "major", 0)).problem().id();
+            EventStore.Recorded iface = record(store, event("acme", "core-1", "interface-down", "1", "minor", 5));
+            assertEquals(Correlator.Outcome.SUPPRESSED, iface.outcome());
+            List<EventStore.Stored> open = store.problems(new EventStore.Query("acme", true, null, null, null, 100));
+            assertEquals(1, open.size(), "no problem of its own: " + open);
+            assertEquals(id, open.get(0).problem().id());
+            assertEquals(1, open.get(0).problem().suppressed());
+        }
+    }
+
+    @Test
+    void queriesFilterAndAnotherTenantsProblemsAreAbsent() throws Exception {
+        try (Database db = Database.open(freshDatabase())) {
+            EventStore store = new EventStore(db);
+            long acme = record(store, event("acme", "core-1", "device-unreachable", "", "major", 0)).problem().id();
+            record(store, event("acme", "core-2", "device-restarted", "", "warning", 10));
+            long beta = record(store, event("beta", "core-1", "device-unreachable", "", "major", 20)).problem().id();
+            assertEquals(2, store.problems(new EventStore.Query("acme", true, null, null, null, 100)).size());
+            assertEquals(List.of(acme), ids(store.problems(new EventStore.Query("acme", true, null, "major", null, 100))), "major and above");
+            assertEquals(List.of(acme), ids(store.problems(new EventStore.Query("acme", false, "core-1", null, null, 100))));
+            assertEquals(1, store.problems(new EventStore.Query("acme", false, null, null, T0.plusSeconds(5), 100)).size(), "since");
+            assertEquals(3, store.problems(new EventStore.Query(null, true, null, null, null, 100)).size(), "the operator sees all");
+            assertTrue(store.problem("acme", beta).isEmpty(), "another tenant's problem is as absent as none");
+            assertTrue(store.history("acme", beta).isEmpty());
+            assertFalse(store.ack("acme", beta, "acme-admin", "mine now", T0.plusSeconds(30)), "nor can it be acknowledged");
+            assertNull(store.problem("beta", beta).orElseThrow().ackedAt());
+            assertTrue(store.ack("acme", acme, "acme-admin", "on it", T0.plusSeconds(40)));
+            EventStore.Stored acked = store.problem("acme", acme).orElseThrow();
+            assertEquals("acme-admin", acked.ackedBy());
+            assertEquals("on it", acked.ackComment());
+            assertEquals("acked", store.history("acme", acme).get(1).kind());
+        }
+    }
+
+    @Test
+    void twoWritersOnOneDeviceLeaveOneProblemWithEveryEvent() throws Exception {
+        try (Database db = Database.open(freshDatabase())) {
+            EventStore store = new EventStore(db);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<?>> writers = new ArrayList<>();
+                for (int w = 0; w < 2; w++) {
+                    writers.add(pool.submit(() -> {
+                        for (int i = 0; i < 25; i++) {
+                            record(store, event("acme", "core-1", "device-unreachable", "", "major", i));
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : writers) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            List<EventStore.Stored> open = store.problems(new EventStore.Query("acme", false, null, null, null, 100));
+            assertEquals(1, open.size(), "one problem: " + open);
+            assertEquals(50, open.get(0).problem().count(), "every event counted once");
+        }
+    }
+
+    private static List<Long> ids(List<EventStore.Stored> stored) {
+        return stored.stream().map(s -> s.problem().id()).toList();
+    }
+}
