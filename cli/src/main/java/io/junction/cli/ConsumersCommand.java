@@ -6,10 +6,10 @@ import io.junction.config.Config;
 import io.junction.config.PropertiesFile;
 import io.junction.consume.ConsumersConfig;
 import io.junction.consume.ConsumersProcess;
-import io.junction.consume.store.Database;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,10 +17,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "consumers", mixinStandardHelpOptions = true, header = "Run the built-in consumers: the event manager.",
+@Command(name = "consumers", mixinStandardHelpOptions = true, header = "Run the built-in consumers: the event manager and the metric store.",
         description = {"The consumers log in as a user of the tenant with the consumer role and read the tenant's destinations through shared",
                 "durable subscriptions: several processes split the messages, and what is published while none runs waits. The event manager",
-                "keeps one problem per cause, with its history, in H2 under data/store or in a PostgreSQL database that several processes share."},
+                "keeps one problem per cause, with its history, in H2 under data/store or in a PostgreSQL database that several processes share;",
+                "the metric store keeps each device's values as RRD time series under data/metrics, a full copy in each process."},
         subcommands = {ConsumersCommand.Start.class, ConsumersCommand.ConfigTemplate.class})
 final class ConsumersCommand implements Runnable {
     @Spec
@@ -38,7 +39,7 @@ final class ConsumersCommand implements Runnable {
         @Mixin
         TenantOption owner;
 
-        @Option(names = "--only", paramLabel = "KINDS", description = "The consumers to run, comma-separated (events); default: consumers.only.")
+        @Option(names = "--only", paramLabel = "KINDS", description = "The consumers to run, comma-separated (events, metrics); default: consumers.only.")
         String only;
 
         @Option(names = "--config", paramLabel = "FILE", description = "A consumers configuration (etc/consumers.properties documents every key).")
@@ -61,16 +62,22 @@ final class ConsumersCommand implements Runnable {
             Config settings = ConsumersConfig.definition().parse(file, config == null ? "the built-in consumers defaults" : config.toString());
             Credentials login = config == null ? client.credentials() : ClientConfig.credentials(settings, System.getenv());
             PollerCommand.reachable(login);
-            Set<String> kinds = ConsumersConfig.only(settings);
-            Database.Settings store = ConsumersConfig.store(settings, System.getenv());
+            ConsumersProcess.Settings run = ConsumersProcess.Settings.of(settings, System.getenv());
             ConsumersProcess process;
             try {
-                process = ConsumersProcess.start(login, tenant, kinds, store, settings.get(ClientConfig.PATIENCE));
+                process = ConsumersProcess.start(login, tenant, run);
             } catch (IllegalStateException e) {
                 throw CliFailure.failure(e.getMessage());
             }
-            PollerCommand.untilStopped(spec, "Consuming for tenant " + tenant + " as " + login + ": " + String.join(", ", kinds) + ", store "
-                    + store.shown() + ". Press Ctrl-C to stop.", "the consumers", process::close);
+            List<String> what = new ArrayList<>();
+            if (run.only().contains("events")) {
+                what.add("events into " + run.store().shown());
+            }
+            if (run.only().contains("metrics")) {
+                what.add("metrics into " + run.metrics().dir());
+            }
+            PollerCommand.untilStopped(spec, "Consuming for tenant " + tenant + " as " + login + " (instance " + run.instance() + "): "
+                    + String.join(", ", what) + "; API at " + process.apiUrl() + ". Press Ctrl-C to stop.", "the consumers", process::close);
             return 0;
         }
     }

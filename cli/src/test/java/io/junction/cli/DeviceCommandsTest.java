@@ -215,6 +215,59 @@ class DeviceCommandsTest {
     }
 
     @Test
+    void eventsMetricsAndChartsComeFromTheConsumersApi() throws Exception {
+        admin.addUser("acme-events", "acme", "consumer", PASSWORD).ok();
+        admin.addUser("acme-poller", "acme", "poller", PASSWORD).ok();
+        admin.addUser("beta-events", "beta", "consumer", PASSWORD).ok();
+        io.junction.consume.ConsumersProcess.Settings settings = new io.junction.consume.ConsumersProcess.Settings(java.util.Set.of("events", "metrics"),
+                "main", io.junction.consume.store.Database.Settings.h2(dir.resolve("store")),
+                io.junction.consume.metric.MetricStore.Settings.defaults(dir.resolve("metrics")),
+                new io.junction.consume.api.ApiServer.Settings("127.0.0.1", 0, "", ""), Duration.ofSeconds(5));
+        java.time.Instant t0 = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
+        try (io.junction.consume.ConsumersProcess consumers = io.junction.consume.ConsumersProcess.start(
+                new Credentials(node.coreUrl(), "acme-events", PASSWORD), "acme", settings)) {
+            String api = consumers.apiUrl();
+            String event = "{\"format\":1,\"kind\":\"event\",\"type\":\"device-unreachable\",\"severity\":\"major\",\"site\":\"hq\","
+                    + "\"device\":\"core-1\",\"time\":\"" + t0 + "\"}";
+            as("acme-poller", "", "send", "--to", "topic://tenant.acme.events", "--body", event).ok();
+            for (int i = 0; i <= 3; i++) {
+                String metrics = "{\"format\":1,\"kind\":\"metrics\",\"site\":\"hq\",\"device\":\"core-1\",\"time\":\"" + t0.plusSeconds(60L * i)
+                        + "\",\"reachable\":true,\"sysUpTime\":" + (100_000 + 6_000 * i) + ",\"values\":[{\"name\":\"ifHCInOctets\",\"instance\":\"3\","
+                        + "\"type\":\"Counter64\",\"value\":" + 60_000L * i + "}]}";
+                as("acme-poller", "", "send", "--to", "topic://tenant.acme.metrics", "--body", metrics).ok();
+            }
+            io.junction.testing.Waits.until(Duration.ofSeconds(30), "the event stored", () ->
+                    as("acme-events", "", "events", "--tenant", "acme", "--api", api, "--json").out().contains("device-unreachable"));
+            CliRun list = as("acme-events", "", "events", "--tenant", "acme", "--open", "--api", api).ok();
+            assertTrue(list.out().startsWith("ID  SEVERITY  STATE  DEVICE  TYPE") && list.out().contains("major     open   core-1  device-unreachable"),
+                    list.out());
+            as("acme-events", "", "events", "ack", "1", "--tenant", "acme", "--comment", "ISP ticket 1234", "--api", api).ok();
+            CliRun show = as("acme-events", "", "events", "show", "1", "--tenant", "acme", "--api", api).ok();
+            assertTrue(show.out().contains("acknowledged by acme-events: ISP ticket 1234") && show.out().contains("acked"), show.out());
+            io.junction.testing.Waits.until(Duration.ofSeconds(30), "the rates stored", () -> as("acme-events", "", "metrics", "--tenant", "acme",
+                    "--device", "core-1", "--metric", "ifHCInOctets", "--instance", "3", "--since", "1h", "--api", api).out().contains("1000.000"));
+            assertTrue(as("acme-events", "", "metrics", "--tenant", "acme", "--device", "core-1", "--api", api).ok().out().contains("ifHCInOctets  3"));
+            Path png = dir.resolve("chart.png");
+            as("acme-events", "", "chart", "--tenant", "acme", "--device", "core-1", "--metric", "ifHCInOctets", "--instance", "3", "--since", "1h",
+                    "-o", png.toString(), "--api", api).ok();
+            assertEquals("PNG", new String(Files.readAllBytes(png), 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+            CliRun status = as("acme-events", "", "status", "--tenant", "acme", "--api", api);
+            assertEquals(0, status.exitCode(), status.out() + status.err());
+            assertTrue(status.out().contains("core-1  hq    up") && status.out().contains("1 major")
+                    && status.out().contains("Tenant acme: 1 devices, 1 up, 0 down, 0 unknown; open problems: 1 major"), status.out());
+            // another tenant's user: one line, the API's 404
+            CliRun other = as("beta-events", "", "events", "--tenant", "acme", "--api", api);
+            assertEquals(1, other.exitCode());
+            assertTrue(other.errorLine().contains("(404)"), other.err());
+            CliRun badSeverity = as("acme-events", "", "events", "--tenant", "acme", "--severity", "bogus", "--api", api);
+            assertTrue(badSeverity.errorLine().contains("(400)") && badSeverity.errorLine().contains("bogus"), badSeverity.err());
+        }
+        CliRun down = as("acme-events", "", "events", "--tenant", "acme", "--api", "http://127.0.0.1:" + io.junction.testing.FreePorts.next());
+        assertEquals(1, down.exitCode());
+        assertTrue(down.errorLine().contains("Cannot connect to the consumers' API"), down.err());
+    }
+
+    @Test
     void aTrapReceiverWithBadRulesABusyPortOrTheWrongRoleStopsWithOneLine() throws Exception {
         admin.addUser("acme-poller", "acme", "poller", PASSWORD).ok();
         admin.addUser("acme-app", "acme", "producer", PASSWORD).ok();

@@ -212,7 +212,7 @@ class NodeProcessTest {
 
         Files.writeString(config, "journal.buffer-timeout=500\n");
         assertEquals("junction: Invalid value 500 for configuration journal.buffer-timeout in " + config
-                + ": expected a number with a unit: ns, us, ms, s, m or h (e.g. 200us, 30s)",
+                + ": expected a number with a unit: ns, us, ms, s, m, h or d (e.g. 200us, 30s, 2d)",
                 CliRun.of("node", "start", "--config", config.toString()).errorLine());
 
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations that always carry a unit (ns, us, ms, s, m, h), so that 200 never means 200 of something unsaid. */
+/** Parses durations that always carry a unit (ns, us, ms, s, m, h, d), so that 200 never means 200 of something unsaid. */
 public final class Durations {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ns|us|µs|ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ns|us|µs|ms|s|m|h|d)");
 
     private Durations() {
     }
@@ -15,7 +15,7 @@ public final class Durations {
     public static Duration parse(String raw) {
         Matcher m = DURATION.matcher(raw.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected a number with a unit: ns, us, ms, s, m or h (e.g. 200us, 30s)");
+            throw new IllegalArgumentException("expected a number with a unit: ns, us, ms, s, m, h or d (e.g. 200us, 30s, 2d)");
         }
         try {
             long n = Long.parseLong(m.group(1));
@@ -25,7 +25,8 @@ public final class Durations {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
             };
             d.toNanos(); // every Junction duration must fit in nanoseconds
             return d;

@@ -5,6 +5,9 @@ import io.junction.config.Config;
 import io.junction.config.ConfigDef;
 import io.junction.config.ConfigKey;
 import io.junction.config.ConfigType;
+import io.junction.config.Durations;
+import io.junction.consume.api.ApiServer;
+import io.junction.consume.metric.MetricStore;
 import io.junction.consume.store.Database;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,12 +17,12 @@ import java.util.Set;
 /** The keys of a consumers process's configuration file: the client keys ({@link ClientConfig}) and the consumers' own. */
 public final class ConsumersConfig {
     /** The consumers a process can run. */
-    public static final Set<String> KINDS = Set.of("events");
+    public static final Set<String> KINDS = Set.of("events", "metrics");
     /** Where the store's password comes from when the file leaves it empty. */
     public static final String STORE_PASSWORD_VARIABLE = "JUNCTION_STORE_PASSWORD";
 
-    public static final ConfigKey<String> ONLY = ConfigKey.of("consumers.only", ConfigType.STRING, "events",
-            "The consumers this process runs, comma-separated: events (the event manager).")
+    public static final ConfigKey<String> ONLY = ConfigKey.of("consumers.only", ConfigType.STRING, "events,metrics",
+            "The consumers this process runs, comma-separated: events (the event manager), metrics (the metric store).")
             .require(v -> !v.isBlank() && List.of(v.split(",")).stream().map(String::trim).allMatch(KINDS::contains),
                     "expected a comma-separated list of " + String.join(", ", KINDS));
     public static final ConfigKey<String> STORE_URL = ConfigKey.of("store.url", ConfigType.STRING, "",
@@ -35,6 +38,32 @@ public final class ConsumersConfig {
     public static final ConfigKey<Integer> STORE_POOL = ConfigKey.of("store.pool", ConfigType.INT, "4",
             "Database connections this process holds at most.")
             .require(n -> n >= 1 && n <= 200, "must be between 1 and 200");
+
+    public static final ConfigKey<String> INSTANCE = ConfigKey.of("consumers.instance", ConfigType.STRING, "main",
+            "This process's name among the tenant's consumer processes (letters, digits, - and _): the metric store of each\n"
+                    + "keeps a full copy through a subscription of its own, named after it; keep it across restarts.")
+            .require(v -> v.matches("[A-Za-z0-9_-]{1,64}"), "expected 1 to 64 letters, digits, - or _");
+    public static final ConfigKey<String> METRICS_DIR = ConfigKey.of("metrics.dir", ConfigType.STRING, "data/metrics",
+            "Where the metric store keeps its RRD files (DIR/TENANT/DEVICE/NAME~INSTANCE.rrd).");
+    public static final ConfigKey<java.time.Duration> METRICS_STEP = ConfigKey.of("metrics.step", ConfigType.DURATION, "1m",
+            "The finest resolution of the metric store; each archive's step is a multiple of it. Changing it affects new series only.")
+            .require(d -> d.toSeconds() >= 1 && d.toNanos() % 1_000_000_000L == 0, "must be whole seconds, at least 1s");
+    public static final ConfigKey<String> METRICS_ARCHIVES = ConfigKey.of("metrics.archives", ConfigType.STRING, "1m:2d,5m:14d,1h:396d",
+            "Each archive as STEP:KEPT, comma-separated; each keeps AVERAGE, MIN and MAX. Changing it affects new series only.")
+            .require(v -> archivesOrNull(v) != null, "expected STEP:KEPT,... with durations (e.g. 1m:2d,5m:14d,1h:396d), each KEPT at least its STEP");
+    public static final ConfigKey<java.time.Duration> METRICS_HEARTBEAT = ConfigKey.of("metrics.heartbeat", ConfigType.DURATION, "10m",
+            "The longest time between two polls of a device that still gives a value; beyond it the chart has a gap.")
+            .require(d -> d.toSeconds() >= 1, "must be at least 1s");
+
+    public static final ConfigKey<String> API_ADDRESS = ConfigKey.of("api.address", ConfigType.STRING, "127.0.0.1",
+            "The address the HTTP API listens on (0.0.0.0: every interface).");
+    public static final ConfigKey<Integer> API_PORT = ConfigKey.of("api.port", ConfigType.INT, "8090",
+            "The port of the HTTP API (docs/api.md), which junction events, metrics and chart call; 0: any free port.")
+            .require(n -> n >= 0 && n <= 65535, "must be between 0 and 65535");
+    public static final ConfigKey<String> API_KEYSTORE = ConfigKey.of("api.keystore", ConfigType.STRING, "",
+            "A keystore (PKCS12 or JKS) with the API's key and certificate: HTTPS. Empty: plain HTTP.");
+    public static final ConfigKey<String> API_KEYSTORE_PASSWORD = ConfigKey.of("api.keystore.password", ConfigType.STRING, "",
+            "The password of api.keystore.");
 
     private ConsumersConfig() {
     }
@@ -57,6 +86,49 @@ public final class ConsumersConfig {
         return new Database.Settings(url, settings.get(STORE_USER), password, settings.get(STORE_POOL));
     }
 
+    /** The metric store {@code settings} describes. */
+    public static MetricStore.Settings metrics(Config settings) {
+        java.time.Duration step = settings.get(METRICS_STEP);
+        List<MetricStore.Retention> archives = archivesOrNull(settings.get(METRICS_ARCHIVES));
+        for (MetricStore.Retention r : archives) {
+            if (r.step().toSeconds() % step.toSeconds() != 0) {
+                throw settings.invalid(METRICS_ARCHIVES, "the step " + Durations.format(r.step()) + " is no multiple of metrics.step "
+                        + Durations.format(step));
+            }
+        }
+        return new MetricStore.Settings(Path.of(settings.get(METRICS_DIR)), step, archives, settings.get(METRICS_HEARTBEAT));
+    }
+
+    /** Where {@code settings} says the API listens. */
+    public static ApiServer.Settings api(Config settings) {
+        String keystore = settings.get(API_KEYSTORE);
+        if (!keystore.isEmpty() && !java.nio.file.Files.isReadable(Path.of(keystore))) {
+            throw settings.invalid(API_KEYSTORE, "no readable file there");
+        }
+        return new ApiServer.Settings(settings.get(API_ADDRESS), settings.get(API_PORT), keystore, settings.get(API_KEYSTORE_PASSWORD));
+    }
+
+    private static List<MetricStore.Retention> archivesOrNull(String text) {
+        List<MetricStore.Retention> out = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            String[] stepKept = part.trim().split(":");
+            if (stepKept.length != 2) {
+                return null;
+            }
+            try {
+                java.time.Duration step = Durations.parse(stepKept[0]);
+                java.time.Duration kept = Durations.parse(stepKept[1]);
+                if (step.toSeconds() < 1 || kept.compareTo(step) < 0) {
+                    return null;
+                }
+                out.add(new MetricStore.Retention(step, kept));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+
     /** The commented file in etc/. */
     public static String template() {
         return definition().toPropertiesTemplate("""
@@ -67,7 +139,8 @@ public final class ConsumersConfig {
 
     /** Every key a consumers process's file may hold. */
     public static ConfigDef definition() {
-        return ClientConfig.define(new ConfigDef()).define(ONLY).define(STORE_URL).define(STORE_DIR).define(STORE_USER).define(STORE_PASSWORD)
-                .define(STORE_POOL);
+        return ClientConfig.define(new ConfigDef()).define(ONLY).define(INSTANCE).define(STORE_URL).define(STORE_DIR).define(STORE_USER)
+                .define(STORE_PASSWORD).define(STORE_POOL).define(METRICS_DIR).define(METRICS_STEP).define(METRICS_ARCHIVES).define(METRICS_HEARTBEAT)
+                .define(API_ADDRESS).define(API_PORT).define(API_KEYSTORE).define(API_KEYSTORE_PASSWORD);
     }
 }

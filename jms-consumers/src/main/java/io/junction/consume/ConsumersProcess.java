@@ -1,16 +1,23 @@
 package io.junction.consume;
 
 import io.junction.client.Credentials;
+import io.junction.config.Config;
+import io.junction.consume.api.ApiServer;
+import io.junction.consume.api.BusLogins;
 import io.junction.consume.event.EventManager;
 import io.junction.consume.listen.ListenerContainer;
 import io.junction.consume.listen.ListenerSettings;
+import io.junction.consume.metric.MetricStore;
+import io.junction.consume.metric.MetricStoreListener;
 import io.junction.consume.store.Database;
 import io.junction.consume.store.EventStore;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,53 +27,95 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The built-in consumers of one tenant in one process ({@code junction consumers start}): the event manager on its
- * store. Several processes may run for one tenant on a shared PostgreSQL store; they split the tenant's messages.
+ * database, the metric store on its RRD files. Several processes may run for one tenant: their event managers share a
+ * subscription and a PostgreSQL database; their metric stores each keep a full copy.
  */
 public final class ConsumersProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumersProcess.class);
     /** Message ids are kept this long: a message is delivered again within minutes of its first delivery. */
     static final Duration KEEP_PROCESSED = Duration.ofDays(2);
 
+    /** What runs ({@code events}, {@code metrics}), under which instance name, on which stores. */
+    public record Settings(Set<String> only, String instance, Database.Settings store, MetricStore.Settings metrics, ApiServer.Settings api,
+                           Duration patience) {
+        /** The settings a consumers configuration gives. */
+        public static Settings of(Config config, Map<String, String> environment) {
+            return new Settings(ConsumersConfig.only(config), config.get(ConsumersConfig.INSTANCE), ConsumersConfig.store(config, environment),
+                    ConsumersConfig.metrics(config), ConsumersConfig.api(config), config.get(io.junction.client.ClientConfig.PATIENCE));
+        }
+    }
+
     private final Database db;
+    private final MetricStore metrics;
     private final ListenerContainer container;
+    private final ApiServer api;
     private final ScheduledExecutorService housekeeping;
 
-    private ConsumersProcess(Database db, ListenerContainer container, ScheduledExecutorService housekeeping) {
+    private ConsumersProcess(Database db, MetricStore metrics, ListenerContainer container, ApiServer api, ScheduledExecutorService housekeeping) {
         this.db = db;
+        this.metrics = metrics;
         this.container = container;
+        this.api = api;
         this.housekeeping = housekeeping;
     }
 
-    /** Opens the store and starts {@code only}'s listeners for {@code tenant} as {@code login}. */
-    public static ConsumersProcess start(Credentials login, String tenant, Set<String> only, Database.Settings store, Duration patience) {
-        Database db = Database.open(store);
-        EventStore events = new EventStore(db);
+    /** Opens the stores and starts the listeners for {@code tenant} as {@code login}; a store or listener that cannot start is one line. */
+    public static ConsumersProcess start(Credentials login, String tenant, Settings s) {
+        Database db = s.only().contains("events") ? Database.open(s.store()) : null;
+        MetricStore metrics = s.only().contains("metrics") ? new MetricStore(s.metrics()) : null;
+        List<Object> services = new ArrayList<>();
         List<Class<?>> beans = new ArrayList<>();
-        if (only.contains("events")) {
+        EventStore events = null;
+        if (db != null) {
+            events = new EventStore(db);
+            services.add(events);
             beans.add(EventManager.class);
+        }
+        if (metrics != null) {
+            services.add(metrics);
+            beans.add(MetricStoreListener.class);
         }
         ListenerContainer container;
         try {
-            container = ListenerContainer.start(new ListenerSettings(login, tenant, patience), List.of(events), beans.toArray(Class<?>[]::new));
+            container = ListenerContainer.start(new ListenerSettings(login, tenant, s.patience(), s.instance()), services, beans.toArray(Class<?>[]::new));
         } catch (RuntimeException e) {
-            db.close();
+            closeQuietly(db, metrics);
             throw new IllegalStateException("the listeners of tenant " + tenant + " cannot start as " + login.user() + ": " + Database.rootMessage(e)
                     + " (consumers log in as a user of the tenant with the consumer role)", e);
+        }
+        ApiServer api;
+        try {
+            api = ApiServer.start(s.api(), Set.of(tenant), new BusLogins(login.url()), events, metrics);
+        } catch (RuntimeException e) {
+            container.close();
+            closeQuietly(db, metrics);
+            throw e;
         }
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "junction-consumers-housekeeping");
             t.setDaemon(true);
             return t;
         });
-        housekeeping.scheduleWithFixedDelay(() -> {
-            try {
-                int n = events.forgetProcessed(Instant.now().minus(KEEP_PROCESSED));
-                LOG.debug("forgot {} processed message ids", n);
-            } catch (SQLException | RuntimeException e) {
-                LOG.warn("cannot forget old processed message ids: {}", e.toString());
-            }
-        }, 1, 60, TimeUnit.MINUTES);
-        return new ConsumersProcess(db, container, housekeeping);
+        if (events != null) {
+            EventStore kept = events;
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    LOG.debug("forgot {} processed message ids", kept.forgetProcessed(Instant.now().minus(KEEP_PROCESSED)));
+                } catch (SQLException | RuntimeException e) {
+                    LOG.warn("cannot forget old processed message ids: {}", e.toString());
+                }
+            }, 1, 60, TimeUnit.MINUTES);
+        }
+        if (metrics != null) {
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    metrics.saveLastPolls();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("cannot save the devices' last polls: {}", e.toString());
+                }
+            }, 30, 30, TimeUnit.SECONDS);
+        }
+        return new ConsumersProcess(db, metrics, container, api, housekeeping);
     }
 
     /** The listener classes running. */
@@ -74,14 +123,42 @@ public final class ConsumersProcess implements AutoCloseable {
         return container.extension().listeners();
     }
 
-    /** Drains the listeners (each commits the message in hand), then closes the store. */
+    /** The API's URL. */
+    public String apiUrl() {
+        return api.url();
+    }
+
+    /** The metric store, if this process runs one. */
+    public MetricStore metrics() {
+        return metrics;
+    }
+
+    /** Drains the listeners (each commits the message in hand), then closes the stores. */
     @Override
     public void close() {
         housekeeping.shutdownNow();
         try {
+            api.close();
+        } catch (Exception e) {
+            LOG.warn("stopping the API: {}", e.toString());
+        }
+        try {
             container.close();
         } finally {
+            closeQuietly(db, metrics);
+        }
+    }
+
+    private static void closeQuietly(Database db, MetricStore metrics) {
+        if (db != null) {
             db.close();
+        }
+        if (metrics != null) {
+            try {
+                metrics.close();
+            } catch (IOException e) {
+                LOG.warn("closing the metric store: {}", e.toString());
+            }
         }
     }
 }

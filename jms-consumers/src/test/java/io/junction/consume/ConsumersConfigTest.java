@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.config.Config;
 import io.junction.config.ConfigException;
+import io.junction.consume.metric.MetricStore;
 import io.junction.consume.store.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -28,7 +31,16 @@ class ConsumersConfigTest {
     @Test
     void theStoreIsH2InTheDataDirectoryUnlessAUrlNamesAnother() {
         Config defaults = ConsumersConfig.definition().parse(Map.of(), "consumers.properties");
-        assertEquals(Set.of("events"), ConsumersConfig.only(defaults));
+        assertEquals(Set.of("events", "metrics"), ConsumersConfig.only(defaults));
+        assertEquals(List.of(new MetricStore.Retention(Duration.ofMinutes(1), Duration.ofDays(2)), new MetricStore.Retention(Duration.ofMinutes(5),
+                Duration.ofDays(14)), new MetricStore.Retention(Duration.ofHours(1), Duration.ofDays(396))), ConsumersConfig.metrics(defaults).archives(),
+                "1 minute for 2 days, 5 minutes for 2 weeks, 1 hour for 13 months");
+        assertEquals("metrics.archives", assertThrows(ConfigException.class,
+                () -> ConsumersConfig.definition().parse(Map.of("metrics.archives", "1m:2d,5m"), "consumers.properties")).key());
+        ConfigException notAMultiple = assertThrows(ConfigException.class, () -> ConsumersConfig.metrics(
+                ConsumersConfig.definition().parse(Map.of("metrics.step", "90s"), "consumers.properties")));
+        assertTrue(notAMultiple.getMessage().contains("metrics.archives") && notAMultiple.getMessage().contains("no multiple of metrics.step 90s"),
+                notAMultiple.getMessage());
         assertTrue(ConsumersConfig.store(defaults, Map.of()).url().startsWith("jdbc:h2:file:"), ConsumersConfig.store(defaults, Map.of()).url());
         Config pg = ConsumersConfig.definition().parse(Map.of("store.url", "jdbc:postgresql://db:5432/junction", "store.user", "junction"),
                 "consumers.properties");

@@ -31,4 +31,11 @@ public @interface Listener {
 
     /** Loops receiving at once in this process, each with its own session. */
     int concurrency() default 1;
+
+    /**
+     * A subscription of this process's own ({@code <subscription>.<instance>}, the instance named in the settings)
+     * rather than one shared with the other processes: each process receives every message, as a store that keeps a
+     * full copy in each process needs.
+     */
+    boolean perInstance() default false;
 }

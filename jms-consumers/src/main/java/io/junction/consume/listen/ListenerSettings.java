@@ -5,12 +5,21 @@ import io.junction.client.TenantAddresses;
 import java.time.Duration;
 
 /**
- * Whom the listeners of a process consume for: {@code login} (a consumer user of {@code tenant}) and how long a failover
- * may take before a loop opens its connection anew.
+ * Whom the listeners of a process consume for: {@code login} (a consumer user of {@code tenant}), how long a failover
+ * may take before a loop opens its connection anew, and the name of this process among those of the tenant
+ * ({@code instance}: letters, digits, {@code -} and {@code _}), which names its own subscriptions ({@link Listener#perInstance}).
  */
-public record ListenerSettings(Credentials login, String tenant, Duration patience) {
+public record ListenerSettings(Credentials login, String tenant, Duration patience, String instance) {
     public ListenerSettings {
         TenantAddresses.checkId(tenant);
+        if (!instance.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("consumers.instance: '" + instance + "' is not 1 to 64 letters, digits, - or _");
+        }
+    }
+
+    /** Settings of the instance {@code main}. */
+    public ListenerSettings(Credentials login, String tenant, Duration patience) {
+        this(login, tenant, patience, "main");
     }
 
     /** The address {@code l} reads. */
@@ -18,8 +27,8 @@ public record ListenerSettings(Credentials login, String tenant, Duration patien
         return TenantAddresses.prefix(tenant) + l.destination();
     }
 
-    /** The name of {@code l}'s shared durable subscription: inside the tenant, as the broker requires. */
+    /** The name of {@code l}'s durable subscription: inside the tenant, as the broker requires; this instance's own if it says so. */
     String subscription(Listener l) {
-        return address(l) + "." + l.subscription();
+        return address(l) + "." + l.subscription() + (l.perInstance() ? "." + instance : "");
     }
 }

@@ -5,22 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.client.BusConnection;
 import io.junction.client.Credentials;
-import io.junction.client.Json;
-import io.junction.client.ManagementClient;
-import io.junction.client.ReliableSender;
+import io.junction.consume.TestBus;
 import io.junction.consume.listen.ListenerContainer;
 import io.junction.consume.listen.ListenerSettings;
 import io.junction.consume.store.Database;
 import io.junction.consume.store.EventStore;
 import io.junction.node.NodeExtension;
 import io.junction.testing.Waits;
-import jakarta.jms.TextMessage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,14 +35,7 @@ class EventManagerTest {
 
     @Test
     void aDeviceDownAndUpIsOneProblemClosedAndNoTenantWritesAnothersEvents() throws Exception {
-        Credentials admin = NODE.node().admin().at(NODE.node().coreUrl());
-        try (Credentials.Open open = admin.connect(); ManagementClient m = new ManagementClient(open.connection(), Duration.ofSeconds(10))) {
-            for (String tenant : List.of("acme", "beta")) {
-                m.text(ManagementClient.DIRECTORY, "createTenant", tenant, tenant, "");
-                m.text(ManagementClient.DIRECTORY, "addUser", tenant + "-poller", tenant, "poller", PASSWORD);
-                m.text(ManagementClient.DIRECTORY, "addUser", tenant + "-events", tenant, "consumer", PASSWORD);
-            }
-        }
+        TestBus.tenants(NODE.node().admin().at(NODE.node().coreUrl()), PASSWORD, "acme", "beta");
         Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         try (Database db = Database.open(Database.Settings.h2(dir));
                 ListenerContainer acme = ListenerContainer.start(settings("acme"), List.of(new EventStore(db)), EventManager.class);
@@ -55,13 +43,13 @@ class EventManagerTest {
                 BusConnection bus = BusConnection.open(new Credentials(NODE.node().coreUrl(), "acme-poller", PASSWORD), Duration.ofSeconds(5))) {
             EventStore store = new EventStore(db);
             for (int i = 0; i < 3; i++) {
-                send(bus, "acme", "core-1", "device-unreachable", "major", t0.plusSeconds(i), "poll/acme/hq/core-1/" + i);
+                TestBus.event(bus, "acme", "acme", "core-1", "device-unreachable", "major", t0.plusSeconds(i), "poll/acme/hq/core-1/" + i);
             }
             // the same event again (a poll handed out again): the broker or the store drops it
-            send(bus, "acme", "core-1", "device-unreachable", "major", t0.plusSeconds(2), "poll/acme/hq/core-1/2");
+            TestBus.event(bus, "acme", "acme", "core-1", "device-unreachable", "major", t0.plusSeconds(2), "poll/acme/hq/core-1/2");
             // an event that claims to be another tenant's, on acme's destination
-            send(bus, "beta", "edge-9", "device-unreachable", "critical", t0.plusSeconds(3), "poll/beta/hq/edge-9/3");
-            send(bus, "acme", "core-1", "device-reachable", "normal", t0.plusSeconds(4), "poll/acme/hq/core-1/4");
+            TestBus.event(bus, "acme", "beta", "edge-9", "device-unreachable", "critical", t0.plusSeconds(3), "poll/beta/hq/edge-9/3");
+            TestBus.event(bus, "acme", "acme", "core-1", "device-reachable", "normal", t0.plusSeconds(4), "poll/acme/hq/core-1/4");
             Waits.until(Duration.ofSeconds(30), "core-1's problem closed", () ->
                     store.problems(new EventStore.Query("acme", false, "core-1", null, null, 10)).stream().anyMatch(s -> !s.problem().open()));
             Waits.until(Duration.ofSeconds(30), "edge-9's event recorded", () ->
@@ -78,27 +66,5 @@ class EventManagerTest {
 
     private static ListenerSettings settings(String tenant) {
         return new ListenerSettings(new Credentials(NODE.node().coreUrl(), tenant + "-events", PASSWORD), tenant, Duration.ofSeconds(5));
-    }
-
-    private static void send(BusConnection bus, String tenant, String device, String type, String severity, Instant time, String id) throws Exception {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("format", 1);
-        body.put("kind", "event");
-        body.put("type", type);
-        body.put("severity", severity);
-        body.put("tenant", tenant);
-        body.put("site", "hq");
-        body.put("device", device);
-        body.put("address", "127.0.0.1");
-        body.put("port", 161);
-        body.put("time", time.toString());
-        TextMessage m = bus.session().createTextMessage(Json.write(body));
-        m.setStringProperty("kind", "event");
-        m.setStringProperty("tenant", tenant);
-        m.setStringProperty("device", device);
-        m.setStringProperty("type", type);
-        m.setStringProperty("severity", severity);
-        m.setStringProperty(ReliableSender.DUPLICATE_ID, id);
-        new ReliableSender(bus, bus.session().createTopic("tenant.acme.events"), Duration.ofSeconds(30)).send(m);
     }
 }
