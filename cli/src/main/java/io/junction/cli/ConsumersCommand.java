@@ -7,9 +7,9 @@ import io.junction.config.PropertiesFile;
 import io.junction.consume.ConsumersConfig;
 import io.junction.consume.ConsumersProcess;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
                 "durable subscriptions: several processes split the messages, and what is published while none runs waits. The event manager",
                 "keeps one problem per cause, with its history, in H2 under data/store or in a PostgreSQL database that several processes share;",
                 "the metric store keeps each device's values as RRD time series under data/metrics, a full copy in each process."},
-        subcommands = {ConsumersCommand.Start.class, ConsumersCommand.ConfigTemplate.class})
+        subcommands = {ConsumersCommand.Start.class, ConsumersCommand.Retire.class, ConsumersCommand.ConfigTemplate.class})
 final class ConsumersCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -78,6 +78,39 @@ final class ConsumersCommand implements Runnable {
             }
             PollerCommand.untilStopped(spec, "Consuming for tenant " + tenant + " as " + login + " (instance " + run.instance() + "): "
                     + String.join(", ", what) + "; API at " + process.apiUrl() + ". Press Ctrl-C to stop.", "the consumers", process::close);
+            return 0;
+        }
+    }
+
+    @Command(name = "retire", mixinStandardHelpOptions = true, header = "Remove the subscription of a consumers process gone for good.",
+            description = {"Each consumers process keeps a full copy of the metrics through a subscription of its own (consumers.instance); one",
+                    "that never comes back would keep it filling the tenant's quota. The process must be stopped. Run it as the tenant's admin",
+                    "or the operator."})
+    static final class Retire implements Callable<Integer> {
+        @Mixin
+        TenantOption owner;
+
+        @Option(names = "--instance", required = true, paramLabel = "NAME", description = "The consumers.instance of the process.")
+        String instance;
+
+        @Mixin
+        ClientOptions client;
+
+        @Mixin
+        OutputOptions output;
+
+        @Override
+        public Integer call() {
+            try {
+                ConsumersProcess.retire(client.credentials(), owner.id(), instance);
+            } catch (jakarta.jms.InvalidDestinationException e) {
+                throw CliFailure.failure("Tenant " + owner.id() + " has no consumers process named " + instance);
+            } catch (jakarta.jms.JMSSecurityException e) {
+                throw CliFailure.failure("Cannot retire " + instance + " of tenant " + owner.id() + ": only the tenant's admin or the operator may");
+            } catch (jakarta.jms.JMSException | IllegalArgumentException e) {
+                throw CliFailure.failure("Cannot retire " + instance + " of tenant " + owner.id() + ": " + io.junction.client.ClientErrors.rootMessage(e));
+            }
+            output.result("retired consumers process " + instance + " of tenant " + owner.id(), Map.of("tenant", owner.id(), "instance", instance));
             return 0;
         }
     }

@@ -118,6 +118,18 @@ public final class ConsumersProcess implements AutoCloseable {
         return new ConsumersProcess(db, metrics, container, api, housekeeping);
     }
 
+    /**
+     * Removes the metric-store subscription of a consumers process that is gone for good ({@code instance}), so that
+     * what it would have received stops filling the tenant's quota. Fails if it has none, or if it runs.
+     */
+    public static void retire(Credentials login, String tenant, String instance) throws jakarta.jms.JMSException {
+        ListenerSettings settings = new ListenerSettings(login, tenant, Duration.ofSeconds(5), instance);
+        String name = settings.subscriptionOf(MetricStoreListener.class);
+        try (Credentials.Open open = login.connect()) {
+            open.connection().createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE).unsubscribe(name);
+        }
+    }
+
     /** The listener classes running. */
     public List<Class<?>> listeners() {
         return container.extension().listeners();

@@ -22,6 +22,15 @@ public record ListenerSettings(Credentials login, String tenant, Duration patien
         this(login, tenant, patience, "main");
     }
 
+    /** The subscription the listener class {@code c} (annotated {@link Listener}) reads under these settings. */
+    public String subscriptionOf(Class<?> c) {
+        Listener l = c.getAnnotation(Listener.class);
+        if (l == null) {
+            throw new IllegalArgumentException(c.getName() + " is not annotated @Listener");
+        }
+        return subscription(l);
+    }
+
     /** The address {@code l} reads. */
     String address(Listener l) {
         return TenantAddresses.prefix(tenant) + l.destination();

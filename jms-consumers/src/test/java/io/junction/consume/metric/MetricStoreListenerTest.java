@@ -61,6 +61,18 @@ class MetricStoreListenerTest {
                 again.close();
             }
             assertEquals(10, known(b));
+            // a process gone for good: the tenant's admin removes its subscription (a consumer may not)
+            Credentials admin = NODE.node().admin().at(NODE.node().coreUrl());
+            try (Credentials.Open open = admin.connect();
+                    io.junction.client.ManagementClient m = new io.junction.client.ManagementClient(open.connection(), Duration.ofSeconds(10))) {
+                m.text(io.junction.client.ManagementClient.DIRECTORY, "addUser", "acme-admin", "acme", "admin", PASSWORD);
+            }
+            org.junit.jupiter.api.Assertions.assertThrows(jakarta.jms.JMSSecurityException.class,
+                    () -> io.junction.consume.ConsumersProcess.retire(settings("a").login(), "acme", "a"), "a consumer may not");
+            Credentials tenantAdmin = settings("a").login().withUser("acme-admin", PASSWORD);
+            io.junction.consume.ConsumersProcess.retire(tenantAdmin, "acme", "a");
+            org.junit.jupiter.api.Assertions.assertThrows(jakarta.jms.InvalidDestinationException.class,
+                    () -> io.junction.consume.ConsumersProcess.retire(tenantAdmin, "acme", "a"), "gone");
         } finally {
             b.close();
         }
