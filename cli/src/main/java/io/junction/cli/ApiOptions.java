@@ -65,6 +65,11 @@ final class ApiOptions {
                 .POST(HttpRequest.BodyPublishers.ofString(json)), url);
     }
 
+    /** DELETEs {@code url}. */
+    byte[] delete(String url) {
+        return call(HttpRequest.newBuilder(URI.create(url)).DELETE(), url);
+    }
+
     private byte[] call(HttpRequest.Builder request, String url) {
         Credentials login = client.credentials();
         String basic = Base64.getEncoder().encodeToString((login.user() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));

@@ -220,7 +220,7 @@ class DeviceCommandsTest {
         admin.addUser("acme-poller", "acme", "poller", PASSWORD).ok();
         admin.addUser("beta-events", "beta", "consumer", PASSWORD).ok();
         io.junction.consume.ConsumersProcess.Settings settings = new io.junction.consume.ConsumersProcess.Settings(java.util.Set.of("events", "metrics"),
-                "main", io.junction.consume.store.Database.Settings.h2(dir.resolve("store")),
+                "main", io.junction.consume.store.Database.Settings.h2(dir.resolve("store")), Duration.ofHours(1),
                 io.junction.consume.metric.MetricStore.Settings.defaults(dir.resolve("metrics")),
                 new io.junction.consume.api.ApiServer.Settings("127.0.0.1", 0, "", ""), Duration.ofSeconds(5));
         java.time.Instant t0 = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
@@ -255,6 +255,12 @@ class DeviceCommandsTest {
             assertEquals(0, status.exitCode(), status.out() + status.err());
             assertTrue(status.out().contains("core-1  hq    up") && status.out().contains("1 major")
                     && status.out().contains("Tenant acme: 1 devices, 1 up, 0 down, 0 unknown; open problems: 1 major"), status.out());
+            CliRun window = as("acme-events", "", "maintenance", "add", "--tenant", "acme", "--site", "hq", "--for", "2h", "--reason", "power work",
+                    "--api", api).ok();
+            assertTrue(window.out().startsWith("added maintenance window 1 of site hq from "), window.out());
+            assertTrue(as("acme-events", "", "maintenance", "list", "--tenant", "acme", "--api", api).ok().out().contains("site hq"));
+            as("acme-events", "", "maintenance", "remove", "1", "--tenant", "acme", "--api", api).ok();
+            assertEquals(2, as("acme-events", "", "maintenance", "add", "--tenant", "acme", "--reason", "x", "--api", api).exitCode(), "no end: usage");
             // another tenant's user: one line, the API's 404
             CliRun other = as("beta-events", "", "events", "--tenant", "acme", "--api", api);
             assertEquals(1, other.exitCode());

@@ -55,6 +55,10 @@ public final class ConsumersConfig {
             "The longest time between two polls of a device that still gives a value; beyond it the chart has a gap.")
             .require(d -> d.toSeconds() >= 1, "must be at least 1s");
 
+    public static final ConfigKey<java.time.Duration> ESCALATE_AFTER = ConfigKey.of("events.escalate-after", ConfigType.DURATION, "1h",
+            "A problem left open and unacknowledged this long goes up one severity (warning, minor, major, critical), and again after\n"
+                    + "as long; not while a maintenance window covers it. 0s: never.")
+            .require(d -> d.isZero() || d.toSeconds() >= 60, "must be 0s or at least 1m");
     public static final ConfigKey<String> API_ADDRESS = ConfigKey.of("api.address", ConfigType.STRING, "127.0.0.1",
             "The address the HTTP API listens on (0.0.0.0: every interface).");
     public static final ConfigKey<Integer> API_PORT = ConfigKey.of("api.port", ConfigType.INT, "8090",
@@ -140,7 +144,7 @@ public final class ConsumersConfig {
     /** Every key a consumers process's file may hold. */
     public static ConfigDef definition() {
         return ClientConfig.define(new ConfigDef()).define(ONLY).define(INSTANCE).define(STORE_URL).define(STORE_DIR).define(STORE_USER)
-                .define(STORE_PASSWORD).define(STORE_POOL).define(METRICS_DIR).define(METRICS_STEP).define(METRICS_ARCHIVES).define(METRICS_HEARTBEAT)
+                .define(STORE_PASSWORD).define(STORE_POOL).define(ESCALATE_AFTER).define(METRICS_DIR).define(METRICS_STEP).define(METRICS_ARCHIVES).define(METRICS_HEARTBEAT)
                 .define(API_ADDRESS).define(API_PORT).define(API_KEYSTORE).define(API_KEYSTORE_PASSWORD);
     }
 }

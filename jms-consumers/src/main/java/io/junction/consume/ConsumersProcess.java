@@ -11,6 +11,7 @@ import io.junction.consume.metric.MetricStore;
 import io.junction.consume.metric.MetricStoreListener;
 import io.junction.consume.store.Database;
 import io.junction.consume.store.EventStore;
+import io.junction.consume.store.MaintenanceWindows;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -36,12 +37,13 @@ public final class ConsumersProcess implements AutoCloseable {
     static final Duration KEEP_PROCESSED = Duration.ofDays(2);
 
     /** What runs ({@code events}, {@code metrics}), under which instance name, on which stores. */
-    public record Settings(Set<String> only, String instance, Database.Settings store, MetricStore.Settings metrics, ApiServer.Settings api,
-                           Duration patience) {
+    public record Settings(Set<String> only, String instance, Database.Settings store, Duration escalateAfter, MetricStore.Settings metrics,
+                           ApiServer.Settings api, Duration patience) {
         /** The settings a consumers configuration gives. */
         public static Settings of(Config config, Map<String, String> environment) {
             return new Settings(ConsumersConfig.only(config), config.get(ConsumersConfig.INSTANCE), ConsumersConfig.store(config, environment),
-                    ConsumersConfig.metrics(config), ConsumersConfig.api(config), config.get(io.junction.client.ClientConfig.PATIENCE));
+                    config.get(ConsumersConfig.ESCALATE_AFTER), ConsumersConfig.metrics(config), ConsumersConfig.api(config),
+                    config.get(io.junction.client.ClientConfig.PATIENCE));
         }
     }
 
@@ -85,7 +87,7 @@ public final class ConsumersProcess implements AutoCloseable {
         }
         ApiServer api;
         try {
-            api = ApiServer.start(s.api(), Set.of(tenant), new BusLogins(login.url()), events, metrics);
+            api = ApiServer.start(s.api(), Set.of(tenant), new BusLogins(login.url()), events, db == null ? null : new MaintenanceWindows(db), metrics);
         } catch (RuntimeException e) {
             container.close();
             closeQuietly(db, metrics);
@@ -105,6 +107,17 @@ public final class ConsumersProcess implements AutoCloseable {
                     LOG.warn("cannot forget old processed message ids: {}", e.toString());
                 }
             }, 1, 60, TimeUnit.MINUTES);
+            if (!s.escalateAfter().isZero()) {
+                housekeeping.scheduleWithFixedDelay(() -> {
+                    try {
+                        for (io.junction.consume.event.Problem p : kept.escalate(Instant.now(), s.escalateAfter())) {
+                            LOG.info("{}: problem {} escalated to {}: {} {} open and unacknowledged", p.tenant(), p.id(), p.severity(), p.device(), p.type());
+                        }
+                    } catch (SQLException | RuntimeException e) {
+                        LOG.warn("cannot escalate problems: {}", e.toString());
+                    }
+                }, 1, 1, TimeUnit.MINUTES);
+            }
         }
         if (metrics != null) {
             housekeeping.scheduleWithFixedDelay(() -> {

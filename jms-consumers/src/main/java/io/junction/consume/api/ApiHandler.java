@@ -5,6 +5,7 @@ import io.junction.config.Durations;
 import io.junction.consume.event.Problem;
 import io.junction.consume.metric.MetricStore;
 import io.junction.consume.store.EventStore;
+import io.junction.consume.store.MaintenanceWindows;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -56,13 +57,15 @@ final class ApiHandler extends Handler.Abstract {
     private final Set<String> tenants;
     private final BusLogins logins;
     private final EventStore events;
+    private final MaintenanceWindows windows;
     private final MetricStore metrics;
 
-    /** Serves {@code tenants} (the tenants this process consumes for) from its stores; either store may be null. */
-    ApiHandler(Set<String> tenants, BusLogins logins, EventStore events, MetricStore metrics) {
+    /** Serves {@code tenants} (the tenants this process consumes for) from its stores; the stores may be null. */
+    ApiHandler(Set<String> tenants, BusLogins logins, EventStore events, MaintenanceWindows windows, MetricStore metrics) {
         this.tenants = Set.copyOf(tenants);
         this.logins = logins;
         this.events = events;
+        this.windows = windows;
         this.metrics = metrics;
     }
 
@@ -125,6 +128,30 @@ final class ApiHandler extends Handler.Abstract {
                 throw new Refused(404, "no problem " + id);
             }
             json(response, callback, 200, problem(events().problem(tenant, id).orElseThrow()));
+        } else if (rest.size() == 1 && rest.get(0).equals("maintenance") && method.equals("GET")) {
+            List<Object> out = new ArrayList<>();
+            for (MaintenanceWindows.Window w : windows().current(tenant, Instant.now())) {
+                out.add(window(w));
+            }
+            json(response, callback, 200, out);
+        } else if (rest.size() == 1 && rest.get(0).equals("maintenance") && method.equals("POST")) {
+            JsonObject o = body(Content.Source.asString(request, StandardCharsets.UTF_8), "a maintenance window needs a JSON body");
+            MaintenanceWindows.Window w;
+            try {
+                Instant start = o.containsKey("start") ? instant(o.getString("start", ""), "start") : Instant.now();
+                Instant end = instant(o.getString("end", ""), "end");
+                w = windows().add(tenant, nonEmpty(o.getString("site", null)), nonEmpty(o.getString("device", null)), start, end,
+                        o.getString("reason", ""), user);
+            } catch (IllegalArgumentException | ClassCastException e) {
+                throw new Refused(400, e instanceof ClassCastException ? "site, device, start, end and reason are strings" : e.getMessage());
+            }
+            json(response, callback, 200, window(w));
+        } else if (rest.size() == 2 && rest.get(0).equals("maintenance") && method.equals("DELETE")) {
+            long id = id(rest.get(1));
+            if (!windows().remove(tenant, id)) {
+                throw new Refused(404, "no maintenance window " + id);
+            }
+            json(response, callback, 200, Map.of("removed", id));
         } else if (rest.size() == 1 && rest.get(0).equals("devices") && method.equals("GET")) {
             json(response, callback, 200, devices(tenant));
         } else if (rest.size() == 3 && rest.get(0).equals("devices") && rest.get(2).equals("series") && method.equals("GET")) {
@@ -218,6 +245,48 @@ final class ApiHandler extends Handler.Abstract {
         return events;
     }
 
+    private MaintenanceWindows windows() {
+        if (windows == null) {
+            throw new Refused(404, "this consumers process runs no event manager");
+        }
+        return windows;
+    }
+
+    private static Map<String, Object> window(MaintenanceWindows.Window w) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", w.id());
+        put(m, "site", w.site());
+        put(m, "device", w.device());
+        m.put("start", w.start().toString());
+        m.put("end", w.end().toString());
+        m.put("reason", w.reason());
+        m.put("createdBy", w.createdBy());
+        return m;
+    }
+
+    private static JsonObject body(String text, String missing) {
+        if (text == null || text.isBlank()) {
+            throw new Refused(400, missing);
+        }
+        try {
+            return JsonLoader.readObject(new StringReader(text));
+        } catch (RuntimeException e) {
+            throw new Refused(400, "the body is not a JSON object");
+        }
+    }
+
+    private static Instant instant(String text, String field) {
+        try {
+            return Instant.parse(text);
+        } catch (RuntimeException e) {
+            throw new Refused(400, field + " '" + text + "' is not an ISO-8601 instant (2026-12-02T22:00:00Z)");
+        }
+    }
+
+    private static String nonEmpty(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
     private MetricStore metrics() {
         if (metrics == null) {
             throw new Refused(404, "this consumers process runs no metric store");
@@ -244,6 +313,7 @@ final class ApiHandler extends Handler.Abstract {
         put(m, "ackedAt", s.ackedAt() == null ? null : s.ackedAt().toString());
         put(m, "ackedBy", s.ackedBy());
         put(m, "ackComment", s.ackComment());
+        put(m, "maintenance", s.maintenanceId());
         return m;
     }
 

@@ -2,6 +2,7 @@ package io.junction.consume.api;
 
 import io.junction.consume.metric.MetricStore;
 import io.junction.consume.store.EventStore;
+import io.junction.consume.store.MaintenanceWindows;
 import java.util.Set;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -29,7 +30,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Starts serving {@code tenants}; a port that cannot be bound is an exception naming it. */
-    public static ApiServer start(Settings s, Set<String> tenants, BusLogins logins, EventStore events, MetricStore metrics) {
+    public static ApiServer start(Settings s, Set<String> tenants, BusLogins logins, EventStore events, MaintenanceWindows windows, MetricStore metrics) {
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("junction-api");
         Server server = new Server(threads);
@@ -49,7 +50,7 @@ public final class ApiServer implements AutoCloseable {
         connector.setHost(s.address());
         connector.setPort(s.port());
         server.addConnector(connector);
-        server.setHandler(new ApiHandler(tenants, logins, events, metrics));
+        server.setHandler(new ApiHandler(tenants, logins, events, windows, metrics));
         try {
             server.start();
         } catch (Exception e) {

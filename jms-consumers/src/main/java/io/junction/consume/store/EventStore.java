@@ -39,8 +39,11 @@ public final class EventStore {
     public record Recorded(Correlator.Outcome outcome, Problem problem, boolean duplicate) {
     }
 
-    /** A problem as stored: with its acknowledgement, if any. */
-    public record Stored(Problem problem, Instant ackedAt, String ackedBy, String ackComment) {
+    /**
+     * A problem as stored: with its acknowledgement, if any, and the maintenance window it opened in, if any (null:
+     * none).
+     */
+    public record Stored(Problem problem, Instant ackedAt, String ackedBy, String ackComment, Long maintenanceId) {
         public boolean acked() {
             return ackedAt != null;
         }
@@ -110,7 +113,7 @@ public final class EventStore {
                 Problem was = before.get(now.key());
                 boolean isResult = result != null && result.key().equals(now.key());
                 if (was == null) {
-                    long id = insert(c, now);
+                    long id = insert(c, now, MaintenanceWindows.covering(c, tenant, now.site(), now.device(), now.firstSeen()).orElse(null));
                     Problem numbered = numbered(now, id);
                     history(c, id, e.time(), isResult ? kindOf(change.outcome()) : "reopened", e, detail);
                     if (isResult) {
@@ -225,6 +228,81 @@ public final class EventStore {
         });
     }
 
+    /**
+     * Raises by one step ({@code warning} to {@code minor} to {@code major} to {@code critical}) the severity of each
+     * open, unacknowledged problem that has been so for {@code after} since it opened or was last raised, unless it
+     * opened in a maintenance window or one covers it now (its escalation time does not run). Each raise is in the
+     * problem's history. Returns the problems raised.
+     */
+    public List<Problem> escalate(Instant now, java.time.Duration after) throws SQLException {
+        List<long[]> due = new ArrayList<>();
+        List<String[]> where = new ArrayList<>();
+        db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT id, tenant, site, device FROM problems WHERE closed_at IS NULL AND acked_at IS NULL"
+                    + " AND maintenance_id IS NULL AND severity IN ('warning', 'minor', 'major') AND COALESCE(escalated_at, first_seen) <= ?")) {
+                s.setObject(1, time(now.minus(after)));
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        due.add(new long[] {r.getLong(1)});
+                        where.add(new String[] {r.getString(2), r.getString(3), r.getString(4)});
+                    }
+                }
+            }
+            return null;
+        });
+        List<Problem> raised = new ArrayList<>();
+        for (int i = 0; i < due.size(); i++) {
+            long id = due.get(i)[0];
+            String[] w = where.get(i);
+            Problem p = db.inTransaction(c -> {
+                // the device's lock, as an event of it takes: the problem is judged again under it
+                lockDevice(c, w[0], w[2]);
+                if (MaintenanceWindows.covering(c, w[0], w[1], w[2], now).isPresent()) {
+                    return null;
+                }
+                Stored current;
+                try (PreparedStatement s = c.prepareStatement("SELECT * FROM problems WHERE id = ? AND closed_at IS NULL AND acked_at IS NULL"
+                        + " AND COALESCE(escalated_at, first_seen) <= ?")) {
+                    s.setLong(1, id);
+                    s.setObject(2, time(now.minus(after)));
+                    List<Stored> found = stored(s);
+                    if (found.isEmpty()) {
+                        return null;
+                    }
+                    current = found.get(0);
+                }
+                String from = current.problem().severity();
+                int step = SEVERITIES.indexOf(from);
+                if (step <= 0 || step > SEVERITIES.indexOf("warning")) {
+                    return null;
+                }
+                String to = SEVERITIES.get(step - 1);
+                try (PreparedStatement s = c.prepareStatement("UPDATE problems SET severity = ?, escalated_at = ? WHERE id = ?")) {
+                    s.setString(1, to);
+                    s.setObject(2, time(now));
+                    s.setLong(3, id);
+                    s.executeUpdate();
+                }
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO problem_history (problem_id, happened_at, change_kind, severity, detail)"
+                        + " VALUES (?, ?, ?, ?, ?)")) {
+                    s.setLong(1, id);
+                    s.setObject(2, time(now));
+                    s.setString(3, "escalated");
+                    s.setString(4, to);
+                    s.setString(5, "open and unacknowledged for " + io.junction.config.Durations.format(after) + ": " + from + " to " + to);
+                    s.executeUpdate();
+                }
+                Problem was = current.problem();
+                return new Problem(was.id(), was.tenant(), was.site(), was.device(), was.type(), was.instance(), to, was.count(), was.suppressed(),
+                        was.firstSeen(), was.lastSeen(), was.closedAt());
+            });
+            if (p != null) {
+                raised.add(p);
+            }
+        }
+        return raised;
+    }
+
     /** Forgets the ids of messages processed before {@code before} (a message is delivered again within minutes). */
     public int forgetProcessed(Instant before) throws SQLException {
         return db.inTransaction(c -> {
@@ -274,9 +352,10 @@ public final class EventStore {
         }
     }
 
-    private static long insert(Connection c, Problem p) throws SQLException {
+    private static long insert(Connection c, Problem p, Long maintenance) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO problems (tenant, site, device, problem_type, instance, severity, event_count,"
-                + " suppressed, first_seen, last_seen, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                + " suppressed, first_seen, last_seen, closed_at, maintenance_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
             s.setString(1, p.tenant());
             s.setString(2, p.site());
             s.setString(3, p.device());
@@ -288,6 +367,11 @@ public final class EventStore {
             s.setObject(9, time(p.firstSeen()));
             s.setObject(10, time(p.lastSeen()));
             s.setObject(11, p.closedAt() == null ? null : time(p.closedAt()));
+            if (maintenance == null) {
+                s.setNull(12, java.sql.Types.BIGINT);
+            } else {
+                s.setLong(12, maintenance);
+            }
             s.executeUpdate();
             try (ResultSet keys = s.getGeneratedKeys()) {
                 keys.next();
@@ -373,7 +457,9 @@ public final class EventStore {
                 Problem p = new Problem(r.getLong("id"), r.getString("tenant"), r.getString("site"), r.getString("device"), r.getString("problem_type"),
                         r.getString("instance"), r.getString("severity"), r.getInt("event_count"), r.getInt("suppressed"), instant(r, "first_seen"),
                         instant(r, "last_seen"), instant(r, "closed_at"));
-                out.add(new Stored(p, instant(r, "acked_at"), r.getString("acked_by"), r.getString("ack_comment")));
+                long window = r.getLong("maintenance_id");
+                Long maintenance = r.wasNull() ? null : window;
+                out.add(new Stored(p, instant(r, "acked_at"), r.getString("acked_by"), r.getString("ack_comment"), maintenance));
             }
         }
         return out;

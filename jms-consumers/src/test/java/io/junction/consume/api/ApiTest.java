@@ -50,6 +50,7 @@ class ApiTest {
     void aTenantsUsersSeeItsDataAndNobodyElseDoes() throws Exception {
         TestBus.tenants(NODE.node().admin().at(NODE.node().coreUrl()), PASSWORD, "acme", "beta");
         ConsumersProcess.Settings settings = new ConsumersProcess.Settings(Set.of("events", "metrics"), "main", Database.Settings.h2(dir.resolve("store")),
+                Duration.ofHours(1),
                 MetricStore.Settings.defaults(dir.resolve("metrics")), new ApiServer.Settings("127.0.0.1", 0, "", ""), Duration.ofSeconds(5));
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
         try (ConsumersProcess acme = ConsumersProcess.start(new Credentials(NODE.node().coreUrl(), "acme-events", PASSWORD), "acme", settings);
@@ -86,6 +87,22 @@ class ApiTest {
             assertEquals("core-1", device.getString("device"));
             assertEquals("up", device.getString("status"), "its last poll answered, within the heartbeat");
             assertEquals(1, device.getJsonObject("openProblems").getInt("major"));
+
+            // maintenance windows: added, listed, removed; bad ones 400; another tenant's user 404
+            HttpResponse<String> added = post(base + "acme/maintenance", "acme-events", "{\"device\": \"core-1\", \"end\": \""
+                    + Instant.now().plusSeconds(3_600) + "\", \"reason\": \"firmware upgrade\"}");
+            assertEquals(200, added.statusCode(), added.body());
+            long window = object(added.body()).getJsonNumber("id").longValue();
+            assertEquals("acme-events", object(added.body()).getString("createdBy"));
+            assertEquals(1, array(get(base + "acme/maintenance", "acme-events").body()).size());
+            assertEquals(400, post(base + "acme/maintenance", "acme-events", "{\"end\": \"tomorrow\", \"reason\": \"x\"}").statusCode());
+            assertEquals(400, post(base + "acme/maintenance", "acme-events", "{\"end\": \"2020-01-01T00:00:00Z\", \"reason\": \"x\"}").statusCode(),
+                    "ends before it starts");
+            assertEquals(404, HTTP.send(request(base + "acme/maintenance/" + window, "beta-events").DELETE().build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode());
+            assertEquals(200, HTTP.send(request(base + "acme/maintenance/" + window, "acme-events").DELETE().build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode());
+            assertEquals(0, array(get(base + "acme/maintenance", "acme-events").body()).size());
 
             // no credentials, or wrong ones: 401 on every path
             HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(URI.create(base + "acme/problems")).build(), HttpResponse.BodyHandlers.ofString());

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.consume.event.Correlator;
 import io.junction.consume.event.Incoming;
 import io.junction.consume.event.Problem;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,6 +147,57 @@ abstract class EventStoreContract {
             assertEquals("acme-admin", acked.ackedBy());
             assertEquals("on it", acked.ackComment());
             assertEquals("acked", store.history("acme", acme).get(1).kind());
+        }
+    }
+
+    @Test
+    void problemsThatOpenInAMaintenanceWindowCarryItAndStillClose() throws Exception {
+        try (Database db = Database.open(freshDatabase())) {
+            EventStore store = new EventStore(db);
+            MaintenanceWindows windows = new MaintenanceWindows(db);
+            MaintenanceWindows.Window device = windows.add("acme", null, "core-1", T0.minusSeconds(60), T0.plusSeconds(3_600), "firmware", "acme-admin");
+            MaintenanceWindows.Window site = windows.add("acme", "branch", null, T0, T0.plusSeconds(600), "power work", "acme-admin");
+            long inWindow = record(store, event("acme", "core-1", "device-unreachable", "", "major", 10)).problem().id();
+            record(store, event("acme", "core-2", "device-unreachable", "", "major", 10));
+            record(store, new Incoming("acme", "branch", "edge-1", "device-unreachable", "", "major", T0.plusSeconds(10)));
+            assertEquals(Correlator.Outcome.CLOSED, record(store, event("acme", "core-1", "device-reachable", "", "normal", 20)).outcome(),
+                    "a recovery in a window still closes");
+            long after = record(store, event("acme", "core-1", "device-unreachable", "", "major", 4_000)).problem().id();
+            assertEquals(device.id(), store.problem("acme", inWindow).orElseThrow().maintenanceId());
+            assertEquals(site.id(), store.problems(new EventStore.Query("acme", false, "edge-1", null, null, 10)).get(0).maintenanceId(), "the site's");
+            assertNull(store.problems(new EventStore.Query("acme", false, "core-2", null, null, 10)).get(0).maintenanceId(), "another device");
+            assertNull(store.problem("acme", after).orElseThrow().maintenanceId(), "after the window");
+            assertEquals(2, windows.current("acme", T0).size());
+            assertTrue(windows.current("beta", T0).isEmpty());
+            assertFalse(windows.remove("beta", device.id()), "another tenant's window cannot be removed");
+            assertTrue(windows.remove("acme", device.id()));
+            assertEquals(List.of(site.id()), windows.current("acme", T0).stream().map(MaintenanceWindows.Window::id).toList());
+            assertThrows(IllegalArgumentException.class, () -> windows.add("acme", null, null, T0, T0, "none", "x"), "ends when it starts");
+            assertThrows(IllegalArgumentException.class, () -> windows.add("acme", null, null, T0, T0.plusSeconds(86_400L * 40), "long", "x"));
+        }
+    }
+
+    @Test
+    void aProblemLeftOpenAndUnacknowledgedGoesUpOneSeverityAtATime() throws Exception {
+        try (Database db = Database.open(freshDatabase())) {
+            EventStore store = new EventStore(db);
+            new MaintenanceWindows(db).add("acme", null, "core-3", T0.minusSeconds(60), T0.plusSeconds(86_400), "rebuild", "acme-admin");
+            long left = record(store, event("acme", "edge-1", "interface-down", "3", "minor", 0)).problem().id();
+            long acked = record(store, event("acme", "core-2", "device-restarted", "", "warning", 0)).problem().id();
+            record(store, event("acme", "core-3", "device-unreachable", "", "major", 0));
+            assertTrue(store.ack("acme", acked, "acme-admin", "planned", T0.plusSeconds(1)));
+            Duration hour = Duration.ofHours(1);
+            assertTrue(store.escalate(T0.plusSeconds(1_800), hour).isEmpty(), "not yet");
+            assertEquals(List.of("major"), store.escalate(T0.plusSeconds(3_660), hour).stream().map(Problem::severity).toList(),
+                    "only the unacknowledged one outside maintenance, one step");
+            assertTrue(store.escalate(T0.plusSeconds(3_720), hour).isEmpty(), "an hour from its last raise, not from its opening");
+            assertEquals(List.of(left), store.escalate(T0.plusSeconds(7_320), hour).stream().map(Problem::id).toList());
+            assertEquals("critical", store.problem("acme", left).orElseThrow().problem().severity());
+            assertTrue(store.escalate(T0.plusSeconds(20_000), hour).isEmpty(), "critical is the top");
+            assertEquals(List.of("opened", "escalated", "escalated"), store.history("acme", left).stream().map(EventStore.Change::kind).toList());
+            record(store, event("acme", "edge-1", "interface-down", "3", "minor", 20_100));
+            assertEquals("critical", store.problem("acme", left).orElseThrow().problem().severity(), "a repeat keeps the raised severity");
+            assertEquals("warning", store.problem("acme", acked).orElseThrow().problem().severity());
         }
     }
 
