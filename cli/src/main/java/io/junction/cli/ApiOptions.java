@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
+import org.apache.activemq.artemis.json.JsonArray;
 import org.apache.activemq.artemis.json.JsonObject;
 import org.apache.activemq.artemis.json.JsonValue;
 import org.apache.activemq.artemis.utils.JsonLoader;
@@ -63,6 +64,21 @@ final class ApiOptions {
     byte[] post(String url, String json) {
         return call(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)), url);
+    }
+
+    /** GETs a JSON array. */
+    JsonArray getArray(String url) {
+        return JsonLoader.readArray(new StringReader(new String(get(url), StandardCharsets.UTF_8)));
+    }
+
+    /** GETs a JSON object. */
+    JsonObject getObject(String url) {
+        return JsonLoader.readObject(new StringReader(new String(get(url), StandardCharsets.UTF_8)));
+    }
+
+    /** POSTs {@code json} and reads the JSON object answered. */
+    JsonObject postObject(String url, String json) {
+        return JsonLoader.readObject(new StringReader(new String(post(url, json), StandardCharsets.UTF_8)));
     }
 
     /** DELETEs {@code url}. */

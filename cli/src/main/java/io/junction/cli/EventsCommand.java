@@ -60,8 +60,7 @@ final class EventsCommand implements Callable<Integer> {
         if (tenant == null) {
             throw CliFailure.usage("Missing required option: '--tenant=ID'");
         }
-        JsonArray problems = JsonLoader.readArray(new StringReader(new String(api.get(api.url(TenantCommand.checkId(tenant), "problems", q)),
-                StandardCharsets.UTF_8)));
+        JsonArray problems = api.getArray(api.url(TenantCommand.checkId(tenant), "problems", q));
         List<List<Object>> rows = new ArrayList<>();
         for (int i = 0; i < problems.size(); i++) {
             Map<String, String> p = ApiOptions.fields(problems.getJsonObject(i));
@@ -135,8 +134,7 @@ final class EventsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            JsonObject p = JsonLoader.readObject(new StringReader(new String(api.post(api.url(owner.id(), "problems/" + id + "/ack", Map.of()),
-                    Json.write(Map.of("comment", comment))), StandardCharsets.UTF_8)));
+            JsonObject p = api.postObject(api.url(owner.id(), "problems/" + id + "/ack", Map.of()), Json.write(Map.of("comment", comment)));
             Map<String, String> f = ApiOptions.fields(p);
             output.result("acknowledged problem " + id + " (" + f.get("device") + " " + f.get("type") + ") as " + f.get("ackedBy"),
                     Map.of("id", id, "ackedBy", f.get("ackedBy"), "ackedAt", f.get("ackedAt"), "comment", f.get("ackComment")));

@@ -2,8 +2,6 @@ package io.junction.cli;
 
 import io.junction.client.Json;
 import io.junction.config.Durations;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.activemq.artemis.json.JsonArray;
 import org.apache.activemq.artemis.json.JsonObject;
-import org.apache.activemq.artemis.utils.JsonLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -88,8 +85,7 @@ final class MaintenanceCommand implements Runnable {
             body.put("start", from.toString());
             body.put("end", until.toString());
             body.put("reason", reason);
-            JsonObject w = JsonLoader.readObject(new StringReader(new String(api.post(api.url(owner.id(), "maintenance", Map.of()), Json.write(body)),
-                    StandardCharsets.UTF_8)));
+            JsonObject w = api.postObject(api.url(owner.id(), "maintenance", Map.of()), Json.write(body));
             Map<String, String> f = ApiOptions.fields(w);
             output.result("added maintenance window " + f.get("id") + " of " + scope(f) + " from " + f.get("start") + " to " + f.get("end"),
                     new LinkedHashMap<>(f));
@@ -118,8 +114,7 @@ final class MaintenanceCommand implements Runnable {
 
         @Override
         public Integer call() {
-            JsonArray windows = JsonLoader.readArray(new StringReader(new String(api.get(api.url(owner.id(), "maintenance", Map.of())),
-                    StandardCharsets.UTF_8)));
+            JsonArray windows = api.getArray(api.url(owner.id(), "maintenance", Map.of()));
             List<List<Object>> rows = new ArrayList<>();
             for (int i = 0; i < windows.size(); i++) {
                 Map<String, String> f = ApiOptions.fields(windows.getJsonObject(i));

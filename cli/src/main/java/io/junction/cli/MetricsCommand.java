@@ -1,6 +1,5 @@
 package io.junction.cli;
 
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.activemq.artemis.json.JsonArray;
 import org.apache.activemq.artemis.json.JsonObject;
-import org.apache.activemq.artemis.utils.JsonLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,8 +45,7 @@ final class MetricsCommand implements Callable<Integer> {
     public Integer call() {
         String tenant = owner.id();
         if (metric == null) {
-            JsonArray series = JsonLoader.readArray(new StringReader(new String(api.get(api.url(tenant, "devices/" + encode(device) + "/series",
-                    Map.of())), StandardCharsets.UTF_8)));
+            JsonArray series = api.getArray(api.url(tenant, "devices/" + encode(device) + "/series", Map.of()));
             List<List<Object>> rows = new ArrayList<>();
             for (int i = 0; i < series.size(); i++) {
                 String[] s = series.getString(i).split("~", 2);
@@ -62,8 +59,7 @@ final class MetricsCommand implements Callable<Integer> {
         q.put("instance", instance);
         q.put("since", since);
         q.put("fn", function);
-        JsonArray points = JsonLoader.readArray(new StringReader(new String(api.get(api.url(tenant, "devices/" + encode(device) + "/values", q)),
-                StandardCharsets.UTF_8)));
+        JsonArray points = api.getArray(api.url(tenant, "devices/" + encode(device) + "/values", q));
         List<List<Object>> rows = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             JsonObject p = points.getJsonObject(i);

@@ -1,7 +1,5 @@
 package io.junction.cli;
 
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.apache.activemq.artemis.json.JsonArray;
 import org.apache.activemq.artemis.json.JsonObject;
 import org.apache.activemq.artemis.json.JsonValue;
-import org.apache.activemq.artemis.utils.JsonLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,7 +53,7 @@ final class StatusCommand implements Callable<Integer> {
 
     private int once() {
         String tenant = owner.id();
-        JsonArray devices = JsonLoader.readArray(new StringReader(new String(api.get(api.url(tenant, "devices", Map.of())), StandardCharsets.UTF_8)));
+        JsonArray devices = api.getArray(api.url(tenant, "devices", Map.of()));
         List<List<Object>> rows = new ArrayList<>();
         Map<String, Integer> states = new TreeMap<>();
         Map<String, Integer> problems = new TreeMap<>();

@@ -110,7 +110,7 @@ public final class ConsumersProcess implements AutoCloseable {
             if (!s.escalateAfter().isZero()) {
                 housekeeping.scheduleWithFixedDelay(() -> {
                     try {
-                        for (io.junction.consume.event.Problem p : kept.escalate(Instant.now(), s.escalateAfter())) {
+                        for (io.junction.consume.event.Problem p : kept.escalate(tenant, Instant.now(), s.escalateAfter())) {
                             LOG.info("{}: problem {} escalated to {}: {} {} open and unacknowledged", p.tenant(), p.id(), p.severity(), p.device(), p.type());
                         }
                     } catch (SQLException | RuntimeException e) {

@@ -74,11 +74,13 @@ final class ApiHandler extends Handler.Abstract {
         try {
             String[] login = basic(request.getHeaders().get(HttpHeader.AUTHORIZATION));
             if (login == null) {
-                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"junction\", charset=\"UTF-8\"");
                 throw new Refused(HttpStatus.UNAUTHORIZED_401, "credentials of a bus user are required (HTTP Basic)");
             }
             String path = Request.getPathInContext(request);
             if (!path.startsWith(PREFIX)) {
+                if (logins.check(login[0], login[1], tenants.iterator().next()) == BusLogins.Verdict.BAD_LOGIN) {
+                    throw new Refused(HttpStatus.UNAUTHORIZED_401, "the bus refused the login of " + login[0]);
+                }
                 throw new Refused(HttpStatus.NOT_FOUND_404, "no such path: " + path);
             }
             List<String> parts = List.of(path.substring(PREFIX.length()).split("/"));
@@ -87,6 +89,9 @@ final class ApiHandler extends Handler.Abstract {
             Fields query = Request.extractQueryParameters(request);
             route(request, response, callback, login[0], tenant, parts.subList(1, parts.size()), query);
         } catch (Refused r) {
+            if (r.status == HttpStatus.UNAUTHORIZED_401) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"junction\", charset=\"UTF-8\"");
+            }
             json(response, callback, r.status, Map.of("error", r.getMessage()));
         } catch (SQLException | IOException | RuntimeException e) {
             LOG.warn("API request {} failed: {}", Request.getPathInContext(request), e.toString());
@@ -155,7 +160,11 @@ final class ApiHandler extends Handler.Abstract {
         } else if (rest.size() == 1 && rest.get(0).equals("devices") && method.equals("GET")) {
             json(response, callback, 200, devices(tenant));
         } else if (rest.size() == 3 && rest.get(0).equals("devices") && rest.get(2).equals("series") && method.equals("GET")) {
-            json(response, callback, 200, metrics().series(tenant, rest.get(1)));
+            List<String> series = metrics().series(tenant, rest.get(1));
+            if (series.isEmpty()) {
+                throw new Refused(404, "no device " + rest.get(1) + " with stored values");
+            }
+            json(response, callback, 200, series);
         } else if (rest.size() == 3 && rest.get(0).equals("devices") && rest.get(2).equals("values") && method.equals("GET")) {
             String name = required(q, "name");
             String instance = q.getValue("instance") == null ? "" : q.getValue("instance");
@@ -225,12 +234,15 @@ final class ApiHandler extends Handler.Abstract {
         return out;
     }
 
+    /** 401 unless the bus takes the login; 404 unless it may read {@code tenant} and this process serves it. */
     private void authorise(String[] login, String tenant) {
-        if (!tenants.contains(tenant)) {
-            throw new Refused(404, "no tenant " + tenant + " here");
-        }
-        switch (logins.check(login[0], login[1], tenant)) {
+        boolean served = tenants.contains(tenant);
+        // a tenant not served here: the login is still checked, against one that is, so that a bad one is 401 everywhere
+        switch (logins.check(login[0], login[1], served ? tenant : tenants.iterator().next())) {
             case ALLOWED -> {
+                if (!served) {
+                    throw new Refused(404, "no tenant " + tenant + " here");
+                }
             }
             case NOT_THIS_TENANT -> throw new Refused(404, "no tenant " + tenant + " here");
             case BAD_LOGIN -> throw new Refused(401, "the bus refused the login of " + login[0]);
@@ -389,15 +401,20 @@ final class ApiHandler extends Handler.Abstract {
         if (v == null) {
             return null;
         }
+        Instant since;
         try {
-            return Instant.now().minus(Durations.parse(v));
+            since = Instant.now().minus(Durations.parse(v));
         } catch (IllegalArgumentException e) {
             try {
-                return Instant.parse(v);
+                since = Instant.parse(v);
             } catch (RuntimeException notAnInstant) {
                 throw new Refused(400, "since '" + v + "' is neither a duration (2h, 7d) nor an ISO-8601 instant");
             }
         }
+        if (since.isAfter(Instant.now()) || since.isBefore(Instant.EPOCH)) {
+            throw new Refused(400, "since '" + v + "' is not between 1970 and now");
+        }
+        return since;
     }
 
     private static int limit(Fields q) {

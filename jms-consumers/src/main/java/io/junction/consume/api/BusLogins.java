@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The API's users are the bus's: a user and password are checked by logging in to the bus with them, and a user may
  * read a tenant's data if the bus lets it browse the tenant's poller announcements (its consumers, its admins and the
  * service's operator may; its producers and pollers, and every other tenant's users, may not). The bus's login
- * throttle applies to the API as to every protocol. A verdict is kept for a minute, keyed by a hash of the password.
+ * throttle applies to the API as to every protocol. A verdict that the login worked is kept for a minute, keyed by a hash of the password (at most 10,000).
  */
 public final class BusLogins {
     /** What the bus said of a user and a tenant. */
@@ -30,6 +30,7 @@ public final class BusLogins {
     }
 
     private static final long KEEP_NANOS = Duration.ofMinutes(1).toNanos();
+    private static final int MAX_KEPT = 10_000;
 
     private final String url;
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
@@ -48,8 +49,14 @@ public final class BusLogins {
             return k.verdict();
         }
         Verdict v = ask(user, password, tenant);
-        if (v != Verdict.BUS_UNREACHABLE) {
-            kept.put(key, new Kept(hash, v, now + KEEP_NANOS));
+        // a refused login is not kept: anyone may send one, with a new name each time, and the bus's throttle counts it
+        if (v == Verdict.ALLOWED || v == Verdict.NOT_THIS_TENANT) {
+            if (kept.size() >= MAX_KEPT) {
+                kept.values().removeIf(old -> now - old.until() >= 0);
+            }
+            if (kept.size() < MAX_KEPT) {
+                kept.put(key, new Kept(hash, v, now + KEEP_NANOS));
+            }
         }
         return v;
     }

@@ -27,6 +27,8 @@ public final class Correlator {
     public static final Duration FLAP_WINDOW = Duration.ofMinutes(10);
     private static final Map<String, String> RECOVERS = Map.of("device-reachable", "device-unreachable", "interface-up", "interface-down",
             "snmp-auth-ok", "snmp-auth-failure");
+    /** The problem types that a recovery closes. */
+    public static final java.util.Set<String> RECOVERABLE = java.util.Set.copyOf(RECOVERS.values());
     private static final List<String> SERIOUS = List.of("critical", "major", "minor", "warning");
 
     /** What an event did. */

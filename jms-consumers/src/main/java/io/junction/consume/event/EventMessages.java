@@ -37,7 +37,8 @@ public final class EventMessages {
         String type = required(o, "type");
         String severity = required(o, "severity");
         String site = required(o, "site");
-        String device = o.containsKey("device") ? o.getString("device") : "@" + required(o, "address");
+        // a sender that is no device: named by its site and address, as sites reuse private address ranges
+        String device = o.containsKey("device") ? o.getString("device") : "@" + site + "/" + required(o, "address");
         String instance = o.containsKey("instance") ? o.getString("instance")
                 : o.containsKey("trap") ? o.getJsonObject("trap").getString("oid", "") : "";
         Instant time;

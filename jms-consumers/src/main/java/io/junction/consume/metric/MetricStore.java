@@ -230,6 +230,9 @@ public final class MetricStore implements AutoCloseable {
 
     /** Writes the last polls of the tenants that changed to {@code DIR/TENANT/devices.json} (replaced atomically). */
     public synchronized void saveLastPolls() throws IOException {
+        // a counter's sample older than the heartbeat gives no rate: series gone (an interface renumbered) are forgotten
+        long oldest = System.currentTimeMillis() - 2 * settings.heartbeat().toMillis();
+        previous.values().removeIf(sample -> sample.timeMs() < oldest);
         for (String tenant : List.copyOf(dirty)) {
             List<Object> out = new ArrayList<>();
             lastPolls.get(tenant).forEach((device, p) -> {
@@ -283,11 +286,14 @@ public final class MetricStore implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
-        saveLastPolls();
-        for (RrdDb db : open.values()) {
-            db.close();
+        try {
+            saveLastPolls();
+        } finally {
+            for (RrdDb db : open.values()) {
+                db.close();
+            }
+            open.clear();
         }
-        open.clear();
     }
 
     private boolean update(String tenant, String device, String name, String instance, long time, double value) throws IOException {

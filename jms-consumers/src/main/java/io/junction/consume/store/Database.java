@@ -20,8 +20,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-    /** Serialization failure, deadlock, unique violation, H2's lock timeout: another transaction won a race. */
-    private static final Set<String> RACES = Set.of("40001", "40P01", "23505", "HYT00");
+    /**
+     * Serialization failure, deadlock, unique violation, H2's lock timeout and its concurrent update of one key (90131,
+     * where PostgreSQL says 23505): another transaction won a race.
+     */
+    private static final Set<String> RACES = Set.of("40001", "40P01", "23505", "HYT00", "90131");
     private static final int ATTEMPTS = 10;
 
     /** Where the database is and who logs in; {@code user} and {@code password} may be empty for H2. */

@@ -229,18 +229,24 @@ public final class EventStore {
     }
 
     /**
-     * Raises by one step ({@code warning} to {@code minor} to {@code major} to {@code critical}) the severity of each
-     * open, unacknowledged problem that has been so for {@code after} since it opened or was last raised, unless it
+     * Raises by one step ({@code warning} to {@code minor} to {@code major} to {@code critical}) the severity of each of
+     * {@code tenant}'s open, unacknowledged problems that a recovery closes ({@link Correlator#RECOVERABLE}) and that
+     * has been so for {@code after} since it opened or was last raised, unless it
      * opened in a maintenance window or one covers it now (its escalation time does not run). Each raise is in the
      * problem's history. Returns the problems raised.
      */
-    public List<Problem> escalate(Instant now, java.time.Duration after) throws SQLException {
+    public List<Problem> escalate(String tenant, Instant now, java.time.Duration after) throws SQLException {
         List<long[]> due = new ArrayList<>();
         List<String[]> where = new ArrayList<>();
         db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT id, tenant, site, device FROM problems WHERE closed_at IS NULL AND acked_at IS NULL"
-                    + " AND maintenance_id IS NULL AND severity IN ('warning', 'minor', 'major') AND COALESCE(escalated_at, first_seen) <= ?")) {
-                s.setObject(1, time(now.minus(after)));
+            // only problems that a recovery closes: a flapping or a restart stays open until it ends by itself or is
+            // acknowledged, and must not climb to critical meanwhile
+            try (PreparedStatement s = c.prepareStatement("SELECT id, tenant, site, device FROM problems WHERE tenant = ? AND closed_at IS NULL"
+                    + " AND acked_at IS NULL AND maintenance_id IS NULL AND severity IN ('warning', 'minor', 'major')"
+                    + " AND problem_type IN (" + String.join(", ", Correlator.RECOVERABLE.stream().map(t -> "'" + t + "'").toList()) + ")"
+                    + " AND COALESCE(escalated_at, first_seen) <= ?")) {
+                s.setString(1, tenant);
+                s.setObject(2, time(now.minus(after)));
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         due.add(new long[] {r.getLong(1)});

@@ -45,6 +45,9 @@ public final class MaintenanceWindows {
         if (Duration.between(start, end).compareTo(LONGEST) > 0) {
             throw new IllegalArgumentException("a maintenance window lasts at most 31 days");
         }
+        if (site != null && site.length() > 200 || device != null && device.length() > 200) {
+            throw new IllegalArgumentException("a site or device name is at most 200 characters");
+        }
         if (reason == null || reason.isBlank() || reason.length() > 1_000) {
             throw new IllegalArgumentException("a maintenance window needs a reason of 1 to 1000 characters");
         }

@@ -109,8 +109,11 @@ class ApiTest {
             assertEquals(401, none.statusCode());
             assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), none.headers().toString());
             assertEquals(401, HTTP.send(HttpRequest.newBuilder(URI.create(acme.apiUrl() + "/")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
-            assertEquals(401, HTTP.send(request(base + "acme/problems", "acme-events", "wrong-password-1").build(), HttpResponse.BodyHandlers.ofString())
-                    .statusCode());
+            for (String path : List.of(base + "acme/problems", base + "beta/problems", acme.apiUrl() + "/")) {
+                HttpResponse<String> wrong = HTTP.send(request(path, "acme-events", "wrong-password-1").build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(401, wrong.statusCode(), path);
+                assertTrue(wrong.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), path);
+            }
 
             // another tenant's user, and the tenant's own poller, find nothing: 404, as for what does not exist
             for (String path : List.of("acme/problems", "acme/problems/" + id, "acme/devices", "acme/devices/core-1/series")) {
@@ -120,9 +123,11 @@ class ApiTest {
             assertEquals(404, post(base + "acme/problems/" + id + "/ack", "beta-events", "{\"comment\": \"mine\"}").statusCode());
             assertEquals(404, get(base + "beta/problems", "beta-events").statusCode(), "this process serves acme alone");
             assertEquals(404, get(base + "acme/problems/" + (id + 1000), "acme-events").statusCode());
+            assertEquals(404, get(base + "acme/devices/no-such-device/series", "acme-events").statusCode());
 
             // bad parameters: 400 with one line
-            for (String bad : List.of("acme/problems?severity=bogus", "acme/problems?limit=0", "acme/problems?since=yesterday", "acme/problems?open=maybe",
+            for (String bad : List.of("acme/problems?severity=bogus", "acme/problems?limit=0", "acme/problems?since=yesterday", "acme/problems?since=2999-01-01T00:00:00Z",
+                    "acme/problems?open=maybe",
                     "acme/problems/abc", "acme/devices/core-1/values", "acme/devices/core-1/values?name=ifHCInOctets&fn=MEDIAN")) {
                 HttpResponse<String> r = get(base + bad, "acme-events");
                 assertEquals(400, r.statusCode(), bad + ": " + r.body());

@@ -183,21 +183,25 @@ abstract class EventStoreContract {
             EventStore store = new EventStore(db);
             new MaintenanceWindows(db).add("acme", null, "core-3", T0.minusSeconds(60), T0.plusSeconds(86_400), "rebuild", "acme-admin");
             long left = record(store, event("acme", "edge-1", "interface-down", "3", "minor", 0)).problem().id();
-            long acked = record(store, event("acme", "core-2", "device-restarted", "", "warning", 0)).problem().id();
+            long acked = record(store, event("acme", "core-2", "snmp-auth-failure", "", "warning", 0)).problem().id();
+            long restarted = record(store, event("acme", "core-4", "device-restarted", "", "warning", 0)).problem().id();
+            long otherTenant = record(store, event("beta", "edge-1", "interface-down", "3", "minor", 0)).problem().id();
             record(store, event("acme", "core-3", "device-unreachable", "", "major", 0));
             assertTrue(store.ack("acme", acked, "acme-admin", "planned", T0.plusSeconds(1)));
             Duration hour = Duration.ofHours(1);
-            assertTrue(store.escalate(T0.plusSeconds(1_800), hour).isEmpty(), "not yet");
-            assertEquals(List.of("major"), store.escalate(T0.plusSeconds(3_660), hour).stream().map(Problem::severity).toList(),
+            assertTrue(store.escalate("acme", T0.plusSeconds(1_800), hour).isEmpty(), "not yet");
+            assertEquals(List.of("major"), store.escalate("acme", T0.plusSeconds(3_660), hour).stream().map(Problem::severity).toList(),
                     "only the unacknowledged one outside maintenance, one step");
-            assertTrue(store.escalate(T0.plusSeconds(3_720), hour).isEmpty(), "an hour from its last raise, not from its opening");
-            assertEquals(List.of(left), store.escalate(T0.plusSeconds(7_320), hour).stream().map(Problem::id).toList());
+            assertTrue(store.escalate("acme", T0.plusSeconds(3_720), hour).isEmpty(), "an hour from its last raise, not from its opening");
+            assertEquals(List.of(left), store.escalate("acme", T0.plusSeconds(7_320), hour).stream().map(Problem::id).toList());
             assertEquals("critical", store.problem("acme", left).orElseThrow().problem().severity());
-            assertTrue(store.escalate(T0.plusSeconds(20_000), hour).isEmpty(), "critical is the top");
+            assertTrue(store.escalate("acme", T0.plusSeconds(20_000), hour).isEmpty(), "critical is the top");
             assertEquals(List.of("opened", "escalated", "escalated"), store.history("acme", left).stream().map(EventStore.Change::kind).toList());
             record(store, event("acme", "edge-1", "interface-down", "3", "minor", 20_100));
             assertEquals("critical", store.problem("acme", left).orElseThrow().problem().severity(), "a repeat keeps the raised severity");
             assertEquals("warning", store.problem("acme", acked).orElseThrow().problem().severity());
+            assertEquals("warning", store.problem("acme", restarted).orElseThrow().problem().severity(), "no recovery closes a restart: it never climbs");
+            assertEquals("minor", store.problem("beta", otherTenant).orElseThrow().problem().severity(), "another tenant's escalation is its own");
         }
     }
 
