@@ -32,6 +32,13 @@ import org.slf4j.LoggerFactory;
  * {@link #ASK_INTERVAL}). When one of them has a consumer on that queue, the record is stale: the broker's cluster
  * bridges are reconnected, which is what a lost connection does, and which makes each group send its bindings and
  * consumers afresh; the consumers it then learns of start the redistribution.
+ * <p>
+ * Artemis never redistributes a message of a message group ({@code JMSXGroupID}: Junction's pollers group each
+ * device's messages): its redistributor passes them over, so a group's messages that reach a broker while its only
+ * consumers are on another group (a consumer failing over, a client on another broker) would stay there for good.
+ * This watch moves them: grouped messages of a queue with no consumer of its own and a counted one elsewhere are
+ * routed, in queue order, through the cluster binding of the group with the most consumers, as the redistributor
+ * does with the others.
  */
 final class StrandedMessageWatch {
     private static final Logger LOG = LoggerFactory.getLogger(StrandedMessageWatch.class);
@@ -44,6 +51,17 @@ final class StrandedMessageWatch {
     /** Asks the other groups how many consumers each of {@code queues} has there (the most any group reports). */
     interface Peers {
         Map<String, Integer> consumers(Set<String> queues);
+    }
+
+    /** A message of a message group. */
+    private static final org.apache.activemq.artemis.core.filter.Filter GROUPED = grouped();
+
+    private static org.apache.activemq.artemis.core.filter.Filter grouped() {
+        try {
+            return org.apache.activemq.artemis.core.filter.impl.FilterImpl.createFilter("AMQGroupID IS NOT NULL");
+        } catch (org.apache.activemq.artemis.api.core.ActiveMQException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private final String name;
@@ -65,21 +83,24 @@ final class StrandedMessageWatch {
             return Set.of();
         }
         Map<String, Queue> idle = new HashMap<>();
-        Map<String, Integer> remote = new HashMap<>();
+        Map<String, RemoteQueueBinding> remote = new HashMap<>();
         server.getPostOffice().getAllBindings().forEach(b -> {
             if (b instanceof LocalQueueBinding local && watched(server, local.getQueue()) && local.getQueue().getMessageCount() > 0
                     && local.getQueue().getConsumerCount() == 0) {
                 idle.put(local.getQueue().getName().toString(), local.getQueue());
-            } else if (b instanceof RemoteQueueBinding r && r.isConnected()) {
-                remote.merge(r.getRoutingName().toString(), r.consumerCount(), Math::max);
+            } else if (b instanceof RemoteQueueBinding r && r.isConnected() && r.consumerCount() > 0) {
+                remote.merge(r.getRoutingName().toString(), r, (a, c) -> c.consumerCount() > a.consumerCount() ? c : a);
             }
         });
         strandedSince.keySet().retainAll(idle.keySet());
         for (Map.Entry<String, Queue> q : idle.entrySet()) {
-            if (remote.getOrDefault(q.getKey(), 0) > 0) {
-                // a consumer elsewhere is known: make sure the redistribution runs (a no-op when it does)
+            RemoteQueueBinding elsewhere = remote.get(q.getKey());
+            if (elsewhere != null) {
+                // a consumer elsewhere is known: make sure the redistribution runs (a no-op when it does), and move
+                // the grouped messages it passes over
                 strandedSince.remove(q.getKey());
                 q.getValue().addRedistributor(0);
+                moveGrouped(q.getValue(), elsewhere);
             } else {
                 strandedSince.putIfAbsent(q.getKey(), now);
             }
@@ -115,6 +136,25 @@ final class StrandedMessageWatch {
             }
         }
         return stale;
+    }
+
+    /**
+     * Routes {@code queue}'s grouped messages (those not being delivered) through {@code to}, the cluster binding of
+     * the same queue on another group; returns how many. Each is copied and acknowledged in one transaction, as the
+     * broker's own move does.
+     */
+    static int moveGrouped(Queue queue, RemoteQueueBinding to) {
+        try {
+            int moved = queue.moveReferences(GROUPED, queue.getAddress(), to);
+            if (moved > 0) {
+                LOG.info("Moved {} grouped messages of {} to {}, where its consumers are: the cluster does not redistribute message groups",
+                        moved, queue.getName(), to.getClusterName());
+            }
+            return moved;
+        } catch (Exception e) {
+            LOG.warn("Moving the grouped messages of {} to another group failed: {}", queue.getName(), e.toString());
+            return 0;
+        }
     }
 
     /** Client queues only: not Artemis's own (store-and-forward, notifications), not management replies, not temporary ones. */

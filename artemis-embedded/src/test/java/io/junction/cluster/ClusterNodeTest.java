@@ -118,6 +118,7 @@ class ClusterNodeTest {
             }
 
             staleRecordOfARemoteConsumerIsRepaired(nodes.get(0).primary().orElseThrow(), g1, three);
+            groupedMessagesHeldOnAGroupWithoutConsumersReachAnother(nodes.get(0).primary().orElseThrow(), g1, three);
 
             send(g1, "cluster.q", 100);
 
@@ -334,6 +335,53 @@ class ClusterNodeTest {
             }
             System.out.printf("stranded messages reached their consumer on another group after %.1f s%n", (System.nanoTime() - start) / 1e9);
             assertTrue(remoteConsumers(g1Server, queue) > 0, "g1's record of g3's consumer was not renewed");
+        }
+    }
+
+    /**
+     * Messages of message groups (pollers group each device's) sent to g1 while no consumer is anywhere stay there;
+     * a consumer then opened on g3 gets them all, in each group's order, though Artemis's redistributor passes
+     * grouped messages over: the node's {@link StrandedMessageWatch} moves them.
+     */
+    private static void groupedMessagesHeldOnAGroupWithoutConsumersReachAnother(ActiveMQServer g1Server, String g1, ClusterLayout.Member three)
+            throws Exception {
+        String queue = "grouped.q";
+        int groups = 3;
+        int each = 10;
+        try (Connection c = new ActiveMQConnectionFactory(g1, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createQueue(queue));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < each; i++) {
+                for (int g = 0; g < groups; g++) {
+                    jakarta.jms.TextMessage m = session.createTextMessage(String.valueOf(i));
+                    m.setStringProperty("JMSXGroupID", "device-" + g);
+                    producer.send(m);
+                }
+            }
+            jakarta.jms.TextMessage plain = session.createTextMessage("ungrouped");
+            producer.send(plain);
+        }
+        Queue held = (Queue) g1Server.getPostOffice().getBinding(SimpleString.of(queue)).getBindable();
+        assertEquals(groups * each + 1, held.getMessageCount(), "with no consumer anywhere, g1 keeps the messages");
+        try (Connection c = new ActiveMQConnectionFactory(three.brokerUrl(), AppUser.NAME, AppUser.PASSWORD).createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+            Map<String, List<Integer>> received = new java.util.TreeMap<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < groups * each + 1; i++) {
+                jakarta.jms.TextMessage m = (jakarta.jms.TextMessage) consumer.receive(60_000);
+                assertNotNull(m, "message " + i + " of " + (groups * each + 1) + " held on g1 never reached the consumer on g3; received " + received);
+                if (m.getStringProperty("JMSXGroupID") != null) {
+                    received.computeIfAbsent(m.getStringProperty("JMSXGroupID"), k -> new ArrayList<>()).add(Integer.parseInt(m.getText()));
+                }
+            }
+            System.out.printf("grouped messages held on g1 reached their consumer on g3 after %.1f s%n", (System.nanoTime() - start) / 1e9);
+            for (int g = 0; g < groups; g++) {
+                assertEquals(java.util.stream.IntStream.range(0, each).boxed().toList(), received.get("device-" + g), "device-" + g + "'s order");
+            }
+            assertEquals(0, held.getMessageCount(), "g1 still holds messages");
         }
     }
 

@@ -66,7 +66,11 @@ public final class LocalClusterExtension implements BeforeAllCallback, AfterAllC
         try {
             stopAll();
         } finally {
-            deleteTree(dir);
+            if (Boolean.getBoolean("junction.keepClusterDir")) {
+                System.out.println("junction.keepClusterDir: the cluster's directory (node logs, data) is kept in " + dir);
+            } else {
+                deleteTree(dir);
+            }
         }
     }
 
