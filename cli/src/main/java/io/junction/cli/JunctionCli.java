@@ -14,7 +14,7 @@ import picocli.CommandLine;
 /** The {@code junction} command: the root of every subcommand, and the one factory that wires error handling. */
 @Command(name = "junction", mixinStandardHelpOptions = true, versionProvider = JunctionCli.Version.class,
         header = "Junction: a replicated, multi-tenant message bus for network monitoring.",
-        subcommands = {NodeCommand.class, ClusterCommand.class, TenantCommand.class, UserCommand.class, DeviceCommand.class, PollerCommand.class, TrapsCommand.class, ConsumersCommand.class, StatusCommand.class, EventsCommand.class, MaintenanceCommand.class, MetricsCommand.class, ChartCommand.class, SimulateCommand.class, SendCommand.class, ReceiveCommand.class, QueuesCommand.class, VersionCommand.class,
+        subcommands = {NodeCommand.class, ClusterCommand.class, TenantCommand.class, UserCommand.class, DeviceCommand.class, PollerCommand.class, TrapsCommand.class, ConsumersCommand.class, StatusCommand.class, EventsCommand.class, MaintenanceCommand.class, NotificationsCommand.class, MetricsCommand.class, ChartCommand.class, SimulateCommand.class, SendCommand.class, ReceiveCommand.class, QueuesCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (connection, login, configuration, timeout)", "2:usage error (bad option or value)", "3:junction status: a device down or unknown"})

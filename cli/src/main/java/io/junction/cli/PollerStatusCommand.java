@@ -6,15 +6,11 @@ import io.junction.client.Credentials;
 import io.junction.client.ManagementClient;
 import io.junction.client.TenantAddresses;
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,27 +110,10 @@ final class PollerStatusCommand implements Callable<Integer> {
     }
 
     private static void browse(Session session, String tenant, Map<String, JsonObject> latest) throws JMSException {
-        long now = System.currentTimeMillis();
-        try (QueueBrowser browser = session.createBrowser(session.createQueue(TenantAddresses.pollers(tenant)))) {
-            Enumeration<?> messages = browser.getEnumeration();
-            while (messages.hasMoreElements()) {
-                Message m = (Message) messages.nextElement();
-                if (!(m instanceof TextMessage text) || (m.getJMSExpiration() != 0 && m.getJMSExpiration() < now)) {
-                    continue;
-                }
-                JsonObject a;
-                try {
-                    a = JsonLoader.readObject(new StringReader(text.getText()));
-                } catch (RuntimeException e) {
-                    continue;
-                }
-                if (!tenant.equals(a.getString("tenant", "")) || a.getString("site", "").isEmpty()) {
-                    continue;
-                }
-                JsonObject before = latest.get(a.getString("poller", ""));
-                if (before == null || before.getString("time", "").compareTo(a.getString("time", "")) < 0) {
-                    latest.put(a.getString("poller", ""), a);
-                }
+        for (JsonObject a : io.junction.client.Announcements.live(session, tenant)) {
+            JsonObject before = latest.get(a.getString("poller", ""));
+            if (before == null || before.getString("time", "").compareTo(a.getString("time", "")) < 0) {
+                latest.put(a.getString("poller", ""), a);
             }
         }
     }

@@ -219,10 +219,23 @@ class DeviceCommandsTest {
         admin.addUser("acme-events", "acme", "consumer", PASSWORD).ok();
         admin.addUser("acme-poller", "acme", "poller", PASSWORD).ok();
         admin.addUser("beta-events", "beta", "consumer", PASSWORD).ok();
+        // the tenant's rules send every problem to a webhook (a real HTTP server) and the log
+        java.util.List<String> hooked = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", exchange -> {
+            hooked.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        hook.start();
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(rules.resolve("acme.properties"), "rule.all.actions = log,webhook:ops\nwebhook.ops.url = http://127.0.0.1:"
+                + hook.getAddress().getPort() + "/hook\nwebhook.ops.token = hook-token-1\n");
         io.junction.consume.ConsumersProcess.Settings settings = new io.junction.consume.ConsumersProcess.Settings(java.util.Set.of("events", "metrics"),
                 "main", io.junction.consume.store.Database.Settings.h2(dir.resolve("store")), Duration.ofHours(1),
                 io.junction.consume.metric.MetricStore.Settings.defaults(dir.resolve("metrics")),
-                new io.junction.consume.api.ApiServer.Settings("127.0.0.1", 0, "", ""), Duration.ofSeconds(5));
+                new io.junction.consume.api.ApiServer.Settings("127.0.0.1", 0, "", ""), Duration.ofSeconds(5), rules,
+                io.junction.consume.notify.Notifier.Settings.DEFAULTS);
         java.time.Instant t0 = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
         try (io.junction.consume.ConsumersProcess consumers = io.junction.consume.ConsumersProcess.start(
                 new Credentials(node.coreUrl(), "acme-events", PASSWORD), "acme", settings)) {
@@ -267,6 +280,17 @@ class DeviceCommandsTest {
             assertTrue(other.errorLine().contains("(404)"), other.err());
             CliRun badSeverity = as("acme-events", "", "events", "--tenant", "acme", "--severity", "bogus", "--api", api);
             assertTrue(badSeverity.errorLine().contains("(400)") && badSeverity.errorLine().contains("bogus"), badSeverity.err());
+            // the problem's opening went to the webhook and the log, and junction notifications says so, without the token
+            io.junction.testing.Waits.until(Duration.ofSeconds(30), "the webhook told", () -> !hooked.isEmpty());
+            assertTrue(hooked.get(0).contains("\"reason\":\"opened\"") && hooked.get(0).contains("\"device\":\"core-1\""), hooked.get(0));
+            CliRun sent = as("acme-events", "", "notifications", "--tenant", "acme", "--api", api).ok();
+            assertTrue(sent.out().startsWith("ID  PROBLEM  REASON  RULE  ACTION") && sent.out().contains("opened  all   webhook:ops  http://127.0.0.1:")
+                    && sent.out().contains("delivered") && sent.out().contains("log"), sent.out());
+            assertFalse(sent.out().contains("hook-token-1"), sent.out());
+            assertTrue(as("acme-events", "", "notifications", "--tenant", "acme", "--failed", "--api", api).ok().out().lines().count() <= 1,
+                    "nothing failed");
+        } finally {
+            hook.stop(0);
         }
         CliRun down = as("acme-events", "", "events", "--tenant", "acme", "--api", "http://127.0.0.1:" + io.junction.testing.FreePorts.next());
         assertEquals(1, down.exitCode());

@@ -18,7 +18,7 @@ public class ConfigException extends RuntimeException {
 
     /** {@code Invalid value V for configuration K in FILE: reason}; the value of a password or secret shows as {@code ***}. */
     public static ConfigException invalid(String source, String key, String value, String reason) {
-        boolean secret = key.contains("password") || key.contains("secret");
+        boolean secret = key.contains("password") || key.contains("secret") || key.contains("token");
         String shown = secret && value != null && !value.isEmpty() ? "***" : value;
         return new ConfigException(key, "Invalid value " + shown + " for configuration " + key + in(source) + ": " + reason);
     }

@@ -59,6 +59,21 @@ public final class ConsumersConfig {
             "A problem left open and unacknowledged this long goes up one severity (warning, minor, major, critical), and again after\n"
                     + "as long; not while a maintenance window covers it. 0s: never.")
             .require(d -> d.isZero() || d.toSeconds() >= 60, "must be 0s or at least 1m");
+    public static final ConfigKey<String> NOTIFICATIONS_DIR = ConfigKey.of("notifications.dir", ConfigType.STRING, "etc/notifications",
+            "The notification rules: one TENANT.properties per tenant (etc/notifications/README). No such directory: nothing is notified.");
+    public static final ConfigKey<String> NOTIFICATIONS_REPEAT = ConfigKey.of("notifications.repeat", ConfigType.STRING, "5m,10m,20m,40m",
+            "An open, unacknowledged problem that a rule notifies is notified again after each of these waits in turn, then after the\n"
+                    + "last one again, until it is acknowledged or closed. never: once only.")
+            .require(v -> v.equals("never") || durationsOrNull(v) != null, "expected never, or durations of at least 1m, comma-separated (e.g. 5m,10m,20m,40m)");
+    public static final ConfigKey<java.time.Duration> NOTIFICATIONS_RETRY = ConfigKey.of("notifications.retry", ConfigType.DURATION, "10s",
+            "The wait after a failed delivery (a webhook or mail server down), doubled after each failure up to notifications.retry-max.")
+            .require(d -> d.toSeconds() >= 1, "must be at least 1s");
+    public static final ConfigKey<java.time.Duration> NOTIFICATIONS_RETRY_MAX = ConfigKey.of("notifications.retry-max", ConfigType.DURATION, "5m",
+            "The longest wait between two tries of a delivery.")
+            .require(d -> d.toSeconds() >= 1, "must be at least 1s");
+    public static final ConfigKey<java.time.Duration> NOTIFICATIONS_GIVE_UP = ConfigKey.of("notifications.give-up", ConfigType.DURATION, "24h",
+            "A delivery still failing this long after it was made is given up (junction notifications --failed lists it).")
+            .require(d -> d.toMinutes() >= 1, "must be at least 1m");
     public static final ConfigKey<String> API_ADDRESS = ConfigKey.of("api.address", ConfigType.STRING, "127.0.0.1",
             "The address the HTTP API listens on (0.0.0.0: every interface).");
     public static final ConfigKey<Integer> API_PORT = ConfigKey.of("api.port", ConfigType.INT, "8090",
@@ -112,6 +127,32 @@ public final class ConsumersConfig {
         return new ApiServer.Settings(settings.get(API_ADDRESS), settings.get(API_PORT), keystore, settings.get(API_KEYSTORE_PASSWORD));
     }
 
+    /** The notifier's settings. */
+    public static io.junction.consume.notify.Notifier.Settings notifications(Config settings) {
+        String repeat = settings.get(NOTIFICATIONS_REPEAT);
+        if (settings.get(NOTIFICATIONS_RETRY_MAX).compareTo(settings.get(NOTIFICATIONS_RETRY)) < 0) {
+            throw settings.invalid(NOTIFICATIONS_RETRY_MAX, "shorter than notifications.retry");
+        }
+        return new io.junction.consume.notify.Notifier.Settings(settings.get(NOTIFICATIONS_RETRY), settings.get(NOTIFICATIONS_RETRY_MAX),
+                settings.get(NOTIFICATIONS_GIVE_UP), repeat.equals("never") ? List.of() : durationsOrNull(repeat));
+    }
+
+    private static List<java.time.Duration> durationsOrNull(String text) {
+        List<java.time.Duration> out = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            try {
+                java.time.Duration d = Durations.parse(part.trim());
+                if (d.toMinutes() < 1) {
+                    return null;
+                }
+                out.add(d);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return out;
+    }
+
     private static List<MetricStore.Retention> archivesOrNull(String text) {
         List<MetricStore.Retention> out = new java.util.ArrayList<>();
         for (String part : text.split(",")) {
@@ -144,7 +185,8 @@ public final class ConsumersConfig {
     /** Every key a consumers process's file may hold. */
     public static ConfigDef definition() {
         return ClientConfig.define(new ConfigDef()).define(ONLY).define(INSTANCE).define(STORE_URL).define(STORE_DIR).define(STORE_USER)
-                .define(STORE_PASSWORD).define(STORE_POOL).define(ESCALATE_AFTER).define(METRICS_DIR).define(METRICS_STEP).define(METRICS_ARCHIVES).define(METRICS_HEARTBEAT)
+                .define(STORE_PASSWORD).define(STORE_POOL).define(ESCALATE_AFTER).define(NOTIFICATIONS_DIR).define(NOTIFICATIONS_REPEAT)
+                .define(NOTIFICATIONS_RETRY).define(NOTIFICATIONS_RETRY_MAX).define(NOTIFICATIONS_GIVE_UP).define(METRICS_DIR).define(METRICS_STEP).define(METRICS_ARCHIVES).define(METRICS_HEARTBEAT)
                 .define(API_ADDRESS).define(API_PORT).define(API_KEYSTORE).define(API_KEYSTORE_PASSWORD);
     }
 }

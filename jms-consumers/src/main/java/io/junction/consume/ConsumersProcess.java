@@ -9,6 +9,9 @@ import io.junction.consume.listen.ListenerContainer;
 import io.junction.consume.listen.ListenerSettings;
 import io.junction.consume.metric.MetricStore;
 import io.junction.consume.metric.MetricStoreListener;
+import io.junction.consume.notify.NotificationRules;
+import io.junction.consume.notify.Notifier;
+import io.junction.consume.notify.Senders;
 import io.junction.consume.store.Database;
 import io.junction.consume.store.EventStore;
 import io.junction.consume.store.MaintenanceWindows;
@@ -38,12 +41,13 @@ public final class ConsumersProcess implements AutoCloseable {
 
     /** What runs ({@code events}, {@code metrics}), under which instance name, on which stores. */
     public record Settings(Set<String> only, String instance, Database.Settings store, Duration escalateAfter, MetricStore.Settings metrics,
-                           ApiServer.Settings api, Duration patience) {
+                           ApiServer.Settings api, Duration patience, java.nio.file.Path notificationRules, Notifier.Settings notifications) {
         /** The settings a consumers configuration gives. */
         public static Settings of(Config config, Map<String, String> environment) {
             return new Settings(ConsumersConfig.only(config), config.get(ConsumersConfig.INSTANCE), ConsumersConfig.store(config, environment),
                     config.get(ConsumersConfig.ESCALATE_AFTER), ConsumersConfig.metrics(config), ConsumersConfig.api(config),
-                    config.get(io.junction.client.ClientConfig.PATIENCE));
+                    config.get(io.junction.client.ClientConfig.PATIENCE), java.nio.file.Path.of(config.get(ConsumersConfig.NOTIFICATIONS_DIR)),
+                    ConsumersConfig.notifications(config));
         }
     }
 
@@ -63,6 +67,8 @@ public final class ConsumersProcess implements AutoCloseable {
 
     /** Opens the stores and starts the listeners for {@code tenant} as {@code login}; a store or listener that cannot start is one line. */
     public static ConsumersProcess start(Credentials login, String tenant, Settings s) {
+        // the rules are checked before anything starts: a bad one is one line naming its file and key
+        NotificationRules rules = s.only().contains("events") ? NotificationRules.load(s.notificationRules()) : NotificationRules.none();
         Database db = s.only().contains("events") ? Database.open(s.store()) : null;
         MetricStore metrics = s.only().contains("metrics") ? new MetricStore(s.metrics()) : null;
         List<Object> services = new ArrayList<>();
@@ -86,14 +92,17 @@ public final class ConsumersProcess implements AutoCloseable {
                     + " (consumers log in as a user of the tenant with the consumer role)", e);
         }
         ApiServer api;
+        Notifier notifier;
         try {
-            api = ApiServer.start(s.api(), Set.of(tenant), new BusLogins(login.url()), events, db == null ? null : new MaintenanceWindows(db), metrics);
+            notifier = db == null ? null : new Notifier(db, rules, new Senders(), s.notifications(), s.instance() + "@" + ProcessHandle.current().pid());
+            api = ApiServer.start(s.api(), Set.of(tenant), new BusLogins(login.url()), events, db == null ? null : new MaintenanceWindows(db), metrics,
+                    notifier);
         } catch (RuntimeException e) {
             container.close();
             closeQuietly(db, metrics);
             throw e;
         }
-        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "junction-consumers-housekeeping");
             t.setDaemon(true);
             return t;
@@ -107,6 +116,40 @@ public final class ConsumersProcess implements AutoCloseable {
                     LOG.warn("cannot forget old processed message ids: {}", e.toString());
                 }
             }, 1, 60, TimeUnit.MINUTES);
+            try {
+                io.junction.consume.event.SiteWatch sites = new io.junction.consume.event.SiteWatch(tenant, kept,
+                        io.junction.consume.event.SiteWatch.fromBus(login, tenant), io.junction.consume.event.SiteWatch.GRACE);
+                housekeeping.scheduleWithFixedDelay(() -> {
+                    try {
+                        sites.look(Instant.now());
+                    } catch (Exception e) {
+                        LOG.warn("cannot judge whether the sites have pollers: {}", e.toString());
+                    }
+                }, 15, 15, TimeUnit.SECONDS);
+            } catch (SQLException e) {
+                LOG.warn("cannot read the open site problems; sites are not watched: {}", e.toString());
+            }
+            Notifier notifying = notifier;
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    notifying.expand(Instant.now());
+                    notifying.deliver(Instant.now());
+                } catch (SQLException | RuntimeException e) {
+                    LOG.warn("cannot send notifications: {}", e.toString());
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+            if (!s.notifications().repeat().isEmpty()) {
+                housekeeping.scheduleWithFixedDelay(() -> {
+                    try {
+                        int repeated = kept.repeatDue(tenant, Instant.now(), s.notifications().repeat());
+                        if (repeated > 0) {
+                            LOG.info("{}: {} open problems notified again", tenant, repeated);
+                        }
+                    } catch (SQLException | RuntimeException e) {
+                        LOG.warn("cannot repeat notifications: {}", e.toString());
+                    }
+                }, 1, 1, TimeUnit.MINUTES);
+            }
             if (!s.escalateAfter().isZero()) {
                 housekeeping.scheduleWithFixedDelay(() -> {
                     try {

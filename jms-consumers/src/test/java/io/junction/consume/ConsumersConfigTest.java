@@ -50,6 +50,13 @@ class ConsumersConfigTest {
                 () -> ConsumersConfig.definition().parse(Map.of("store.url", "mysql://db"), "consumers.properties")).key());
         assertEquals("consumers.only", assertThrows(ConfigException.class,
                 () -> ConsumersConfig.definition().parse(Map.of("consumers.only", "events,charts"), "consumers.properties")).key());
+        assertEquals(List.of(Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(20), Duration.ofMinutes(40)),
+                ConsumersConfig.notifications(defaults).repeat(), "notified again after 5, 10, 20, 40 minutes");
+        assertEquals(List.of(), ConsumersConfig.notifications(ConsumersConfig.definition().parse(Map.of("notifications.repeat", "never"), "c")).repeat());
+        assertEquals("notifications.repeat", assertThrows(ConfigException.class,
+                () -> ConsumersConfig.definition().parse(Map.of("notifications.repeat", "5m,10s"), "consumers.properties")).key());
+        assertEquals("notifications.retry-max", assertThrows(ConfigException.class, () -> ConsumersConfig.notifications(
+                ConsumersConfig.definition().parse(Map.of("notifications.retry", "1m", "notifications.retry-max", "30s"), "consumers.properties"))).key());
     }
 
     @Test

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two pollers share a site of devices (three addresses of one real net-snmp agent) through the bus: each device is
+ * Two pollers share a site of devices (three addresses of one real net-snmp agent and ten simulated devices) through
+ * the bus: each device is
  * polled once per interval; when one poller dies the other polls its devices from the next interval on; no result is
  * published twice; a device that stops answering is reported once, and again once when it is back.
  */
@@ -42,12 +43,19 @@ class SitePollerTest {
     @TempDir
     static Path dir;
     private static SnmpdAgent agent;
+    private static io.junction.poll.sim.Simulator simulator;
+    private static final int SIMULATED = 10;
+    /** Three addresses of the real agent, the device that never answers, and the simulated ones. */
+    private static final int DEVICES = 4 + SIMULATED;
     private static Map<String, Profile> profiles;
 
     @BeforeAll
     static void siteOfThreeDevices() throws Exception {
         assumeTrue(NetSnmp.installed(), "net-snmp is not installed (apt-get install snmpd snmp): the poller tests need a real agent");
         agent = SnmpdAgent.start(dir, "127.0.0.1", "127.0.0.2", "127.0.0.3");
+        int simulatedPort = io.junction.testing.FreePorts.udp();
+        simulator = io.junction.poll.sim.Simulator.start(new io.junction.poll.sim.Simulator.Settings(SIMULATED, 2, "127.8.0.1", simulatedPort, "public",
+                "simulator", "sim-auth-pass", "sim-priv-pass", 3600, null));
         profiles = Profiles.load(Path.of("..", "etc", "profiles"));
         try (Credentials.Open open = admin().connect(); ManagementClient m = new ManagementClient(open.connection(), Duration.ofSeconds(10))) {
             m.text(ManagementClient.DIRECTORY, "createTenant", "acme", "Acme", "");
@@ -61,6 +69,11 @@ class SitePollerTest {
             m.text(ManagementClient.INVENTORY, "addDevice", "acme", Json.write(Map.of("name", "dead-1", "site", "hq", "address", "127.0.0.9",
                     "port", String.valueOf(agent.port()), "community", SnmpdAgent.COMMUNITY, "profiles", "system",
                     "interval", INTERVAL_MS + "ms", "timeout", "300ms", "retries", "0")));
+            for (int i = 1; i <= SIMULATED; i++) {
+                m.text(ManagementClient.INVENTORY, "addDevice", "acme", Json.write(Map.of("name", simulator.name(i), "site", "hq",
+                        "address", simulator.address(i), "port", String.valueOf(simulatedPort), "community", "public", "profiles", "system;interfaces",
+                        "interval", INTERVAL_MS + "ms", "timeout", "500ms")));
+            }
         }
     }
 
@@ -68,6 +81,9 @@ class SitePollerTest {
     static void stopAgent() throws Exception {
         if (agent != null) {
             agent.close();
+        }
+        if (simulator != null) {
+            simulator.close();
         }
     }
 
@@ -88,7 +104,7 @@ class SitePollerTest {
             SitePoller a = SitePoller.start(poller, "acme", "hq", profiles, snmpA, 100, spooling("a"));
             SitePoller b = SitePoller.start(poller, "acme", "hq", profiles, snmpB, 100, spooling("b"));
             try {
-                Waits.until(Duration.ofSeconds(60), "four polls of every device", () -> metrics.dues().size() == 4
+                Waits.until(Duration.ofSeconds(60), "four polls of every device", () -> metrics.dues().size() == DEVICES
                         && metrics.dues().values().stream().allMatch(d -> d.size() >= 4));
                 assertTrue(a.polls() > 0 && b.polls() > 0, "both pollers polled: " + a.polls() + " and " + b.polls());
                 a.close();
@@ -117,6 +133,7 @@ class SitePollerTest {
 
     @Test
     void aPollerKilledWithSigkillLeavesItsDevicesToTheOther() throws Exception {
+        long[] takenOverAt = {Long.MAX_VALUE};
         Credentials poller = new Credentials(NODE.node().coreUrl(), "acme-poller", PASSWORD);
         try (DestinationReader metrics = new DestinationReader("tenant.acme.metrics").connect(admin()); SnmpPoller snmpB = SnmpPoller.start(64);
              ChildJvm a = ChildJvm.start(dir.resolve("poller-a.log"), List.of(), PollerProcess.class.getName(), NODE.node().coreUrl(), "acme-poller",
@@ -130,13 +147,20 @@ class SitePollerTest {
                 long killedAt = System.currentTimeMillis();
                 // the broker hands the dead poller's polls to the other once it has noticed the dead connection (10 s TTL)
                 long takenOver = killedAt + 15_000;
+                takenOverAt[0] = takenOver;
                 Waits.until(Duration.ofSeconds(60), "three polls of every device after the takeover",
-                        () -> metrics.dues().size() == 4 && metrics.dues().values().stream().allMatch(d -> d.keySet().stream().filter(t -> t > takenOver).count() >= 3));
+                        () -> metrics.dues().size() == DEVICES && metrics.dues().values().stream().allMatch(d -> d.keySet().stream().filter(t -> t > takenOver).count() >= 3));
             } finally {
                 b.close();
             }
+            long settled = takenOverAt[0];
             for (Map.Entry<String, Map<Long, Integer>> device : metrics.dues().entrySet()) {
                 assertTrue(device.getValue().values().stream().allMatch(n -> n == 1), device.getKey() + ": a due time published twice: " + device.getValue());
+                // once the broker has handed the dead poller's polls over, every device is polled each interval
+                List<Long> after = new TreeSet<>(device.getValue().keySet()).tailSet(settled).stream().toList();
+                for (int i = 1; i < after.size(); i++) {
+                    assertEquals(INTERVAL_MS, after.get(i) - after.get(i - 1), device.getKey() + " skipped an interval after the takeover: " + after);
+                }
             }
         }
     }

@@ -59,9 +59,12 @@ final class ApiHandler extends Handler.Abstract {
     private final EventStore events;
     private final MaintenanceWindows windows;
     private final MetricStore metrics;
+    private final io.junction.consume.notify.Notifier notifier;
 
     /** Serves {@code tenants} (the tenants this process consumes for) from its stores; the stores may be null. */
-    ApiHandler(Set<String> tenants, BusLogins logins, EventStore events, MaintenanceWindows windows, MetricStore metrics) {
+    ApiHandler(Set<String> tenants, BusLogins logins, EventStore events, MaintenanceWindows windows, MetricStore metrics,
+               io.junction.consume.notify.Notifier notifier) {
+        this.notifier = notifier;
         this.tenants = Set.copyOf(tenants);
         this.logins = logins;
         this.events = events;
@@ -157,6 +160,15 @@ final class ApiHandler extends Handler.Abstract {
                 throw new Refused(404, "no maintenance window " + id);
             }
             json(response, callback, 200, Map.of("removed", id));
+        } else if (rest.size() == 1 && rest.get(0).equals("notifications") && method.equals("GET")) {
+            if (notifier == null) {
+                throw new Refused(404, "this consumers process runs no event manager, and so sends no notifications");
+            }
+            List<Object> out = new ArrayList<>();
+            for (io.junction.consume.notify.Notifier.Delivery d : notifier.deliveries(tenant, bool(q, "failed"), limit(q))) {
+                out.add(d.fields());
+            }
+            json(response, callback, 200, out);
         } else if (rest.size() == 1 && rest.get(0).equals("devices") && method.equals("GET")) {
             json(response, callback, 200, devices(tenant));
         } else if (rest.size() == 3 && rest.get(0).equals("devices") && rest.get(2).equals("series") && method.equals("GET")) {
@@ -307,26 +319,7 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     static Map<String, Object> problem(EventStore.Stored s) {
-        Problem p = s.problem();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", p.id());
-        m.put("tenant", p.tenant());
-        m.put("site", p.site());
-        m.put("device", p.device());
-        m.put("type", p.type());
-        m.put("instance", p.instance());
-        m.put("severity", p.severity());
-        m.put("count", p.count());
-        m.put("suppressed", p.suppressed());
-        m.put("firstSeen", p.firstSeen().toString());
-        m.put("lastSeen", p.lastSeen().toString());
-        m.put("open", p.open());
-        put(m, "closedAt", p.closedAt() == null ? null : p.closedAt().toString());
-        put(m, "ackedAt", s.ackedAt() == null ? null : s.ackedAt().toString());
-        put(m, "ackedBy", s.ackedBy());
-        put(m, "ackComment", s.ackComment());
-        put(m, "maintenance", s.maintenanceId());
-        return m;
+        return s.fields();
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {

@@ -26,7 +26,7 @@ public final class Correlator {
     public static final int FLAP_CHANGES = 3;
     public static final Duration FLAP_WINDOW = Duration.ofMinutes(10);
     private static final Map<String, String> RECOVERS = Map.of("device-reachable", "device-unreachable", "interface-up", "interface-down",
-            "snmp-auth-ok", "snmp-auth-failure");
+            "snmp-auth-ok", "snmp-auth-failure", SiteWatch.BACK, SiteWatch.LOST);
     /** The problem types that a recovery closes. */
     public static final java.util.Set<String> RECOVERABLE = java.util.Set.copyOf(RECOVERS.values());
     private static final List<String> SERIOUS = List.of("critical", "major", "minor", "warning");

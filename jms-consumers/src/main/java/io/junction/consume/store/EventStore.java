@@ -44,6 +44,36 @@ public final class EventStore {
      * none).
      */
     public record Stored(Problem problem, Instant ackedAt, String ackedBy, String ackComment, Long maintenanceId) {
+        /** Its fields as the API and the notifications show them (times in ISO-8601; absent ones left out). */
+        public Map<String, Object> fields() {
+            Problem p = problem;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", p.id());
+            m.put("tenant", p.tenant());
+            m.put("site", p.site());
+            m.put("device", p.device());
+            m.put("type", p.type());
+            m.put("instance", p.instance());
+            m.put("severity", p.severity());
+            m.put("count", p.count());
+            m.put("suppressed", p.suppressed());
+            m.put("firstSeen", p.firstSeen().toString());
+            m.put("lastSeen", p.lastSeen().toString());
+            m.put("open", p.open());
+            putPresent(m, "closedAt", p.closedAt() == null ? null : p.closedAt().toString());
+            putPresent(m, "ackedAt", ackedAt == null ? null : ackedAt.toString());
+            putPresent(m, "ackedBy", ackedBy);
+            putPresent(m, "ackComment", ackComment);
+            putPresent(m, "maintenance", maintenanceId);
+            return m;
+        }
+
+        private static void putPresent(Map<String, Object> m, String key, Object value) {
+            if (value != null) {
+                m.put(key, value);
+            }
+        }
+
         public boolean acked() {
             return ackedAt != null;
         }
@@ -107,6 +137,9 @@ public final class EventStore {
                     Instant at = closed != null && closed.closedAt() != null ? closed.closedAt() : e.time();
                     close(c, was.id(), at);
                     history(c, was.id(), at, kind, e, detail);
+                    if (closed != null) {
+                        notice(c, was.id(), "closed");
+                    }
                 }
             }
             for (Problem now : after.values()) {
@@ -116,6 +149,7 @@ public final class EventStore {
                     long id = insert(c, now, MaintenanceWindows.covering(c, tenant, now.site(), now.device(), now.firstSeen()).orElse(null));
                     Problem numbered = numbered(now, id);
                     history(c, id, e.time(), isResult ? kindOf(change.outcome()) : "reopened", e, detail);
+                    notice(c, id, "opened");
                     if (isResult) {
                         result = numbered;
                     }
@@ -298,6 +332,7 @@ public final class EventStore {
                     s.setString(5, "open and unacknowledged for " + io.junction.config.Durations.format(after) + ": " + from + " to " + to);
                     s.executeUpdate();
                 }
+                notice(c, id, "escalated");
                 Problem was = current.problem();
                 return new Problem(was.id(), was.tenant(), was.site(), was.device(), was.type(), was.instance(), to, was.count(), was.suppressed(),
                         was.firstSeen(), was.lastSeen(), was.closedAt());
@@ -317,6 +352,90 @@ public final class EventStore {
                 return s.executeUpdate();
             }
         });
+    }
+
+    /**
+     * Writes a notice of {@code reason} (opened, escalated, repeated, closed) for problem {@code id}, in the caller's
+     * transaction, unless a maintenance window covered the problem when it opened: such problems notify nothing.
+     */
+    private static void notice(Connection c, long id, String reason) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO notices (tenant, problem_id, reason, created_at) SELECT tenant, id, ?, ?"
+                + " FROM problems WHERE id = ? AND maintenance_id IS NULL")) {
+            s.setString(1, reason);
+            s.setObject(2, time(Instant.now()));
+            s.setLong(3, id);
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * Writes a {@code repeated} notice for each open, unacknowledged problem of {@code tenant} that a rule notifies
+     * (it has deliveries) and whose last notice is older than {@code schedule}'s step for the notices it has had (5,
+     * 10, 20, 40 minutes by default, the last step again after that); returns how many. Each is judged again under
+     * the problem's row lock, so processes sharing the database write one.
+     */
+    public int repeatDue(String tenant, Instant now, List<java.time.Duration> schedule) throws SQLException {
+        if (schedule.isEmpty()) {
+            return 0;
+        }
+        String due = "SELECT p.id, COUNT(n.id), MAX(n.created_at) FROM problems p JOIN notices n ON n.problem_id = p.id"
+                + " WHERE p.tenant = ? AND p.closed_at IS NULL AND p.acked_at IS NULL AND p.maintenance_id IS NULL"
+                + " AND EXISTS (SELECT 1 FROM deliveries d WHERE d.problem_id = p.id)";
+        List<Long> candidates = db.inTransaction(c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(due + " GROUP BY p.id")) {
+                s.setString(1, tenant);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        if (repeatIsDue(r.getInt(2), instant(r, 3), now, schedule)) {
+                            out.add(r.getLong(1));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+        int written = 0;
+        for (long id : candidates) {
+            boolean wrote = db.inTransaction(c -> {
+                try (PreparedStatement s = c.prepareStatement("SELECT id FROM problems WHERE id = ? FOR UPDATE")) {
+                    s.setLong(1, id);
+                    s.executeQuery().close();
+                }
+                try (PreparedStatement s = c.prepareStatement(due + " AND p.id = ? GROUP BY p.id")) {
+                    s.setString(1, tenant);
+                    s.setLong(2, id);
+                    try (ResultSet r = s.executeQuery()) {
+                        if (!r.next() || !repeatIsDue(r.getInt(2), instant(r, 3), now, schedule)) {
+                            return false;
+                        }
+                    }
+                }
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO notices (tenant, problem_id, reason, created_at) VALUES (?, ?, 'repeated', ?)")) {
+                    s.setString(1, tenant);
+                    s.setLong(2, id);
+                    s.setObject(3, time(now));
+                    s.executeUpdate();
+                }
+                return true;
+            });
+            written += wrote ? 1 : 0;
+        }
+        return written;
+    }
+
+    private static boolean repeatIsDue(int notices, Instant last, Instant now, List<java.time.Duration> schedule) {
+        java.time.Duration step = schedule.get(Math.min(Math.max(notices, 1) - 1, schedule.size() - 1));
+        return last != null && !last.plus(step).isAfter(now);
+    }
+
+    /** Problem {@code id} of {@code tenant}, read in the caller's transaction. */
+    public static Optional<Stored> problemIn(Connection c, String tenant, long id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT * FROM problems WHERE tenant = ? AND id = ?")) {
+            s.setString(1, tenant);
+            s.setLong(2, id);
+            return stored(s).stream().findFirst();
+        }
     }
 
     /** The device's memory, its row locked until the transaction ends (made if it has none). */
@@ -490,6 +609,11 @@ public final class EventStore {
     /** To the microsecond, which both databases keep (rounding differs between them). */
     private static OffsetDateTime time(Instant i) {
         return i.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet r, int column) throws SQLException {
+        OffsetDateTime t = r.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
     }
 
     private static Instant instant(ResultSet r, String column) throws SQLException {

@@ -1,6 +1,7 @@
 package io.junction.consume.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.junction.client.BusConnection;
@@ -51,7 +52,8 @@ class ApiTest {
         TestBus.tenants(NODE.node().admin().at(NODE.node().coreUrl()), PASSWORD, "acme", "beta");
         ConsumersProcess.Settings settings = new ConsumersProcess.Settings(Set.of("events", "metrics"), "main", Database.Settings.h2(dir.resolve("store")),
                 Duration.ofHours(1),
-                MetricStore.Settings.defaults(dir.resolve("metrics")), new ApiServer.Settings("127.0.0.1", 0, "", ""), Duration.ofSeconds(5));
+                MetricStore.Settings.defaults(dir.resolve("metrics")), new ApiServer.Settings("127.0.0.1", 0, "", ""), Duration.ofSeconds(5),
+                rules(), io.junction.consume.notify.Notifier.Settings.DEFAULTS);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
         try (ConsumersProcess acme = ConsumersProcess.start(new Credentials(NODE.node().coreUrl(), "acme-events", PASSWORD), "acme", settings);
                 BusConnection bus = BusConnection.open(new Credentials(NODE.node().coreUrl(), "acme-poller", PASSWORD), Duration.ofSeconds(5))) {
@@ -135,7 +137,34 @@ class ApiTest {
                 assertTrue(!error.isBlank() && !error.contains("\n"), error);
             }
             assertEquals(400, post(base + "acme/problems/" + id + "/ack", "acme-events", "").statusCode(), "an acknowledgement needs a comment");
+
+            // the problem's notification: its webhook does not answer, so it is listed as failing, and no secret of
+            // the rule (the token, the URL's query) is in the list
+            Waits.until(Duration.ofSeconds(30), "the webhook delivery tried and failed", () -> {
+                JsonArray failed = array(get(base + "acme/notifications?failed=true", "acme-events").body());
+                return failed.size() == 1 && failed.getJsonObject(0).getInt("attempts") >= 1;
+            });
+            HttpResponse<String> listed = get(base + "acme/notifications", "acme-events");
+            JsonObject delivery = array(listed.body()).getJsonObject(0);
+            assertEquals("webhook:ops", delivery.getString("action"));
+            assertEquals("pending", delivery.getString("state"), "tried again later");
+            assertEquals(id, delivery.getJsonNumber("problem").longValue());
+            assertTrue(delivery.getString("target").startsWith("http://127.0.0.1:"), delivery.toString());
+            assertFalse(listed.body().contains("hook-token-1") || listed.body().contains("key=secret-in-url"), "a secret is shown: " + listed.body());
+            assertEquals(404, get(base + "acme/notifications", "beta-events").statusCode());
         }
+    }
+
+    /** acme's rules: every major problem to a webhook nobody listens on, with a token and a secret in its URL. */
+    private Path rules() throws Exception {
+        Path rules = java.nio.file.Files.createDirectories(dir.resolve("rules"));
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        java.nio.file.Files.writeString(rules.resolve("acme.properties"), "rule.ops.severity = major\nrule.ops.actions = webhook:ops\n"
+                + "webhook.ops.url = http://127.0.0.1:" + closed + "/hook?key=secret-in-url\nwebhook.ops.token = hook-token-1\n");
+        return rules;
     }
 
     private static HttpRequest.Builder request(String url, String user) {
