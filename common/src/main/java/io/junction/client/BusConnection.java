@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * kernel accepts those connections and nothing ever answers them: the client stays until the broker thaws, however
  * long that is. This connection follows Artemis's failover events; when a failure has not been recovered within
  * {@code patience}, or a call has been failing for twice that, {@link #recover} abandons the connection and opens a new
- * one to the lost broker's backup alone, until {@link #GROUP_FAILOVER} after the failure, and only then to the others,
+ * one to the lost broker's backup or the lost broker itself (a primary that lost its lock restarts), until {@link
+ * #GROUP_FAILOVER} after the failure, and only then to the others,
  * the lost broker last ({@link ClientUrls#preferring}). A send retried there carries its duplicate-detection id ({@link
  * ReliableSender}), so the backup, which has the group's duplicate cache, drops it if the first attempt was stored; a
  * broker of another group has a cache of its own and would store it again.
@@ -35,7 +36,7 @@ public final class BusConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BusConnection.class);
 
     /**
-     * How long after a broker's failure a reopened connection tries only that broker's backup: longer than a failover
+     * How long after a broker's failure a reopened connection tries only that broker's group (its backup, then itself): longer than a failover
      * takes (the lock's session, 3 s by default and at most 20 ZooKeeper ticks, and the backup's activation).
      */
     static final Duration GROUP_FAILOVER = Duration.ofSeconds(30);
@@ -227,10 +228,11 @@ public final class BusConnection implements AutoCloseable {
         factory = null;
         session = null;
         producers.clear();
-        String toBackup = ClientUrls.only(url, backup);
+        String toBackup = backup == null ? null : ClientUrls.only(url, backup, lost);
         if (toBackup != null) {
             // a group's duplicate cache is its own: a send retried, or a poll handed out again, on another group's broker
-            // would be stored twice. While the backup may still take over, it is the only broker tried
+            // would be stored twice. While the backup may still take over, or the lost broker come back (a primary that
+            // lost its ZooKeeper session stops and starts again as the group's active broker), they are the only ones tried
             long failing = failedAt == 0 ? System.nanoTime() : failedAt;
             while (true) {
                 try {
@@ -239,12 +241,12 @@ public final class BusConnection implements AutoCloseable {
                     return;
                 } catch (JMSException e) {
                     if (System.nanoTime() - failing > GROUP_FAILOVER.toNanos()) {
-                        LOG.warn("the backup at {} has not taken over from {} within {} s; connecting to the other groups", backup, lost,
+                        LOG.warn("neither the backup at {} nor {} itself has come back within {} s; connecting to the other groups", backup, lost,
                                 GROUP_FAILOVER.toSeconds());
                         break;
                     }
                     for (int i = 0; i < 5; i++) {
-                        pause("waiting for the backup at " + backup + " to take over");
+                        pause("waiting for the backup at " + backup + " to take over, or " + lost + " to come back");
                     }
                 }
             }

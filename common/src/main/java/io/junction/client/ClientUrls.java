@@ -85,20 +85,26 @@ public final class ClientUrls {
     }
 
     /**
-     * {@code url} listing only the broker at {@code hostPort}, with its own parameters and the URL's; null when the URL
-     * does not list it (or lists one broker alone).
+     * {@code url} listing only the brokers at {@code hostPorts} that it lists, in that order, each with its own
+     * parameters and the URL's; null when it lists none of them (or lists one broker alone).
      */
-    public static String only(String url, String hostPort) {
-        if (hostPort == null || !url.startsWith("(") || url.indexOf(')') < 0) {
+    public static String only(String url, String... hostPorts) {
+        if (hostPorts == null || !url.startsWith("(") || url.indexOf(')') < 0) {
             return null;
         }
         int close = url.indexOf(')');
-        for (String b : url.substring(1, close).split(",")) {
-            if (hostPort(b).equals(hostPort)) {
-                return "(" + b.trim() + ")" + url.substring(close + 1);
+        List<String> kept = new java.util.ArrayList<>();
+        for (String wanted : hostPorts) {
+            if (wanted == null) {
+                continue;
+            }
+            for (String b : url.substring(1, close).split(",")) {
+                if (hostPort(b).equals(wanted) && !kept.contains(b.trim())) {
+                    kept.add(b.trim());
+                }
             }
         }
-        return null;
+        return kept.isEmpty() ? null : "(" + String.join(",", kept) + ")" + url.substring(close + 1);
     }
 
     /**

@@ -40,7 +40,9 @@ class ClientUrlsTest {
                 ClientUrls.only("(tcp://h:1?name=a,tcp://h:2?name=b)?ha=true&sslEnabled=true", "h:2"));
         assertNull(ClientUrls.only("(tcp://h:1,tcp://h:2)?ha=true", "h:3"), "a backup the URL does not list");
         assertNull(ClientUrls.only("tcp://h:1?ha=true", "h:1"), "one broker");
-        assertNull(ClientUrls.only("(tcp://h:1,tcp://h:2)?ha=true", null), "no backup known");
+        assertNull(ClientUrls.only("(tcp://h:1,tcp://h:2)?ha=true", (String) null), "no backup known");
+        assertEquals("(tcp://h:2?name=b,tcp://h:1?name=a)?ha=true", ClientUrls.only("(tcp://h:1?name=a,tcp://h:3,tcp://h:2?name=b)?ha=true", "h:2", null, "h:1"),
+                "a group's two brokers, the backup first");
     }
 
     @Test

@@ -60,6 +60,7 @@ public final class TenantBrokers {
         QueueGuard guard = new QueueGuard(server, store, owners);
         c.registerBrokerPlugin(guard);
         c.registerBrokerPlugin(new TenantQuota(server, store, guard));
+        c.registerBrokerPlugin(new DeadLetterReason(server));
         // addresses named by a UUID (temporary reply queues) match the settings "uuid.#": at most 10 MiB each in
         // memory and 10 MiB paged, then sends fail, so no one parks data there outside every tenant's quota. They page
         // rather than fail when the broker's memory is full, so management answers still come back.
@@ -100,6 +101,8 @@ public final class TenantBrokers {
         directory.tenants().values().forEach(t -> wanted.put(t.prefix() + "#", addressSettings(t)));
         // an announcement that expires (its poller gone) is dropped, not kept in the tenant's expiry queue
         directory.tenants().values().forEach(t -> wanted.put(t.address(TenantAddresses.POLLERS), addressSettings(t).setExpiryAddress(SimpleString.of(""))));
+        // a poll handed back (its poller died or stopped) goes to another poller at once, not after a back-off
+        directory.tenants().values().forEach(t -> wanted.put(t.prefix() + "work.#", addressSettings(t).setRedeliveryDelay(0L)));
         for (String match : new HashSet<>(c.getAddressSettings().keySet())) {
             if (match.startsWith(Tenant.ADDRESS_ROOT + ".") && !wanted.containsKey(match)) {
                 c.getAddressSettings().remove(match);
@@ -143,13 +146,20 @@ public final class TenantBrokers {
         }
     }
 
+    /** The first redelivery's delay after a rollback; each next one twice the last, up to {@link #MAX_REDELIVERY_DELAY_MS}. */
+    static final long REDELIVERY_DELAY_MS = 1_000;
+    static final long MAX_REDELIVERY_DELAY_MS = 60_000;
+
     static AddressSettings addressSettings(Tenant tenant) {
         TenantLimits l = tenant.limits();
         AddressSettings s = new AddressSettings()
                 .setMaxSizeBytes(l.maxMemory())
                 .setDeadLetterAddress(SimpleString.of(tenant.address(Tenant.DEAD_LETTERS)))
                 .setExpiryAddress(SimpleString.of(tenant.address(Tenant.EXPIRED)))
-                .setMaxDeliveryAttempts(l.maxDeliveries());
+                .setMaxDeliveryAttempts(l.maxDeliveries())
+                // a message whose handler failed comes again after 1 s, 2 s, 4 s ... at most a minute: a consumer
+                // whose database is down for a while is not made to burn through its deliveries at once
+                .setRedeliveryDelay(REDELIVERY_DELAY_MS).setRedeliveryMultiplier(2.0).setMaxRedeliveryDelay(MAX_REDELIVERY_DELAY_MS);
         if (l.onFull() == TenantLimits.Full.BLOCK) {
             s.setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK);
         } else {

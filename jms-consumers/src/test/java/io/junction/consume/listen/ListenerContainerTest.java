@@ -37,7 +37,8 @@ class ListenerContainerTest {
     @BeforeAll
     static void tenant() throws Exception {
         try (Credentials.Open open = admin().connect(); ManagementClient m = new ManagementClient(open.connection(), Duration.ofSeconds(10))) {
-            m.text(ManagementClient.DIRECTORY, "createTenant", "acme", "Acme", "");
+            // four deliveries: the poison message's redeliveries come after 1, 2 and 4 s
+            m.text(ManagementClient.DIRECTORY, "createTenant", "acme", "Acme", "max-deliveries=4");
             m.text(ManagementClient.DIRECTORY, "addUser", "acme-app", "acme", "producer", PASSWORD);
             m.text(ManagementClient.DIRECTORY, "addUser", "acme-events", "acme", "consumer", PASSWORD);
         }
@@ -82,7 +83,16 @@ class ListenerContainerTest {
                     "the selector let the critical ones through alone");
             Message dead = receive("tenant.acme.dlq", Duration.ofSeconds(30));
             assertEquals("poison-1", ((TextMessage) dead).getText(), "the poison message is in the tenant's dead letters");
-            assertTrue(recorder.failed().size() > 1, "it was delivered again before it went there: " + recorder.failed().size());
+            String reason = dead.getStringProperty("junction_dead_reason");
+            assertTrue(reason != null && reason.startsWith("not acknowledged after 4 deliveries from tenant.acme.events.recorder"), "its reason: " + reason);
+            assertTrue(dead.getStringProperty("junction_dead_at") != null);
+            List<Long> tries = recorder.failedAt();
+            assertEquals(4, tries.size(), "delivered the tenant's max-deliveries times: " + tries);
+            for (int i = 1; i < tries.size(); i++) {
+                long gap = tries.get(i) - tries.get(i - 1);
+                long backOff = 1_000L << (i - 1);
+                assertTrue(gap >= backOff - 100, "redelivery " + i + " came after " + gap + " ms, before its back-off of " + backOff + " ms: " + tries);
+            }
             assertTrue(recorder.received().stream().noneMatch(t -> t.startsWith("poison")));
         }
         // published while no listener runs: kept by the durable subscription for the next start

@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public class RecordingListener implements MessageListener {
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<String> failed = new CopyOnWriteArrayList<>();
+    private final List<Long> failedAt = new CopyOnWriteArrayList<>();
 
     @Override
     public void onMessage(Message message) {
@@ -21,6 +22,7 @@ public class RecordingListener implements MessageListener {
             String text = ((TextMessage) message).getText();
             if (text.startsWith("poison")) {
                 failed.add(text);
+                failedAt.add(System.currentTimeMillis());
                 throw new IllegalStateException("cannot handle " + text);
             }
             received.add(text);
@@ -32,6 +34,11 @@ public class RecordingListener implements MessageListener {
     /** What it received (through a method: the container hands out a proxy, whose fields are not the bean's). */
     public List<String> received() {
         return received;
+    }
+
+    /** When it failed (milliseconds since the epoch), through a method for the same reason. */
+    public List<Long> failedAt() {
+        return failedAt;
     }
 
     /** What it failed on (through a method: the container hands out a proxy, whose fields are not the bean's). */
