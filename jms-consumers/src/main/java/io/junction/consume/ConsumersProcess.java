@@ -191,6 +191,11 @@ public final class ConsumersProcess implements AutoCloseable {
         return container.extension().listeners();
     }
 
+    /** Messages its listeners have handled and committed. */
+    public long handled() {
+        return container.extension().loops().stream().mapToLong(io.junction.client.ListenerLoop::committed).sum();
+    }
+
     /** The API's URL. */
     public String apiUrl() {
         return api.url();
