@@ -283,6 +283,8 @@ class DeviceCommandsTest {
             // the problem's opening went to the webhook and the log, and junction notifications says so, without the token
             io.junction.testing.Waits.until(Duration.ofSeconds(30), "the webhook told", () -> !hooked.isEmpty());
             assertTrue(hooked.get(0).contains("\"reason\":\"opened\"") && hooked.get(0).contains("\"device\":\"core-1\""), hooked.get(0));
+            io.junction.testing.Waits.until(Duration.ofSeconds(30), "the webhook delivery marked delivered", () -> as("acme-events", "",
+                    "notifications", "--tenant", "acme", "--api", api).out().lines().anyMatch(l -> l.contains("webhook:ops") && l.contains("delivered")));
             CliRun sent = as("acme-events", "", "notifications", "--tenant", "acme", "--api", api).ok();
             assertTrue(sent.out().startsWith("ID  PROBLEM  REASON  RULE  ACTION") && sent.out().contains("opened  all   webhook:ops  http://127.0.0.1:")
                     && sent.out().contains("delivered") && sent.out().contains("log"), sent.out());

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Receives from one destination on a thread of its own, in a transacted session, and commits each message only after
- * its handler has returned. A handler that throws rolls its message back, and the broker delivers it again (with
- * back-off and, after the address's maximum delivery count, to its dead-letter address). A failover in the middle rolls
+ * its handler has returned. A handler that throws rolls its message back, after a back-off the loop waits holding it
+ * (1 s, doubled with each delivery, at most a minute), and the broker delivers it again (after the address's maximum
+ * delivery count, to its dead-letter address). A failover in the middle rolls
  * the transaction back too: the commit fails and the message comes again, flagged as redelivered, so a handler must
  * tolerate seeing a message twice. The loop rides through failover and leaves a broker that stops answering
  * ({@link BusConnection}). {@link #close} lets the message in hand finish and be committed, then stops.
@@ -112,8 +113,21 @@ public final class ListenerLoop implements AutoCloseable {
         try {
             handler.handle(message);
         } catch (Exception e) {
-            LOG.warn("{}: the handler failed on message {}; rolled back for redelivery: {}", thread.getName(), message.getJMSMessageID(),
-                    e.toString());
+            int delivery = deliveryCount(message);
+            Duration wait = backOff(delivery);
+            LOG.warn("{}: the handler failed on message {} (delivery {}); rolled back for redelivery in {} ms: {}", thread.getName(),
+                    message.getJMSMessageID(), delivery, wait.toMillis(), e.toString());
+            // the back-off is waited here, holding the message, rather than by the broker after the rollback: a
+            // redelivery the broker delays lets the next messages of the same group (a device's) overtake it
+            long until = System.nanoTime() + wait.toNanos();
+            while (running && System.nanoTime() < until) {
+                try {
+                    Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             rolledBack.incrementAndGet();
             session.rollback();
             return;
@@ -124,6 +138,23 @@ public final class ListenerLoop implements AutoCloseable {
         } catch (JMSException e) {
             rolledBack.incrementAndGet();
             throw e;
+        }
+    }
+
+    /** The wait before a failed message is rolled back: 1 s after its first delivery, twice as long after each next, at most a minute. */
+    static Duration backOff(int delivery) {
+        long ms = 1_000L << Math.min(Math.max(delivery, 1) - 1, 6);
+        return Duration.ofMillis(Math.min(ms, MAX_BACK_OFF.toMillis()));
+    }
+
+    /** The longest wait before a failed message is rolled back. */
+    static final Duration MAX_BACK_OFF = Duration.ofMinutes(1);
+
+    private static int deliveryCount(Message message) {
+        try {
+            return message.propertyExists("JMSXDeliveryCount") ? message.getIntProperty("JMSXDeliveryCount") : 1;
+        } catch (JMSException | RuntimeException e) {
+            return 1;
         }
     }
 

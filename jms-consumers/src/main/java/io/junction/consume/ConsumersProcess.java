@@ -68,7 +68,7 @@ public final class ConsumersProcess implements AutoCloseable {
     /** Opens the stores and starts the listeners for {@code tenant} as {@code login}; a store or listener that cannot start is one line. */
     public static ConsumersProcess start(Credentials login, String tenant, Settings s) {
         // the rules are checked before anything starts: a bad one is one line naming its file and key
-        NotificationRules rules = s.only().contains("events") ? NotificationRules.load(s.notificationRules()) : NotificationRules.none();
+        NotificationRules rules = s.only().contains("events") ? NotificationRules.load(s.notificationRules(), tenant) : NotificationRules.none();
         Database db = s.only().contains("events") ? Database.open(s.store()) : null;
         MetricStore metrics = s.only().contains("metrics") ? new MetricStore(s.metrics()) : null;
         List<Object> services = new ArrayList<>();
@@ -94,7 +94,8 @@ public final class ConsumersProcess implements AutoCloseable {
         ApiServer api;
         Notifier notifier;
         try {
-            notifier = db == null ? null : new Notifier(db, rules, new Senders(), s.notifications(), s.instance() + "@" + ProcessHandle.current().pid());
+            notifier = db == null ? null : new Notifier(db, rules, new Senders(), s.notifications(), s.instance() + "@" + ProcessHandle.current().pid()
+                    + "@" + java.util.UUID.randomUUID().toString().substring(0, 8), tenant);
             api = ApiServer.start(s.api(), Set.of(tenant), new BusLogins(login.url()), events, db == null ? null : new MaintenanceWindows(db), metrics,
                     notifier);
         } catch (RuntimeException e) {
@@ -210,6 +211,14 @@ public final class ConsumersProcess implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        try {
+            // a delivery in progress ends (its senders' timeouts bound it) before the store closes under it
+            if (!housekeeping.awaitTermination(15, TimeUnit.SECONDS)) {
+                LOG.warn("the consumers' housekeeping did not stop within 15 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             api.close();
         } catch (Exception e) {

@@ -32,13 +32,16 @@ final class DeadLetterReason implements ActiveMQServerMessagePlugin {
     @Override
     public void beforeMessageRoute(Message message, RoutingContext context, boolean direct, boolean rejectDuplicates) {
         String address = message.getAddress();
-        if (address == null || !address.endsWith(SUFFIX) || message.getStringProperty(REASON) != null) {
+        if (address == null || !address.endsWith(SUFFIX)) {
             return;
         }
+        java.util.Optional<String> tenant = TenantAddresses.owner(address);
         Object queue = message.getBrokerProperty(Message.HDR_ORIGINAL_QUEUE);
         Object from = message.getBrokerProperty(Message.HDR_ORIGINAL_ADDRESS);
-        if (queue == null || from == null || TenantAddresses.owner(address).isEmpty()
-                || !address.equals(TenantAddresses.address(TenantAddresses.owner(address).get(), TenantAddresses.DEAD_LETTERS))) {
+        // only the broker's own move from the same tenant's address: a producer may send to its dead letters with
+        // whatever headers it likes, and must learn nothing of another tenant's settings from them
+        if (tenant.isEmpty() || queue == null || from == null || !address.equals(TenantAddresses.address(tenant.get(), TenantAddresses.DEAD_LETTERS))
+                || !tenant.equals(TenantAddresses.owner(from.toString()))) {
             return;
         }
         AddressSettings settings = server.getAddressSettingsRepository().getMatch(from.toString());

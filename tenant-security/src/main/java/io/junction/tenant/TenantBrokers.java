@@ -101,8 +101,6 @@ public final class TenantBrokers {
         directory.tenants().values().forEach(t -> wanted.put(t.prefix() + "#", addressSettings(t)));
         // an announcement that expires (its poller gone) is dropped, not kept in the tenant's expiry queue
         directory.tenants().values().forEach(t -> wanted.put(t.address(TenantAddresses.POLLERS), addressSettings(t).setExpiryAddress(SimpleString.of(""))));
-        // a poll handed back (its poller died or stopped) goes to another poller at once, not after a back-off
-        directory.tenants().values().forEach(t -> wanted.put(t.prefix() + "work.#", addressSettings(t).setRedeliveryDelay(0L)));
         for (String match : new HashSet<>(c.getAddressSettings().keySet())) {
             if (match.startsWith(Tenant.ADDRESS_ROOT + ".") && !wanted.containsKey(match)) {
                 c.getAddressSettings().remove(match);
@@ -146,20 +144,15 @@ public final class TenantBrokers {
         }
     }
 
-    /** The first redelivery's delay after a rollback; each next one twice the last, up to {@link #MAX_REDELIVERY_DELAY_MS}. */
-    static final long REDELIVERY_DELAY_MS = 1_000;
-    static final long MAX_REDELIVERY_DELAY_MS = 60_000;
-
     static AddressSettings addressSettings(Tenant tenant) {
         TenantLimits l = tenant.limits();
         AddressSettings s = new AddressSettings()
                 .setMaxSizeBytes(l.maxMemory())
                 .setDeadLetterAddress(SimpleString.of(tenant.address(Tenant.DEAD_LETTERS)))
                 .setExpiryAddress(SimpleString.of(tenant.address(Tenant.EXPIRED)))
-                .setMaxDeliveryAttempts(l.maxDeliveries())
-                // a message whose handler failed comes again after 1 s, 2 s, 4 s ... at most a minute: a consumer
-                // whose database is down for a while is not made to burn through its deliveries at once
-                .setRedeliveryDelay(REDELIVERY_DELAY_MS).setRedeliveryMultiplier(2.0).setMaxRedeliveryDelay(MAX_REDELIVERY_DELAY_MS);
+                // no redelivery delay: a delayed redelivery lets the next messages of its group (a device's) overtake
+                // it; Junction's listeners back off before they roll back instead (ListenerLoop)
+                .setMaxDeliveryAttempts(l.maxDeliveries());
         if (l.onFull() == TenantLimits.Full.BLOCK) {
             s.setAddressFullMessagePolicy(AddressFullMessagePolicy.BLOCK);
         } else {

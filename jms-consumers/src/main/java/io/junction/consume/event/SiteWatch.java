@@ -50,11 +50,17 @@ public final class SiteWatch {
         this.store = store;
         this.announcements = announcements;
         this.grace = grace;
+        lost.addAll(openLost());
+    }
+
+    private Set<String> openLost() throws SQLException {
+        Set<String> out = new HashSet<>();
         for (EventStore.Stored s : store.problems(new EventStore.Query(tenant, true, null, null, null, 10_000))) {
             if (s.problem().type().equals(LOST)) {
-                lost.add(s.problem().site());
+                out.add(s.problem().site());
             }
         }
+        return out;
     }
 
     /** The site of a device name this watch gives its events ({@code @SITE}). */
@@ -69,6 +75,10 @@ public final class SiteWatch {
             return Set.of();
         }
         Set<String> alive = read.get();
+        // the store says which sites are lost, not this process's memory: another process sharing it may have
+        // opened or closed a site's problem
+        lost.clear();
+        lost.addAll(openLost());
         Set<String> changed = new HashSet<>();
         for (String site : alive) {
             lastSeen.put(site, now);

@@ -133,6 +133,21 @@ public final class NotificationRules {
         return tenants.keySet();
     }
 
+    /**
+     * The rules of {@code tenant} alone ({@code dir/TENANT.properties}; none when there is no such file): a process
+     * serving one tenant reads no other tenant's secrets, and another tenant's bad file does not stop it.
+     */
+    public static NotificationRules load(Path dir, String tenant) {
+        Path file = dir.resolve(tenant + ".properties");
+        if (!Files.exists(file)) {
+            return none();
+        }
+        if (!TENANT_FILE.matcher(file.getFileName().toString()).matches()) {
+            throw new ConfigException("Notification rules " + file + ": the file's name is TENANT.properties, with a tenant id (lower-case letters, digits and '-')");
+        }
+        return new NotificationRules(Map.of(tenant, tenant(tenant, file)));
+    }
+
     /** Every {@code TENANT.properties} of {@code dir}; a directory that does not exist holds no rules. */
     public static NotificationRules load(Path dir) {
         if (!Files.exists(dir)) {
@@ -247,7 +262,11 @@ public final class NotificationRules {
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
                 throw ConfigException.invalid(source, key, "(not shown)", "expected an http:// or https:// URL with a host");
             }
-            return new Webhook(uri, w.getOrDefault("token", ""));
+            String token = w.getOrDefault("token", "");
+            if (!token.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f)) {
+                throw ConfigException.invalid(source, "webhook." + name + ".token", token, "a token is printable ASCII without spaces (it is sent in an HTTP header)");
+            }
+            return new Webhook(uri, token);
         } catch (URISyntaxException e) {
             throw ConfigException.invalid(source, key, "(not shown)", "not a URL: " + e.getReason());
         }

@@ -73,8 +73,11 @@ public final class Notifier {
     private final Senders senders;
     private final Settings settings;
     private final String owner;
+    private final String tenant;
 
-    public Notifier(Database db, NotificationRules rules, Senders senders, Settings settings, String owner) {
+    /** The notifier of {@code tenant}'s notices; {@code owner} names this process in its claims. */
+    public Notifier(Database db, NotificationRules rules, Senders senders, Settings settings, String owner, String tenant) {
+        this.tenant = tenant;
         this.db = db;
         this.rules = rules;
         this.senders = senders;
@@ -88,10 +91,27 @@ public final class Notifier {
 
     /** Expands the notices not expanded yet into deliveries; returns how many notices this call expanded. */
     public int expand(Instant now) throws SQLException {
-        List<Long> waiting = db.inTransaction(c -> ids(c, "SELECT id FROM notices WHERE expanded_at IS NULL ORDER BY id", BATCH));
+        List<Long> waiting = db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM notices WHERE expanded_at IS NULL AND tenant = ? ORDER BY id")) {
+                s.setString(1, tenant);
+                return ids(s, BATCH);
+            }
+        });
         int expanded = 0;
         for (long id : waiting) {
-            boolean mine = db.inTransaction(c -> {
+            try {
+                expanded += expandOne(id, now) ? 1 : 0;
+            } catch (SQLException | RuntimeException e) {
+                // one notice that cannot be expanded now must not hold up those after it; it is tried again next time
+                LOG.warn("{}: notice {} cannot be expanded into deliveries now, tried again later: {}", tenant, id, e.toString());
+            }
+        }
+        return expanded;
+    }
+
+    private boolean expandOne(long id, Instant now) throws SQLException {
+        {
+            return db.inTransaction(c -> {
                 try (PreparedStatement s = c.prepareStatement("UPDATE notices SET expanded_at = ? WHERE id = ? AND expanded_at IS NULL")) {
                     s.setObject(1, time(now));
                     s.setLong(2, id);
@@ -139,30 +159,31 @@ public final class Notifier {
                 }
                 return true;
             });
-            expanded += mine ? 1 : 0;
         }
-        return expanded;
     }
 
     /** Tries the deliveries that are due and not claimed; returns how many succeeded. */
     public int deliver(Instant now) throws SQLException {
         List<Long> due = db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT id FROM deliveries WHERE state = 'pending' AND next_at <= ?"
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM deliveries WHERE state = 'pending' AND tenant = ? AND next_at <= ?"
                     + " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id")) {
-                s.setObject(1, time(now));
+                s.setString(1, tenant);
                 s.setObject(2, time(now));
+                s.setObject(3, time(now));
                 return ids(s, BATCH);
             }
         });
         int delivered = 0;
         for (long id : due) {
+            // each claim from the time it is made: the tries before it in this batch may have taken a while
+            Instant claimedAt = later(now, Instant.now());
             Map<String, Object> row = db.inTransaction(c -> {
                 try (PreparedStatement s = c.prepareStatement("UPDATE deliveries SET claimed_by = ?, claimed_until = ? WHERE id = ? AND state = 'pending'"
                         + " AND (claimed_until IS NULL OR claimed_until < ?)")) {
                     s.setString(1, owner);
-                    s.setObject(2, time(now.plus(CLAIM)));
+                    s.setObject(2, time(claimedAt.plus(CLAIM)));
                     s.setLong(3, id);
-                    s.setObject(4, time(now));
+                    s.setObject(4, time(claimedAt));
                     if (s.executeUpdate() != 1) {
                         return null;
                     }
@@ -184,7 +205,7 @@ public final class Notifier {
             if (row == null) {
                 continue;
             }
-            delivered += attempt(id, row, now) ? 1 : 0;
+            delivered += attempt(id, row, claimedAt) ? 1 : 0;
         }
         return delivered;
     }
@@ -207,22 +228,26 @@ public final class Notifier {
             error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replaceAll("\\s+", " ");
         }
         String failure = error;
-        Instant finished = Instant.now().isAfter(now) ? Instant.now() : now;
-        boolean givenUp = failure != null && !((Instant) row.get("created")).plus(settings.giveUp()).isAfter(now);
+        // the times from when the try ended (a try may take the senders' timeouts)
+        Instant finished = later(now, Instant.now());
+        boolean givenUp = failure != null && !((Instant) row.get("created")).plus(settings.giveUp()).isAfter(finished);
         Duration wait = backoff(attempts);
-        db.inTransaction(c -> {
+        boolean ours = db.inTransaction(c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE deliveries SET state = ?, attempts = ?, next_at = ?, last_error = ?, done_at = ?,"
-                    + " claimed_by = NULL, claimed_until = NULL WHERE id = ?")) {
+                    + " claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?")) {
                 s.setString(1, failure == null ? "delivered" : givenUp ? "failed" : "pending");
                 s.setInt(2, attempts);
-                s.setObject(3, time(failure == null || givenUp ? finished : now.plus(wait)));
+                s.setObject(3, time(failure == null || givenUp ? finished : finished.plus(wait)));
                 s.setString(4, failure == null ? null : clip(failure));
                 s.setObject(5, failure == null || givenUp ? time(finished) : null);
                 s.setLong(6, id);
-                s.executeUpdate();
+                s.setString(7, owner);
+                return s.executeUpdate() == 1;
             }
-            return null;
         });
+        if (!ours) {
+            LOG.warn("{}: delivery {} took longer than its claim ({} s); another process may have tried it too", tenant, id, CLAIM.toSeconds());
+        }
         if (failure == null) {
             LOG.info("{}: delivered {} of problem {} by {} ({}), attempt {}", tenant, id, problem.get("id"), action, of.target(action), attempts);
         } else if (givenUp) {
@@ -306,6 +331,10 @@ public final class Notifier {
     }
 
     /** In microseconds, as the databases keep it: a time rounded up on storing would be later than the same time asked about. */
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
     private static OffsetDateTime time(Instant i) {
         return i.truncatedTo(java.time.temporal.ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     }

@@ -51,11 +51,17 @@ public class Senders {
         if (hook == null) {
             throw new IllegalStateException("the rules no longer have " + n.action());
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(hook.url()).timeout(TIMEOUT).header("Content-Type", "application/json; charset=utf-8")
-                .header("User-Agent", "Junction").header("X-Junction-Delivery", String.valueOf(n.delivery()))
-                .POST(HttpRequest.BodyPublishers.ofString(n.json(), StandardCharsets.UTF_8));
-        if (!hook.token().isEmpty()) {
-            request.header("Authorization", "Bearer " + hook.token());
+        HttpRequest.Builder request;
+        try {
+            request = HttpRequest.newBuilder(hook.url()).timeout(TIMEOUT).header("Content-Type", "application/json; charset=utf-8")
+                    .header("User-Agent", "Junction").header("X-Junction-Delivery", String.valueOf(n.delivery()))
+                    .POST(HttpRequest.BodyPublishers.ofString(n.json(), StandardCharsets.UTF_8));
+            if (!hook.token().isEmpty()) {
+                request.header("Authorization", "Bearer " + hook.token());
+            }
+        } catch (IllegalArgumentException e) {
+            // the JDK's message quotes the header's value: the token must not reach a log or a listing
+            throw new IOException(hook.shown() + ": the URL or the token cannot be sent in an HTTP request");
         }
         HttpResponse<Void> response;
         try {

@@ -137,9 +137,8 @@ public final class EventStore {
                     Instant at = closed != null && closed.closedAt() != null ? closed.closedAt() : e.time();
                     close(c, was.id(), at);
                     history(c, was.id(), at, kind, e, detail);
-                    if (closed != null) {
-                        notice(c, was.id(), "closed");
-                    }
+                    // closed by its recovery, ended quiet, or replaced by a flapping problem (which is notified as opened)
+                    notice(c, was.id(), "closed");
                 }
             }
             for (Problem now : after.values()) {

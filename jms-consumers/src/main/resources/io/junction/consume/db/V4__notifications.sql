@@ -22,7 +22,7 @@ CREATE TABLE deliveries (
     reason VARCHAR(16) NOT NULL,
     rule_name VARCHAR(64) NOT NULL,
     action VARCHAR(140) NOT NULL,
-    payload VARCHAR(20000) NOT NULL,
+    payload VARCHAR(1000000) NOT NULL,
     created_at TIMESTAMP WITH TIME ZONE NOT NULL,
     state VARCHAR(16) NOT NULL,
     attempts INT NOT NULL,

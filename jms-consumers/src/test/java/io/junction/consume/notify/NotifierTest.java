@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -134,7 +135,7 @@ class NotifierTest {
     }
 
     private Notifier notifier(Duration giveUp, String owner) throws IOException {
-        return new Notifier(db, rules(), new Senders(), QUICK.of(giveUp), owner);
+        return new Notifier(db, rules(), new Senders(), QUICK.of(giveUp), owner, "acme");
     }
 
     private EventStore.Recorded record(String device, String type, String instance, String severity) throws Exception {
@@ -202,7 +203,7 @@ class NotifierTest {
         http = null;
         run(n, t.plusSeconds(11));
         assertTrue(n.deliveries("acme", true, 100).stream().filter(d -> d.action().equals("webhook:ops"))
-                .allMatch(d -> d.attempts() == 2 && !d.lastError().contains("503")), n.deliveries("acme", true, 100).toString());
+                .allMatch(d -> d.attempts() == 2 && !d.lastError().contains("HTTP 503")), n.deliveries("acme", true, 100).toString());
 
         // back: the next try after the doubled back-off (20 s) delivers each once
         answer = 200;
@@ -297,16 +298,17 @@ class NotifierTest {
     void aBadRuleFileIsOneLineNamingTheFileAndKeyAndNoSecret() throws Exception {
         Path rules = Files.createDirectories(dir.resolve("bad"));
         Path file = rules.resolve("acme.properties");
-        Map<String, String> cases = Map.of(
-                "rule.x.severity = huge\nrule.x.actions = log\n", "rule.x.severity",
-                "rule.x.actions = log,pager\n", "rule.x.actions",
-                "rule.x.actions = webhook:ops\n", "rule.x.actions",
-                "rule.x.actions = mail:noc\nmail.noc.to = noc@acme.example\n", "rule.x.actions",
-                "rule.x.severity = major\n", "rule.x.actions",
-                "rule.x.actions = log\nrule.x.colour = red\n", "rule.x.colour",
-                "rule.x.actions = log\nwebhook.ops.url = ftp://host/x?key=topsecret-1\nwebhook.ops.token = topsecret-2\n", "webhook.ops.url",
-                "rule.x.actions = log\nsmtp.host = h\nsmtp.from = a@b.c\nsmtp.password = topsecret-3\n", "smtp.user",
-                "rule.x.actions = log\nsmtp.host = h\nsmtp.from = a@b.c\nsmtp.port = 99999\nsmtp.user = u\nsmtp.password = topsecret-4\n", "smtp.port");
+        Map<String, String> cases = Map.ofEntries(
+                Map.entry("rule.x.severity = huge\nrule.x.actions = log\n", "rule.x.severity"),
+                Map.entry("rule.x.actions = log,pager\n", "rule.x.actions"),
+                Map.entry("rule.x.actions = webhook:ops\n", "rule.x.actions"),
+                Map.entry("rule.x.actions = mail:noc\nmail.noc.to = noc@acme.example\n", "rule.x.actions"),
+                Map.entry("rule.x.severity = major\n", "rule.x.actions"),
+                Map.entry("rule.x.actions = log\nrule.x.colour = red\n", "rule.x.colour"),
+                Map.entry("rule.x.actions = log\nwebhook.ops.url = ftp://host/x?key=topsecret-1\nwebhook.ops.token = topsecret-2\n", "webhook.ops.url"),
+                Map.entry("rule.x.actions = log\nsmtp.host = h\nsmtp.from = a@b.c\nsmtp.password = topsecret-3\n", "smtp.user"),
+                Map.entry("rule.x.actions = log\nsmtp.host = h\nsmtp.from = a@b.c\nsmtp.port = 99999\nsmtp.user = u\nsmtp.password = topsecret-4\n", "smtp.port"),
+                Map.entry("rule.x.actions = webhook:ops\nwebhook.ops.url = http://h/x\nwebhook.ops.token = topsecret-5 with a space\n", "webhook.ops.token"));
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Files.writeString(file, c.getKey());
             ConfigException e = assertThrows(ConfigException.class, () -> NotificationRules.load(rules), c.getKey());
@@ -317,6 +319,12 @@ class NotifierTest {
         Files.writeString(rules.resolve("Not A Tenant.properties"), "rule.x.actions = log\n");
         assertTrue(assertThrows(ConfigException.class, () -> NotificationRules.load(rules)).getMessage().contains("Not A Tenant.properties"));
         assertTrue(NotificationRules.load(dir.resolve("none")).tenants().isEmpty(), "no directory: no rules");
+        // a process serving acme reads acme's file alone: beta's bad file does not stop it
+        Files.delete(rules.resolve("Not A Tenant.properties"));
+        Files.writeString(rules.resolve("beta.properties"), "rule.x.severity = huge\n");
+        Files.writeString(rules.resolve("acme.properties"), "rule.x.actions = log\n");
+        assertEquals(Set.of("acme"), NotificationRules.load(rules, "acme").tenants());
+        assertTrue(NotificationRules.load(rules, "gamma").tenants().isEmpty());
     }
 }
 
