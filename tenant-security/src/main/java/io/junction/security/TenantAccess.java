@@ -124,7 +124,8 @@ public final class TenantAccess {
                 case User.POLLER -> POLLER_RESULTS.contains(local) ? PRODUCE : Set.of();
                 default -> Set.of();
             };
-            if (granted.contains(check) || role.equals(User.CONSUMER) && wildcardSubscription(check, bare)) {
+            if (granted.contains(check) || role.equals(User.CONSUMER) && (wildcardSubscription(check, bare)
+                    || subscriptionOfFixedDestination(user, check, parts, local))) {
                 return true;
             }
         }
@@ -165,6 +166,15 @@ public final class TenantAccess {
             }
         }
         return false;
+    }
+
+    /**
+     * The Artemis resource adapter (a message-driven bean's durable subscription) creates its queue without a routing
+     * type, and Artemis then asks for CREATE_ADDRESS too, though the address exists. A tenant's fixed destinations are
+     * made with the tenant, so granting it there, for a queue named inside the consumer's tenant, creates nothing.
+     */
+    private static boolean subscriptionOfFixedDestination(User user, CheckType check, String[] parts, String local) {
+        return check == CheckType.CREATE_ADDRESS && parts.length == 2 && Tenant.DESTINATIONS.contains(local) && mayNameQueue(user, parts[1], false);
     }
 
     /**

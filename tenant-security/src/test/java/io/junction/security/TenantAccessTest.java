@@ -48,6 +48,12 @@ class TenantAccessTest {
         assertFalse(TenantAccess.allows(c, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::device-1.tenant.b.events"));
         assertFalse(TenantAccess.allows(c, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::3f1b8a7e-5c1d-4c1e-9a55-0c2a1f6f4b2e"),
                 "a durable queue needs a name inside the tenant");
+        // the resource adapter's subscription queue comes without a routing type: Artemis asks CREATE_ADDRESS of an existing address
+        assertTrue(TenantAccess.allows(c, CheckType.CREATE_ADDRESS, "tenant.a.alerts::tenant\\.a\\.alerts\\.journal"));
+        assertFalse(TenantAccess.allows(c, CheckType.CREATE_ADDRESS, "tenant.a.alerts::tenant\\.b\\.alerts\\.journal"));
+        assertFalse(TenantAccess.allows(c, CheckType.CREATE_ADDRESS, "tenant.a.alerts"), "no address of its own");
+        assertFalse(TenantAccess.allows(c, CheckType.CREATE_ADDRESS, "tenant.a.other::tenant.a.other.journal"), "only a fixed destination");
+        assertFalse(TenantAccess.allows(c, CheckType.CREATE_ADDRESS, "tenant.b.alerts::tenant.a.alerts.journal"), "only its own tenant's");
         User o = user(null, User.OPERATOR);
         assertTrue(TenantAccess.allows(o, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::noc.events"));
         assertFalse(TenantAccess.allows(o, CheckType.CREATE_DURABLE_QUEUE, "tenant.a.events::tenant.b.events"));
