@@ -15,6 +15,10 @@ import jakarta.jms.Session;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.activemq.artemis.core.message.impl.CoreMessage;
+import org.apache.activemq.artemis.core.persistence.StorageManager;
+import org.apache.activemq.artemis.core.persistence.impl.journal.OperationContextImpl;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +45,7 @@ class FenceTest {
                 FencedBroker replica = backup;
                 Waits.until(Duration.ofSeconds(60), "backup in sync with primary", () -> replica.getActiveMQServer().isReplicaSync());
                 Fence fence = primary.fence();
+                assertEquals("FencedContext", contextAfterAReplicatedStore(primary), "the context a thread without one holds after a replicated store");
                 long sequenceInSync = primary.getActiveMQServer().getNodeManager().getNodeActivationSequence();
 
                 try (Connection c = new ActiveMQConnectionFactory(primaryUrl, AppUser.NAME, AppUser.PASSWORD).createConnection()) {
@@ -70,6 +75,33 @@ class FenceTest {
                 primary.stop();
             }
         }
+    }
+
+    /**
+     * What a thread without an operation context (an MQTT publish runs on such a pool thread) holds after a store that
+     * the backup replicates: Artemis's replication would make it a plain context, whose completions the fence never
+     * sees, unless the storage gave it a fenced one first.
+     */
+    private static String contextAfterAReplicatedStore(FencedBroker broker) throws Exception {
+        StorageManager storage = broker.getActiveMQServer().getStorageManager();
+        AtomicReference<Object> held = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                OperationContextImpl.clearContext();
+                long tx = storage.generateID();
+                CoreMessage m = new CoreMessage(storage.generateID(), 100);
+                m.setAddress("fence.q");
+                storage.storeMessageTransactional(tx, m);
+                held.set(OperationContextImpl.getContext());
+                storage.rollback(tx);
+            } catch (Exception e) {
+                held.set(e);
+            }
+        });
+        t.start();
+        t.join(30_000);
+        assertTrue(held.get() != null && !(held.get() instanceof Exception), "the store failed: " + held.get());
+        return held.get().getClass().getSimpleName();
     }
 
     private static long timeSends(Session session, MessageProducer producer, int count) throws Exception {

@@ -32,12 +32,19 @@ final class ConsumersCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true, header = "Run the consumers of a tenant until stopped (Ctrl-C or SIGTERM).",
+    @Command(name = "start", mixinStandardHelpOptions = true, header = "Run the consumers of a tenant, or of every tenant, until stopped (Ctrl-C or SIGTERM).",
+            description = {"With --tenant, as a user of the tenant with the consumer role; with --all-tenants, as the service's operator, reading",
+                    "every tenant's events and metrics through wildcard subscriptions (operator.events.event-manager, ...), each message",
+                    "stored under the tenant its destination names, and each tenant notified by its own rules (every file of notifications.dir)."},
             footer = {"", "Examples:", "  JUNCTION_USER=acme-events JUNCTION_PASSWORD=... junction consumers start --tenant acme --url URL",
-                    "  junction consumers start --tenant acme --only events --config /etc/junction/consumers.properties"})
+                    "  junction consumers start --tenant acme --only events --config /etc/junction/consumers.properties",
+                    "  JUNCTION_USER=noc JUNCTION_PASSWORD=... junction consumers start --all-tenants --url URL"})
     static final class Start implements Callable<Integer> {
-        @Mixin
-        TenantOption owner;
+        @Option(names = "--tenant", paramLabel = "ID", description = "The tenant whose consumers to run.")
+        String tenantId;
+
+        @Option(names = "--all-tenants", description = "Run the consumers of every tenant, as the service's operator.")
+        boolean allTenants;
 
         @Option(names = "--only", paramLabel = "KINDS", description = "The consumers to run, comma-separated (events, metrics); default: consumers.only.")
         String only;
@@ -53,7 +60,10 @@ final class ConsumersCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            String tenant = owner.id();
+            if (allTenants == (tenantId != null)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Give either --tenant ID or --all-tenants");
+            }
+            String tenant = allTenants ? io.junction.consume.listen.ListenerSettings.ALL : TenantCommand.checkId(tenantId);
             Map<String, String> file = config == null ? Map.of() : PropertiesFile.read(config);
             if (only != null) {
                 file = new java.util.HashMap<>(file);
@@ -76,7 +86,7 @@ final class ConsumersCommand implements Runnable {
             if (run.only().contains("metrics")) {
                 what.add("metrics into " + run.metrics().dir());
             }
-            PollerCommand.untilStopped(spec, "Consuming for tenant " + tenant + " as " + login + " (instance " + run.instance() + "): "
+            PollerCommand.untilStopped(spec, "Consuming for " + (allTenants ? "every tenant" : "tenant " + tenant) + " as " + login + " (instance " + run.instance() + "): "
                     + String.join(", ", what) + "; API at " + process.apiUrl() + ". Press Ctrl-C to stop.", "the consumers", process::close);
             return 0;
         }

@@ -212,11 +212,19 @@ class DeviceCommandsTest {
         CliRun unknown = CliRun.of("consumers", "start", "--tenant", "acme", "--only", "events,charts", "--config", config.toString());
         assertEquals(1, unknown.exitCode());
         assertTrue(unknown.errorLine().contains("consumers.only"), unknown.err());
+        CliRun neither = CliRun.of("consumers", "start", "--config", config.toString());
+        assertEquals(2, neither.exitCode());
+        assertTrue(neither.err().contains("Give either --tenant ID or --all-tenants"), neither.err());
+        CliRun notOperator = CliRun.of("consumers", "start", "--all-tenants", "--config", config.toString());
+        assertEquals(1, notOperator.exitCode());
+        assertTrue(notOperator.errorLine().contains("the listeners of every tenant cannot start as acme-app")
+                && notOperator.errorLine().contains("service's operator"), notOperator.err());
     }
 
     @Test
     void eventsMetricsAndChartsComeFromTheConsumersApi() throws Exception {
-        admin.addUser("acme-events", "acme", "consumer", PASSWORD).ok();
+        // a consumer and producer: the alerts action publishes as the consumers' user
+        admin.addUser("acme-events", "acme", "consumer,producer", PASSWORD).ok();
         admin.addUser("acme-poller", "acme", "poller", PASSWORD).ok();
         admin.addUser("beta-events", "beta", "consumer", PASSWORD).ok();
         // the tenant's rules send every problem to a webhook (a real HTTP server) and the log
@@ -229,7 +237,7 @@ class DeviceCommandsTest {
         });
         hook.start();
         Path rules = Files.createDirectories(dir.resolve("rules"));
-        Files.writeString(rules.resolve("acme.properties"), "rule.all.actions = log,webhook:ops\nwebhook.ops.url = http://127.0.0.1:"
+        Files.writeString(rules.resolve("acme.properties"), "rule.all.actions = log,webhook:ops,alerts\nwebhook.ops.url = http://127.0.0.1:"
                 + hook.getAddress().getPort() + "/hook\nwebhook.ops.token = hook-token-1\n");
         io.junction.consume.ConsumersProcess.Settings settings = new io.junction.consume.ConsumersProcess.Settings(java.util.Set.of("events", "metrics"),
                 "main", io.junction.consume.store.Database.Settings.h2(dir.resolve("store")), Duration.ofHours(1),
@@ -238,7 +246,13 @@ class DeviceCommandsTest {
                 io.junction.consume.notify.Notifier.Settings.DEFAULTS);
         java.time.Instant t0 = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
         try (io.junction.consume.ConsumersProcess consumers = io.junction.consume.ConsumersProcess.start(
-                new Credentials(node.coreUrl(), "acme-events", PASSWORD), "acme", settings)) {
+                new Credentials(node.coreUrl(), "acme-events", PASSWORD), "acme", settings);
+                jakarta.jms.Connection alertsWatch = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(node.coreUrl(), "acme-events",
+                        PASSWORD).createConnection()) {
+            // the tenant's alerts: the broker's divert brings the major event, the alerts action its notification
+            jakarta.jms.Session watchSession = alertsWatch.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.MessageConsumer alertsOf = watchSession.createConsumer(watchSession.createTopic("tenant.acme.alerts"));
+            alertsWatch.start();
             String api = consumers.apiUrl();
             String event = "{\"format\":1,\"kind\":\"event\",\"type\":\"device-unreachable\",\"severity\":\"major\",\"site\":\"hq\","
                     + "\"device\":\"core-1\",\"time\":\"" + t0 + "\"}";
@@ -289,6 +303,16 @@ class DeviceCommandsTest {
             assertTrue(sent.out().startsWith("ID  PROBLEM  REASON  RULE  ACTION") && sent.out().contains("opened  all   webhook:ops  http://127.0.0.1:")
                     && sent.out().contains("delivered") && sent.out().contains("log"), sent.out());
             assertFalse(sent.out().contains("hook-token-1"), sent.out());
+            assertTrue(sent.out().lines().anyMatch(l -> l.contains(" alerts ") && l.contains("tenant.acme.alerts") && l.contains("delivered")), sent.out());
+            // (junction send sets no severity property, so the broker's divert leaves this event out of the alerts)
+            jakarta.jms.Message notice = alertsOf.receive(10_000);
+            assertTrue(notice != null, "no notification on tenant.acme.alerts");
+            String noticeText = ((jakarta.jms.TextMessage) notice).getText();
+            assertEquals("notification", notice.getStringProperty("kind"), noticeText);
+            assertEquals("core-1", notice.getStringProperty("device"));
+            assertEquals("major", notice.getStringProperty("severity"));
+            assertTrue(noticeText.contains("\"reason\":\"opened\"") && noticeText.contains("\"device\":\"core-1\""), noticeText);
+            assertEquals(null, alertsOf.receive(1_000), "one notification: a delivery is published once");
             assertTrue(as("acme-events", "", "notifications", "--tenant", "acme", "--failed", "--api", api).ok().out().lines().count() <= 1,
                     "nothing failed");
         } finally {

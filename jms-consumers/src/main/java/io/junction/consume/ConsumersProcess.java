@@ -11,6 +11,7 @@ import io.junction.consume.metric.MetricStore;
 import io.junction.consume.metric.MetricStoreListener;
 import io.junction.consume.notify.NotificationRules;
 import io.junction.consume.notify.Notifier;
+import io.junction.consume.notify.BusAlerts;
 import io.junction.consume.notify.Senders;
 import io.junction.consume.store.Database;
 import io.junction.consume.store.EventStore;
@@ -56,8 +57,11 @@ public final class ConsumersProcess implements AutoCloseable {
     private final ListenerContainer container;
     private final ApiServer api;
     private final ScheduledExecutorService housekeeping;
+    private final BusAlerts alerts;
 
-    private ConsumersProcess(Database db, MetricStore metrics, ListenerContainer container, ApiServer api, ScheduledExecutorService housekeeping) {
+    private ConsumersProcess(Database db, MetricStore metrics, ListenerContainer container, ApiServer api, ScheduledExecutorService housekeeping,
+            BusAlerts alerts) {
+        this.alerts = alerts;
         this.db = db;
         this.metrics = metrics;
         this.container = container;
@@ -65,10 +69,16 @@ public final class ConsumersProcess implements AutoCloseable {
         this.housekeeping = housekeeping;
     }
 
-    /** Opens the stores and starts the listeners for {@code tenant} as {@code login}; a store or listener that cannot start is one line. */
+    /**
+     * Opens the stores and starts the listeners for {@code tenant} as {@code login}, a consumer of the tenant, or for
+     * every tenant ({@link ListenerSettings#ALL}) as the service's operator; a store or listener that cannot start is
+     * one line.
+     */
     public static ConsumersProcess start(Credentials login, String tenant, Settings s) {
+        boolean all = ListenerSettings.ALL.equals(tenant);
         // the rules are checked before anything starts: a bad one is one line naming its file and key
-        NotificationRules rules = s.only().contains("events") ? NotificationRules.load(s.notificationRules(), tenant) : NotificationRules.none();
+        NotificationRules rules = !s.only().contains("events") ? NotificationRules.none()
+                : all ? NotificationRules.load(s.notificationRules()) : NotificationRules.load(s.notificationRules(), tenant);
         Database db = s.only().contains("events") ? Database.open(s.store()) : null;
         MetricStore metrics = s.only().contains("metrics") ? new MetricStore(s.metrics()) : null;
         List<Object> services = new ArrayList<>();
@@ -88,15 +98,17 @@ public final class ConsumersProcess implements AutoCloseable {
             container = ListenerContainer.start(new ListenerSettings(login, tenant, s.patience(), s.instance()), services, beans.toArray(Class<?>[]::new));
         } catch (RuntimeException e) {
             closeQuietly(db, metrics);
-            throw new IllegalStateException("the listeners of tenant " + tenant + " cannot start as " + login.user() + ": " + Database.rootMessage(e)
-                    + " (consumers log in as a user of the tenant with the consumer role)", e);
+            throw new IllegalStateException((all ? "the listeners of every tenant" : "the listeners of tenant " + tenant) + " cannot start as "
+                    + login.user() + ": " + Database.rootMessage(e) + (all ? " (consumers of every tenant log in as the service's operator)"
+                    : " (consumers log in as a user of the tenant with the consumer role)"), e);
         }
         ApiServer api;
         Notifier notifier;
+        BusAlerts alerts = new BusAlerts(login, s.patience());
         try {
-            notifier = db == null ? null : new Notifier(db, rules, new Senders(), s.notifications(), s.instance() + "@" + ProcessHandle.current().pid()
+            notifier = db == null ? null : new Notifier(db, rules, new Senders(alerts), s.notifications(), s.instance() + "@" + ProcessHandle.current().pid()
                     + "@" + java.util.UUID.randomUUID().toString().substring(0, 8), tenant);
-            api = ApiServer.start(s.api(), Set.of(tenant), new BusLogins(login.url()), events, db == null ? null : new MaintenanceWindows(db), metrics,
+            api = ApiServer.start(s.api(), all ? Set.of() : Set.of(tenant), new BusLogins(login.url()), events, db == null ? null : new MaintenanceWindows(db), metrics,
                     notifier);
         } catch (RuntimeException e) {
             container.close();
@@ -117,19 +129,31 @@ public final class ConsumersProcess implements AutoCloseable {
                     LOG.warn("cannot forget old processed message ids: {}", e.toString());
                 }
             }, 1, 60, TimeUnit.MINUTES);
-            try {
-                io.junction.consume.event.SiteWatch sites = new io.junction.consume.event.SiteWatch(tenant, kept,
-                        io.junction.consume.event.SiteWatch.fromBus(login, tenant), io.junction.consume.event.SiteWatch.GRACE);
-                housekeeping.scheduleWithFixedDelay(() -> {
-                    try {
+            // the tenants looked after: this process's, or every tenant whose events or polls it has seen
+            MetricStore polled = metrics;
+            java.util.concurrent.Callable<Set<String>> tenants = !all ? () -> Set.of(tenant) : () -> {
+                Set<String> seen = new java.util.TreeSet<>(kept.tenants());
+                if (polled != null) {
+                    seen.addAll(polled.tenants());
+                }
+                return seen;
+            };
+            Map<String, io.junction.consume.event.SiteWatch> watches = new java.util.concurrent.ConcurrentHashMap<>();
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    for (String t : tenants.call()) {
+                        io.junction.consume.event.SiteWatch sites = watches.get(t);
+                        if (sites == null) {
+                            sites = new io.junction.consume.event.SiteWatch(t, kept, io.junction.consume.event.SiteWatch.fromBus(login, t),
+                                    io.junction.consume.event.SiteWatch.GRACE);
+                            watches.put(t, sites);
+                        }
                         sites.look(Instant.now());
-                    } catch (Exception e) {
-                        LOG.warn("cannot judge whether the sites have pollers: {}", e.toString());
                     }
-                }, 15, 15, TimeUnit.SECONDS);
-            } catch (SQLException e) {
-                LOG.warn("cannot read the open site problems; sites are not watched: {}", e.toString());
-            }
+                } catch (Exception e) {
+                    LOG.warn("cannot judge whether the sites have pollers: {}", e.toString());
+                }
+            }, 15, 15, TimeUnit.SECONDS);
             Notifier notifying = notifier;
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
@@ -142,11 +166,13 @@ public final class ConsumersProcess implements AutoCloseable {
             if (!s.notifications().repeat().isEmpty()) {
                 housekeeping.scheduleWithFixedDelay(() -> {
                     try {
-                        int repeated = kept.repeatDue(tenant, Instant.now(), s.notifications().repeat());
-                        if (repeated > 0) {
-                            LOG.info("{}: {} open problems notified again", tenant, repeated);
+                        for (String t : tenants.call()) {
+                            int repeated = kept.repeatDue(t, Instant.now(), s.notifications().repeat());
+                            if (repeated > 0) {
+                                LOG.info("{}: {} open problems notified again", t, repeated);
+                            }
                         }
-                    } catch (SQLException | RuntimeException e) {
+                    } catch (Exception e) {
                         LOG.warn("cannot repeat notifications: {}", e.toString());
                     }
                 }, 1, 1, TimeUnit.MINUTES);
@@ -154,10 +180,13 @@ public final class ConsumersProcess implements AutoCloseable {
             if (!s.escalateAfter().isZero()) {
                 housekeeping.scheduleWithFixedDelay(() -> {
                     try {
-                        for (io.junction.consume.event.Problem p : kept.escalate(tenant, Instant.now(), s.escalateAfter())) {
-                            LOG.info("{}: problem {} escalated to {}: {} {} open and unacknowledged", p.tenant(), p.id(), p.severity(), p.device(), p.type());
+                        for (String t : tenants.call()) {
+                            for (io.junction.consume.event.Problem p : kept.escalate(t, Instant.now(), s.escalateAfter())) {
+                                LOG.info("{}: problem {} escalated to {}: {} {} open and unacknowledged", p.tenant(), p.id(), p.severity(), p.device(),
+                                        p.type());
+                            }
                         }
-                    } catch (SQLException | RuntimeException e) {
+                    } catch (Exception e) {
                         LOG.warn("cannot escalate problems: {}", e.toString());
                     }
                 }, 1, 1, TimeUnit.MINUTES);
@@ -172,7 +201,7 @@ public final class ConsumersProcess implements AutoCloseable {
                 }
             }, 30, 30, TimeUnit.SECONDS);
         }
-        return new ConsumersProcess(db, metrics, container, api, housekeeping);
+        return new ConsumersProcess(db, metrics, container, api, housekeeping, alerts);
     }
 
     /**
@@ -224,6 +253,7 @@ public final class ConsumersProcess implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the API: {}", e.toString());
         }
+        alerts.close();
         try {
             container.close();
         } finally {

@@ -3,7 +3,6 @@ package io.junction.cluster.fence;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.persistence.impl.journal.OperationContextImpl;
 import org.apache.activemq.artemis.core.postoffice.PostOffice;
 import org.apache.activemq.artemis.core.postoffice.impl.PostOfficeImpl;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
@@ -29,7 +28,8 @@ final class DuplicateWatch implements ActiveMQServerMessagePlugin {
 
     @Override
     public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue) throws ActiveMQException {
-        if (!(OperationContextImpl.getContext() instanceof FencedContext context) || message.getAddressSimpleString() == null) {
+        // through the storage: a thread without a context (MQTT's pool threads) gets its fenced one now, not after the send
+        if (!(server.getStorageManager().getContext() instanceof FencedContext context) || message.getAddressSimpleString() == null) {
             return;
         }
         PostOffice office = server.getPostOffice();

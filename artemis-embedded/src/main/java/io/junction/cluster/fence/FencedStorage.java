@@ -1,6 +1,7 @@
 package io.junction.cluster.fence;
 
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.utils.ArtemisCloseable;
 import org.apache.activemq.artemis.core.paging.PagingManager;
 import org.apache.activemq.artemis.core.persistence.OperationContext;
 import org.apache.activemq.artemis.core.persistence.impl.journal.JournalStorageManager;
@@ -56,6 +57,20 @@ final class FencedStorage extends JournalStorageManager {
             OperationContextImpl.setContext(current);
         }
         return current;
+    }
+
+    /**
+     * Every journal and replication operation takes this lock first: the thread gets its fenced context here, before
+     * Artemis's replication, which asks for the thread's context directly ({@code ReplicationManager.sendReplicatePacket}),
+     * makes a plain one for a thread without any. A plain context with a replication in flight would then hold the
+     * commit and the acknowledgement that follow on that thread (an MQTT publish on a pool thread), and a backup lost
+     * while they wait would release them unfenced: a thawed primary answered one acknowledged MQTT publish that way
+     * that its group then lost.
+     */
+    @Override
+    public ArtemisCloseable closeableReadLock(boolean tryLock) {
+        getContext();
+        return super.closeableReadLock(tryLock);
     }
 
     private static boolean idle(OperationContextImpl c) {

@@ -61,7 +61,7 @@ final class ApiHandler extends Handler.Abstract {
     private final MetricStore metrics;
     private final io.junction.consume.notify.Notifier notifier;
 
-    /** Serves {@code tenants} (the tenants this process consumes for) from its stores; the stores may be null. */
+    /** Serves {@code tenants} (the tenants this process consumes for; empty: every tenant) from its stores; the stores may be null. */
     ApiHandler(Set<String> tenants, BusLogins logins, EventStore events, MaintenanceWindows windows, MetricStore metrics,
                io.junction.consume.notify.Notifier notifier) {
         this.notifier = notifier;
@@ -248,7 +248,8 @@ final class ApiHandler extends Handler.Abstract {
 
     /** 401 unless the bus takes the login; 404 unless it may read {@code tenant} and this process serves it. */
     private void authorise(String[] login, String tenant) {
-        boolean served = tenants.contains(tenant);
+        // an empty set: the process of every tenant serves any (the bus then says whether the login may read it)
+        boolean served = tenants.isEmpty() ? isTenantId(tenant) : tenants.contains(tenant);
         // a tenant not served here: the login is still checked, against one that is, so that a bad one is 401 everywhere
         switch (logins.check(login[0], login[1], served ? tenant : tenants.iterator().next())) {
             case ALLOWED -> {
@@ -259,6 +260,15 @@ final class ApiHandler extends Handler.Abstract {
             case NOT_THIS_TENANT -> throw new Refused(404, "no tenant " + tenant + " here");
             case BAD_LOGIN -> throw new Refused(401, "the bus refused the login of " + login[0]);
             default -> throw new Refused(503, "the bus cannot be reached to check the login");
+        }
+    }
+
+    private static boolean isTenantId(String s) {
+        try {
+            io.junction.client.TenantAddresses.checkId(s);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -28,19 +28,21 @@ public class EventManager implements MessageListener {
 
     @Override
     public void onMessage(Message m) {
+        String tenant = settings.tenant();
         try {
-            EventMessages.Read read = EventMessages.read(settings.tenant(), m);
-            EventStore.Recorded r = store.record(settings.tenant(), read.messageId(), read.event(), read.detail());
+            tenant = settings.tenantOf(m);
+            EventMessages.Read read = EventMessages.read(tenant, m);
+            EventStore.Recorded r = store.record(tenant, read.messageId(), read.event(), read.detail());
             if (r.duplicate()) {
-                LOG.debug("{}: event {} was recorded before", settings.tenant(), read.messageId());
+                LOG.debug("{}: event {} was recorded before", tenant, read.messageId());
             } else if (r.problem() != null && r.outcome() != Correlator.Outcome.REPEATED && r.outcome() != Correlator.Outcome.SUPPRESSED) {
                 Problem p = r.problem();
-                LOG.info("{}: problem {} {}: {} {}{} ({})", settings.tenant(), p.id(), r.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                LOG.info("{}: problem {} {}: {} {}{} ({})", tenant, p.id(), r.outcome().name().toLowerCase(java.util.Locale.ROOT),
                         p.device(), p.type(), p.instance().isEmpty() ? "" : " " + p.instance(), p.severity());
             }
         } catch (JMSException | SQLException e) {
             // rolled back: the broker delivers it again, then to the dead-letter address
-            throw new IllegalStateException("recording an event of " + settings.tenant() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("recording an event of " + tenant + ": " + e.getMessage(), e);
         }
     }
 }

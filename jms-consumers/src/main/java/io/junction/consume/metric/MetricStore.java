@@ -223,6 +223,17 @@ public final class MetricStore implements AutoCloseable {
         return settings.heartbeat();
     }
 
+    /** The tenants whose polls this process stored since it started (those a process serving every tenant looks after). */
+    public synchronized java.util.SortedSet<String> tenants() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        lastPolls.forEach((tenant, devices) -> {
+            if (!devices.isEmpty()) {
+                out.add(tenant);
+            }
+        });
+        return out;
+    }
+
     /** The last poll of each of {@code tenant}'s devices, by device name. */
     public synchronized Map<String, LastPoll> lastPolls(String tenant) {
         return Map.copyOf(lastPolls.computeIfAbsent(tenant, t -> loadLastPolls(t)));

@@ -23,10 +23,12 @@ public class MetricStoreListener implements MessageListener {
 
     @Override
     public void onMessage(Message m) {
+        String tenant = settings.tenant();
         try {
-            store.store(MetricsMessages.read(settings.tenant(), m));
+            tenant = settings.tenantOf(m);
+            store.store(MetricsMessages.read(tenant, m));
         } catch (JMSException | IOException e) {
-            throw new IllegalStateException("storing metrics of " + settings.tenant() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("storing metrics of " + tenant + ": " + e.getMessage(), e);
         }
     }
 }

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * rule.NAME.sites = hq,branch                sites (default: any)
  * rule.NAME.devices = core-*,edge-?          device names, * and ? as wildcards (default: any)
  * rule.NAME.reasons = opened,closed          opened, escalated, repeated, closed (default: all)
- * rule.NAME.actions = log,webhook:ops,mail:noc
+ * rule.NAME.actions = log,webhook:ops,mail:noc,alerts    alerts: published to tenant.ID.alerts
  * webhook.ops.url = https://hooks.example/junction       POSTed a JSON document per notification
  * webhook.ops.token = ...                    sent as "Authorization: Bearer ..." (a secret: never printed)
  * mail.noc.to = noc@example.com,oncall@example.com
@@ -108,6 +108,9 @@ public final class NotificationRules {
             if (action.startsWith("mail:")) {
                 List<String> to = mails.get(action.substring("mail:".length()));
                 return to == null ? "(no longer configured)" : String.join(",", to);
+            }
+            if (action.equals("alerts")) {
+                return "tenant." + id + ".alerts";
             }
             return "the consumers' log";
         }
@@ -227,7 +230,7 @@ public final class NotificationRules {
         for (String a : actionText.split(",")) {
             String action = a.trim();
             String problem = null;
-            if (action.equals("log")) {
+            if (action.equals("log") || action.equals("alerts")) {
                 problem = null;
             } else if (action.startsWith("webhook:")) {
                 problem = hooks.containsKey(action.substring(8)) ? null : "no webhook." + action.substring(8) + ".url in the file";
@@ -235,7 +238,7 @@ public final class NotificationRules {
                 problem = !mails.containsKey(action.substring(5)) ? "no mail." + action.substring(5) + ".to in the file"
                         : smtp ? null : "a mail action needs smtp.host and smtp.from in the file";
             } else {
-                problem = "'" + action + "' is none of log, webhook:NAME, mail:NAME";
+                problem = "'" + action + "' is none of log, webhook:NAME, mail:NAME, alerts";
             }
             if (problem != null) {
                 throw ConfigException.invalid(source, prefix + "actions", actionText, problem);

@@ -75,7 +75,10 @@ public final class Notifier {
     private final String owner;
     private final String tenant;
 
-    /** The notifier of {@code tenant}'s notices; {@code owner} names this process in its claims. */
+    /**
+     * The notifier of {@code tenant}'s notices ({@link io.junction.consume.listen.ListenerSettings#ALL}: every tenant's, each by
+     * its own rules); {@code owner} names this process in its claims.
+     */
     public Notifier(Database db, NotificationRules rules, Senders senders, Settings settings, String owner, String tenant) {
         this.tenant = tenant;
         this.db = db;
@@ -85,6 +88,10 @@ public final class Notifier {
         this.owner = owner;
     }
 
+    private boolean all() {
+        return io.junction.consume.listen.ListenerSettings.ALL.equals(tenant);
+    }
+
     public NotificationRules rules() {
         return rules;
     }
@@ -92,8 +99,10 @@ public final class Notifier {
     /** Expands the notices not expanded yet into deliveries; returns how many notices this call expanded. */
     public int expand(Instant now) throws SQLException {
         List<Long> waiting = db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT id FROM notices WHERE expanded_at IS NULL AND tenant = ? ORDER BY id")) {
-                s.setString(1, tenant);
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM notices WHERE expanded_at IS NULL" + (all() ? "" : " AND tenant = ?") + " ORDER BY id")) {
+                if (!all()) {
+                    s.setString(1, tenant);
+                }
                 return ids(s, BATCH);
             }
         });
@@ -165,8 +174,8 @@ public final class Notifier {
     /** Tries the deliveries that are due and not claimed; returns how many succeeded. */
     public int deliver(Instant now) throws SQLException {
         List<Long> due = db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT id FROM deliveries WHERE state = 'pending' AND tenant = ? AND next_at <= ?"
-                    + " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM deliveries WHERE state = 'pending' AND " + (all() ? "'*'" : "tenant")
+                    + " = ? AND next_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY id")) {
                 s.setString(1, tenant);
                 s.setObject(2, time(now));
                 s.setObject(3, time(now));

@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What carries a notification out: a log line ({@code junction.notifications}), a webhook POST, an e-mail. Each throws
- * when the delivery did not happen, with a message that names the target but never a secret.
+ * What carries a notification out: a log line ({@code junction.notifications}), a webhook POST, an e-mail, a message on
+ * the tenant's alerts address. Each throws when the delivery did not happen, with a message that names the target but
+ * never a secret.
  */
 public class Senders {
     /** The logger of the {@code log} action, apart from the consumers' own lines so that it can go to a file of its own. */
@@ -29,6 +30,22 @@ public class Senders {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    private final AlertPublisher alerts;
+
+    /** Publishes a notification on the tenant's alerts address ({@code alerts} action); throws when the bus did not take it. */
+    @FunctionalInterface
+    public interface AlertPublisher {
+        void publish(Notification n) throws Exception;
+    }
+
+    /** Senders without a bus: an {@code alerts} action fails (and is retried) until one is given. */
+    public Senders() {
+        this(null);
+    }
+
+    public Senders(AlertPublisher alerts) {
+        this.alerts = alerts;
+    }
 
     /** One notification: its delivery's id, the tenant's settings, the action, the JSON document and a one-line summary. */
     public record Notification(long delivery, NotificationRules.Tenant tenant, String action, String json, String summary, Map<String, Object> problem) {
@@ -42,6 +59,11 @@ public class Senders {
             webhook(n, n.tenant().webhooks().get(n.action().substring("webhook:".length())));
         } else if (n.action().startsWith("mail:")) {
             mail(n, n.tenant().mails().get(n.action().substring("mail:".length())));
+        } else if (n.action().equals("alerts")) {
+            if (alerts == null) {
+                throw new IllegalStateException("this process has no bus connection to publish alerts with");
+            }
+            alerts.publish(n);
         } else {
             throw new IllegalStateException("no such action: " + n.action());
         }

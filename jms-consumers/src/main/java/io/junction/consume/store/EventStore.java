@@ -343,6 +343,19 @@ public final class EventStore {
         return raised;
     }
 
+    /** The tenants whose devices sent events into this store (those a process serving every tenant looks after). */
+    public java.util.SortedSet<String> tenants() throws SQLException {
+        return db.inTransaction(c -> {
+            java.util.SortedSet<String> out = new java.util.TreeSet<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT tenant FROM device_memory"); ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(r.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
     /** Forgets the ids of messages processed before {@code before} (a message is delivered again within minutes). */
     public int forgetProcessed(Instant before) throws SQLException {
         return db.inTransaction(c -> {
