@@ -55,6 +55,12 @@ public final class ConsumersConfig {
             "The longest time between two polls of a device that still gives a value; beyond it the chart has a gap.")
             .require(d -> d.toSeconds() >= 1, "must be at least 1s");
 
+    public static final ConfigKey<Integer> METRICS_OPEN_FILES = ConfigKey.of("metrics.open-files", ConfigType.INT,
+            String.valueOf(MetricStore.Settings.OPEN_FILES),
+            "RRD files (one a series) the metric store holds open, the least recently updated closed first. An update of a file held\n"
+                    + "open costs about a third of one that opens it; with more series than this, each poll's values open their files anew.\n"
+                    + "Each holds a file descriptor: keep it well under the process's limit (ulimit -n).")
+            .require(n -> n >= 16 && n <= 1_000_000, "must be between 16 and 1000000");
     public static final ConfigKey<java.time.Duration> ESCALATE_AFTER = ConfigKey.of("events.escalate-after", ConfigType.DURATION, "1h",
             "A problem left open and unacknowledged this long goes up one severity (warning, minor, major, critical), and again after\n"
                     + "as long; not while a maintenance window covers it. 0s: never.")
@@ -115,7 +121,7 @@ public final class ConsumersConfig {
                         + Durations.format(step));
             }
         }
-        return new MetricStore.Settings(Path.of(settings.get(METRICS_DIR)), step, archives, settings.get(METRICS_HEARTBEAT));
+        return new MetricStore.Settings(Path.of(settings.get(METRICS_DIR)), step, archives, settings.get(METRICS_HEARTBEAT), settings.get(METRICS_OPEN_FILES));
     }
 
     /** Where {@code settings} says the API listens. */
@@ -187,6 +193,7 @@ public final class ConsumersConfig {
         return ClientConfig.define(new ConfigDef()).define(ONLY).define(INSTANCE).define(STORE_URL).define(STORE_DIR).define(STORE_USER)
                 .define(STORE_PASSWORD).define(STORE_POOL).define(ESCALATE_AFTER).define(NOTIFICATIONS_DIR).define(NOTIFICATIONS_REPEAT)
                 .define(NOTIFICATIONS_RETRY).define(NOTIFICATIONS_RETRY_MAX).define(NOTIFICATIONS_GIVE_UP).define(METRICS_DIR).define(METRICS_STEP).define(METRICS_ARCHIVES).define(METRICS_HEARTBEAT)
+                .define(METRICS_OPEN_FILES)
                 .define(API_ADDRESS).define(API_PORT).define(API_KEYSTORE).define(API_KEYSTORE_PASSWORD);
     }
 }

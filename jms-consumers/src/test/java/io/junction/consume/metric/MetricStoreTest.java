@@ -52,6 +52,21 @@ class MetricStoreTest {
     }
 
     @Test
+    void aValueIsInTheFileOnceStoredThoughTheFileStaysOpen() throws Exception {
+        // what a consumers process killed with -9 leaves: the files as written, never closed (the kernel keeps what was written)
+        MetricStore writer = new MetricStore(MetricStore.Settings.defaults(dir.resolve("metrics")));
+        for (int i = 0; i <= 3; i++) {
+            writer.store(poll("core-1", T0 + 60L * i, 100_000 + 6_000L * i, octets("Counter64", 60_000L * i), speed(1000)));
+        }
+        try (MetricStore reader = new MetricStore(MetricStore.Settings.defaults(dir.resolve("metrics")))) {
+            assertEquals(List.of(1_000.0, 1_000.0, 1_000.0), values(reader, "ifHCInOctets", T0, T0 + 180, ConsolFun.AVERAGE),
+                    "another store on the same files reads every value the first stored");
+        } finally {
+            writer.close();
+        }
+    }
+
+    @Test
     void countersBecomeRatesAcrossAWrapWithGapsAtARestartAndWherePollsStopped() throws Exception {
         try (MetricStore store = new MetricStore(MetricStore.Settings.defaults(dir.resolve("metrics")))) {
             long c = (1L << 32) - 90_000; // wraps between the second and third polls
