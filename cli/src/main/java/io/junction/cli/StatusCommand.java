@@ -69,12 +69,27 @@ final class StatusCommand implements Callable<Integer> {
             }
             rows.add(List.of(d.getString("device"), d.getString("site"), status, d.getString("lastPoll", "-"), String.join(", ", counts)));
         }
+        // the pollers alive per site: without them (the bus unreachable from the API) the devices still show
+        JsonArray sites = null;
+        String sitesUnread = null;
+        try {
+            sites = api.getArray(api.url(tenant, "pollers", Map.of()));
+        } catch (CliFailure e) {
+            sitesUnread = e.getMessage();
+        }
         if (output.json) {
             Map<String, Object> all = new LinkedHashMap<>();
             all.put("tenant", tenant);
             all.put("devices", devices.size());
             all.put("states", states);
             all.put("openProblems", problems);
+            if (sites != null) {
+                Map<String, Object> alive = new TreeMap<>();
+                for (int i = 0; i < sites.size(); i++) {
+                    alive.put(sites.getJsonObject(i).getString("site"), sites.getJsonObject(i).getInt("alive"));
+                }
+                all.put("pollersAlive", alive);
+            }
             output.result("", all);
         } else {
             output.table(List.of("DEVICE", "SITE", "STATUS", "LAST POLL", "OPEN PROBLEMS"), List.of("device", "site", "status", "lastPoll", "open"), rows);
@@ -82,6 +97,21 @@ final class StatusCommand implements Callable<Integer> {
             problems.forEach((severity, n) -> p.add(n + " " + severity));
             output.line("Tenant " + tenant + ": " + devices.size() + " devices, " + states.getOrDefault("up", 0) + " up, " + states.getOrDefault("down", 0)
                     + " down, " + states.getOrDefault("unknown", 0) + " unknown; open problems: " + (p.isEmpty() ? "none" : String.join(", ", p)));
+            if (sites == null) {
+                output.line("Pollers: " + sitesUnread);
+            }
+            for (int i = 0; sites != null && i < sites.size(); i++) {
+                JsonObject site = sites.getJsonObject(i);
+                JsonArray list = site.getJsonArray("pollers");
+                List<String> who = new ArrayList<>();
+                for (int k = 0; k < list.size(); k++) {
+                    JsonObject a = list.getJsonObject(k);
+                    who.add((a.getString("role", "poller").equals("poller") ? "" : a.getString("role", "") + " ") + a.getString("poller", "?")
+                            + " on " + a.getString("host", "?"));
+                }
+                output.line("Site " + site.getString("site") + ": " + (list.isEmpty() ? "no poller alive" : list.size() + " alive (" + String.join(", ", who) + ")")
+                        + (site.getBoolean("lost") ? ", site-pollers-lost open" : ""));
+            }
         }
         return states.getOrDefault("up", 0) == devices.size() ? 0 : NOT_ALL_UP;
     }

@@ -221,6 +221,23 @@ class DeviceCommandsTest {
                 && notOperator.errorLine().contains("service's operator"), notOperator.err());
     }
 
+    private static java.net.http.HttpResponse<String> apiCall(String api, String user, String path) throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/api/v1/tenants/acme/" + path))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + PASSWORD).getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8))).build();
+        return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String api(String api, String user, String path) throws Exception {
+        java.net.http.HttpResponse<String> r = apiCall(api, user, path);
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    private static int apiStatus(String api, String user, String path) throws Exception {
+        return apiCall(api, user, path).statusCode();
+    }
+
     @Test
     void eventsMetricsAndChartsComeFromTheConsumersApi() throws Exception {
         // a consumer and producer: the alerts action publishes as the consumers' user
@@ -278,10 +295,20 @@ class DeviceCommandsTest {
             as("acme-events", "", "chart", "--tenant", "acme", "--device", "core-1", "--metric", "ifHCInOctets", "--instance", "3", "--since", "1h",
                     "-o", png.toString(), "--api", api).ok();
             assertEquals("PNG", new String(Files.readAllBytes(png), 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+            // a poller of site hq announces itself, as junction poller start does
+            try (io.junction.client.BusConnection pollerBus = io.junction.client.BusConnection.open(new Credentials(node.coreUrl(), "acme-poller",
+                    PASSWORD), Duration.ofSeconds(5))) {
+                io.junction.poll.site.Announcement announcement = new io.junction.poll.site.Announcement("acme", "hq", "poller");
+                announcement.send(pollerBus, java.util.Map.of());
+                String pollers = api(api, "acme-events", "pollers");
+                assertTrue(pollers.contains("\"site\":\"hq\"") && pollers.contains("\"alive\":1") && pollers.contains(announcement.id()), pollers);
+            }
             CliRun status = as("acme-events", "", "status", "--tenant", "acme", "--api", api);
             assertEquals(0, status.exitCode(), status.out() + status.err());
             assertTrue(status.out().contains("core-1  hq    up") && status.out().contains("1 major")
-                    && status.out().contains("Tenant acme: 1 devices, 1 up, 0 down, 0 unknown; open problems: 1 major"), status.out());
+                    && status.out().contains("Tenant acme: 1 devices, 1 up, 0 down, 0 unknown; open problems: 1 major")
+                    && status.out().contains("Site hq: 1 alive (") && !status.out().contains("site-pollers-lost"), status.out());
+            assertEquals(404, apiStatus(api, "beta-events", "pollers"), "another tenant's pollers");
             CliRun window = as("acme-events", "", "maintenance", "add", "--tenant", "acme", "--site", "hq", "--for", "2h", "--reason", "power work",
                     "--api", api).ok();
             assertTrue(window.out().startsWith("added maintenance window 1 of site hq from "), window.out());

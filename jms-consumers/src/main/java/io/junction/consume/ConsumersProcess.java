@@ -109,7 +109,7 @@ public final class ConsumersProcess implements AutoCloseable {
             notifier = db == null ? null : new Notifier(db, rules, new Senders(alerts), s.notifications(), s.instance() + "@" + ProcessHandle.current().pid()
                     + "@" + java.util.UUID.randomUUID().toString().substring(0, 8), tenant);
             api = ApiServer.start(s.api(), all ? Set.of() : Set.of(tenant), new BusLogins(login.url()), events, db == null ? null : new MaintenanceWindows(db), metrics,
-                    notifier);
+                    notifier, t -> io.junction.client.Announcements.everyBroker(login, t));
         } catch (RuntimeException e) {
             container.close();
             closeQuietly(db, metrics);

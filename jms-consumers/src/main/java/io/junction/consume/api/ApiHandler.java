@@ -60,11 +60,19 @@ final class ApiHandler extends Handler.Abstract {
     private final MaintenanceWindows windows;
     private final MetricStore metrics;
     private final io.junction.consume.notify.Notifier notifier;
+    private final PollerReader pollers;
+
+    /** The live announcements of a tenant's pollers and trap receivers; empty when the bus could not be read. */
+    @FunctionalInterface
+    public interface PollerReader {
+        java.util.Optional<List<org.apache.activemq.artemis.json.JsonObject>> read(String tenant);
+    }
 
     /** Serves {@code tenants} (the tenants this process consumes for; empty: every tenant) from its stores; the stores may be null. */
     ApiHandler(Set<String> tenants, BusLogins logins, EventStore events, MaintenanceWindows windows, MetricStore metrics,
-               io.junction.consume.notify.Notifier notifier) {
+               io.junction.consume.notify.Notifier notifier, PollerReader pollers) {
         this.notifier = notifier;
+        this.pollers = pollers;
         this.tenants = Set.copyOf(tenants);
         this.logins = logins;
         this.events = events;
@@ -171,6 +179,8 @@ final class ApiHandler extends Handler.Abstract {
             json(response, callback, 200, out);
         } else if (rest.size() == 1 && rest.get(0).equals("devices") && method.equals("GET")) {
             json(response, callback, 200, devices(tenant));
+        } else if (rest.size() == 1 && rest.get(0).equals("pollers") && method.equals("GET")) {
+            json(response, callback, 200, pollers(tenant));
         } else if (rest.size() == 3 && rest.get(0).equals("devices") && rest.get(2).equals("series") && method.equals("GET")) {
             List<String> series = metrics().series(tenant, rest.get(1));
             if (series.isEmpty()) {
@@ -261,6 +271,42 @@ final class ApiHandler extends Handler.Abstract {
             case BAD_LOGIN -> throw new Refused(401, "the bus refused the login of " + login[0]);
             default -> throw new Refused(503, "the bus cannot be reached to check the login");
         }
+    }
+
+    /**
+     * Each site with its live pollers and trap receivers (their announcements on every broker), and the sites the event
+     * manager holds lost (an open {@code site-pollers-lost} problem), which have none.
+     */
+    private List<Object> pollers(String tenant) throws SQLException {
+        List<org.apache.activemq.artemis.json.JsonObject> live = pollers.read(tenant)
+                .orElseThrow(() -> new Refused(503, "the bus cannot be reached to read the pollers' announcements"));
+        Map<String, List<Map<String, Object>>> bySite = new java.util.TreeMap<>();
+        for (org.apache.activemq.artemis.json.JsonObject a : live) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            for (String key : List.of("poller", "role", "host", "version", "started", "time")) {
+                put(p, key, a.containsKey(key) ? a.getString(key, null) : null);
+            }
+            bySite.computeIfAbsent(a.getString("site"), k -> new ArrayList<>()).add(p);
+        }
+        Set<String> lost = new java.util.TreeSet<>();
+        if (events != null) {
+            for (EventStore.Stored st : events.problems(new EventStore.Query(tenant, true, null, null, null, 10_000))) {
+                if (st.problem().type().equals(io.junction.consume.event.SiteWatch.LOST)) {
+                    lost.add(st.problem().site());
+                    bySite.putIfAbsent(st.problem().site(), List.of());
+                }
+            }
+        }
+        List<Object> out = new ArrayList<>();
+        bySite.forEach((site, list) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("site", site);
+            m.put("alive", list.size());
+            m.put("lost", lost.contains(site));
+            m.put("pollers", list);
+            out.add(m);
+        });
+        return out;
     }
 
     private static boolean isTenantId(String s) {

@@ -31,7 +31,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts serving {@code tenants}; a port that cannot be bound is an exception naming it. */
     public static ApiServer start(Settings s, Set<String> tenants, BusLogins logins, EventStore events, MaintenanceWindows windows, MetricStore metrics,
-            io.junction.consume.notify.Notifier notifier) {
+            io.junction.consume.notify.Notifier notifier, ApiHandler.PollerReader pollers) {
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("junction-api");
         Server server = new Server(threads);
@@ -51,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
         connector.setHost(s.address());
         connector.setPort(s.port());
         server.addConnector(connector);
-        server.setHandler(new ApiHandler(tenants, logins, events, windows, metrics, notifier));
+        server.setHandler(new ApiHandler(tenants, logins, events, windows, metrics, notifier, pollers));
         try {
             server.start();
         } catch (Exception e) {

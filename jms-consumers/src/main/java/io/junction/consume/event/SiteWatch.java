@@ -1,10 +1,7 @@
 package io.junction.consume.event;
 
-import io.junction.client.ClientUrls;
 import io.junction.client.Credentials;
 import io.junction.consume.store.EventStore;
-import jakarta.jms.JMSException;
-import jakarta.jms.Session;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,19 +106,10 @@ public final class SiteWatch {
 
     /** The sites of {@code tenant} with a live announcement on any broker of {@code login}'s URL. */
     public static Announcements fromBus(Credentials login, String tenant) {
-        return () -> {
+        return () -> io.junction.client.Announcements.everyBroker(login, tenant).map(all -> {
             Set<String> sites = new HashSet<>();
-            int read = 0;
-            for (String broker : ClientUrls.brokers(login.url())) {
-                try (Credentials.Open open = login.at(ClientUrls.quick(broker)).connect()) {
-                    Session session = open.connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
-                    io.junction.client.Announcements.live(session, tenant).forEach(a -> sites.add(a.getString("site")));
-                    read++;
-                } catch (JMSException e) {
-                    LOG.debug("cannot read the announcements on {}: {}", ClientUrls.redacted(broker), e.toString());
-                }
-            }
-            return read == 0 ? Optional.empty() : Optional.of(sites);
-        };
+            all.forEach(a -> sites.add(a.getString("site")));
+            return sites;
+        });
     }
 }

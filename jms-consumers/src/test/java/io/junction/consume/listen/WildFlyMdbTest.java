@@ -91,6 +91,9 @@ class WildFlyMdbTest {
         Process server = start(home, base, journal);
         try {
             awaitDeployed(base, server);
+            // the resource adapter sets the bean's subscription up after the deployment is done: what is published before
+            // its queue exists is not the subscription's
+            Waits.until(Duration.ofSeconds(60), "the bean's subscription with its consumers", () -> subscriptionConsumers() >= 1);
             List<String> alerts = new ArrayList<>();
             try (BusConnection bus = BusConnection.open(new Credentials(NODE.node().coreUrl(), "acme-app", PASSWORD), Duration.ofSeconds(5))) {
                 ReliableSender sender = new ReliableSender(bus, bus.session().createTopic("tenant.acme.events"), Duration.ofSeconds(30));
@@ -155,6 +158,15 @@ class WildFlyMdbTest {
 
     private static List<String> sorted(List<String> lines) {
         return lines.stream().sorted().toList();
+    }
+
+    /** Consumers of the subscription queue (the JMS client escapes the dots of a subscription name), 0 while it does not exist. */
+    private static int subscriptionConsumers() throws Exception {
+        try (Credentials.Open open = admin().connect(); ManagementClient m = new ManagementClient(open.connection(), Duration.ofSeconds(10))) {
+            return ((Number) m.attribute("queue.tenant\\.acme\\.alerts\\.journal", "consumerCount")).intValue();
+        } catch (ManagementClient.Refused e) {
+            return 0;
+        }
     }
 
     private static Message receive(String queue, Duration wait) throws Exception {
