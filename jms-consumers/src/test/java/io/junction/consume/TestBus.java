@@ -69,4 +69,16 @@ public final class TestBus {
         m.setStringProperty(ReliableSender.DUPLICATE_ID, id);
         new ReliableSender(bus, bus.session().createTopic(address), Duration.ofSeconds(30)).send(m);
     }
+
+    /** The first message on {@code queue} (read as {@code login}, the queue named fully), or fails when none comes within {@code wait}. */
+    public static jakarta.jms.Message receive(Credentials login, String queue, Duration wait) throws Exception {
+        try (jakarta.jms.Connection c = login.factory().createConnection()) {
+            jakarta.jms.Session s = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.MessageConsumer consumer = s.createConsumer(s.createQueue(queue + "::" + queue));
+            c.start();
+            jakarta.jms.Message m = consumer.receive(wait.toMillis());
+            org.junit.jupiter.api.Assertions.assertTrue(m != null, "nothing in " + queue);
+            return m;
+        }
+    }
 }

@@ -9,10 +9,7 @@ import io.junction.client.ManagementClient;
 import io.junction.client.ReliableSender;
 import io.junction.node.NodeExtension;
 import io.junction.testing.Waits;
-import jakarta.jms.Connection;
 import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,13 +101,6 @@ class ListenerContainerTest {
     }
 
     private static Message receive(String queue, Duration wait) throws Exception {
-        try (Connection c = admin().factory().createConnection()) {
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(s.createQueue(queue + "::" + queue));
-            c.start();
-            Message m = consumer.receive(wait.toMillis());
-            assertTrue(m != null, "nothing in " + queue);
-            return m;
-        }
+        return io.junction.consume.TestBus.receive(admin(), queue, wait);
     }
 }

@@ -11,9 +11,7 @@ import io.junction.client.ReliableSender;
 import io.junction.node.Acceptor;
 import io.junction.node.NodeExtension;
 import io.junction.testing.Waits;
-import jakarta.jms.Connection;
 import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.io.IOException;
@@ -170,14 +168,7 @@ class WildFlyMdbTest {
     }
 
     private static Message receive(String queue, Duration wait) throws Exception {
-        try (Connection c = admin().factory().createConnection()) {
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(s.createQueue(queue + "::" + queue));
-            c.start();
-            Message m = consumer.receive(wait.toMillis());
-            assertTrue(m != null, "nothing in " + queue);
-            return m;
-        }
+        return io.junction.consume.TestBus.receive(admin(), queue, wait);
     }
 
     private static Path wildFlyHome() throws IOException {
