@@ -54,8 +54,7 @@ public final class SitePoller implements AutoCloseable {
      * Unless the URL says otherwise: a dead poller's connection is noticed within 10 s (its polls go to the others), and
      * it holds at most about a hundred poll messages it has not begun, so that the site's pollers share them.
      */
-    private static final List<String> CONNECTION = List.of("connectionTTL=10000", "clientFailureCheckPeriod=2000", "consumerWindowSize=32768",
-            "cacheDestinations=true");
+    private static final List<String> CONNECTION = List.of("connectionTTL=10000", "clientFailureCheckPeriod=2000", "consumerWindowSize=32768");
 
     private final Credentials login;
     private final String tenant;
