@@ -88,7 +88,7 @@ public final class EndToEndBenchmark {
                 m.text(ManagementClient.DIRECTORY, "addUser", "bench-poller", "bench", "poller", PASSWORD);
                 m.text(ManagementClient.DIRECTORY, "addUser", "bench-events", "bench", "consumer", PASSWORD);
             }
-            int port = freeUdpPort();
+            int port = PollerBenchmark.freeUdpPort();
             ProcessBuilder simulate = new ProcessBuilder(List.of(launcher.toString(), "simulate", "--devices", String.valueOf(devices), "--interfaces", "20",
                     "--address", "127.20.0.1", "--port", String.valueOf(port), "--tenant", "bench", "--site", "lab", "--interval", interval + "s"))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("simulator.log").toFile());
@@ -228,12 +228,6 @@ public final class EndToEndBenchmark {
                 throw new IllegalStateException(log.getFileName() + " says:\n" + Files.readString(log));
             }
             Thread.sleep(200);
-        }
-    }
-
-    private static int freeUdpPort() throws Exception {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
         }
     }
 }

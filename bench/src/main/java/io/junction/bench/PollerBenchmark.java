@@ -167,7 +167,7 @@ public final class PollerBenchmark {
         return ticks * 10_000_000L;
     }
 
-    private static int freeUdpPort() throws Exception {
+    static int freeUdpPort() throws Exception {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
