@@ -14,13 +14,15 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The consumers' stores, measured in this process without the bus: the event store recording events (H2, the default)
+ * The consumers' stores, measured in this process without the bus: the event store recording events (H2, the default;
+ * then PostgreSQL, a real server started on this machine)
  * and the metric store storing polls of D devices of 20 interfaces with the {@code interfaces} profile's 11 numeric
  * values an interface (the files are made during the first interval, then each interval is one update of every series).
  * It prints Markdown for docs/benchmarks.md: events/s, values/s (first interval, with the files made, and the
  * intervals after), disk per series, and the process's CPU.
  * <p>
- * Usage: {@code bench/consumers [DEVICES [INTERVALS [EVENTS]]]} (defaults 100 devices, 3 intervals, 20,000 events).
+ * Usage: {@code bench/consumers [DEVICES [INTERVALS [EVENTS [OPEN_FILES]]]]} (defaults 100 devices, 3 intervals, 20,000
+ * events, the store's default of files held open).
  */
 public final class ConsumersBenchmark {
     private static final String[] COUNTERS = {"ifHCInOctets", "ifHCOutOctets", "ifHCInUcastPkts", "ifHCOutUcastPkts", "ifInErrors", "ifOutErrors",
@@ -35,6 +37,7 @@ public final class ConsumersBenchmark {
         int devices = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int intervals = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int events = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        int openFiles = args.length > 3 ? Integer.parseInt(args[3]) : MetricStore.Settings.OPEN_FILES;
         Path home = Path.of(System.getProperty("junction.home", "."));
         Path dir = Files.createTempDirectory(home.resolve("bench/target"), "consumers-");
         System.out.println("### bench/consumers (" + Instant.now() + ")");
@@ -42,13 +45,30 @@ public final class ConsumersBenchmark {
         System.out.println(MachineFacts.describe(home) + " Command: `bench/consumers " + String.join(" ", args) + "`. In one process, without the"
                 + " bus: the stores alone, one thread each.");
         System.out.println();
-        events(dir.resolve("store"), events);
-        metrics(dir.resolve("metrics"), devices, intervals);
+        System.out.println("| store | events | events/s | CPU (cores) |");
+        System.out.println("|---|---:|---:|---:|");
+        events("H2 (default)", Database.Settings.h2(dir.resolve("store")), events);
+        try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                .setDataDirectory(dir.resolve("postgres")).start()) {
+            try (java.sql.Connection c = pg.getPostgresDatabase().getConnection(); java.sql.Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE junction");
+            }
+            events("PostgreSQL " + postgresVersion(pg) + " (same machine, default settings)",
+                    new Database.Settings(pg.getJdbcUrl("postgres", "junction"), "postgres", "postgres", 4), events);
+        }
+        System.out.println();
+        metrics(dir.resolve("metrics"), devices, intervals, openFiles);
         deleteTree(dir);
     }
 
-    private static void events(Path dir, int n) throws Exception {
-        try (Database db = Database.open(Database.Settings.h2(dir))) {
+    private static String postgresVersion(io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg) throws Exception {
+        try (java.sql.Connection c = pg.getPostgresDatabase().getConnection()) {
+            return c.getMetaData().getDatabaseProductVersion().split(" ")[0];
+        }
+    }
+
+    private static void events(String name, Database.Settings settings, int n) throws Exception {
+        try (Database db = Database.open(settings)) {
             EventStore store = new EventStore(db);
             Instant t0 = Instant.now();
             // per device: down, two repeats, up, again and again: opened, repeated, closed and (after the fourth change) flapping
@@ -62,13 +82,16 @@ public final class ConsumersBenchmark {
                         t0.plusSeconds(i / 1_000)), null);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf("| store | events | events/s | CPU (cores) |%n|---|---:|---:|---:|%n| H2 (default) | %,d | %,.0f | %.2f |%n%n", n, n / seconds,
-                    (cpuNanos() - cpu) / 1e9 / seconds);
+            // CPU: this process's (PostgreSQL's own server processes are not counted)
+            System.out.printf("| %s | %,d | %,.0f | %.2f |%n", name, n, n / seconds, (cpuNanos() - cpu) / 1e9 / seconds);
         }
     }
 
-    private static void metrics(Path dir, int devices, int intervals) throws Exception {
-        try (MetricStore store = new MetricStore(MetricStore.Settings.defaults(dir))) {
+    private static void metrics(Path dir, int devices, int intervals, int openFiles) throws Exception {
+        MetricStore.Settings defaults = MetricStore.Settings.defaults(dir);
+        try (MetricStore store = new MetricStore(new MetricStore.Settings(dir, defaults.step(), defaults.archives(), defaults.heartbeat(), openFiles))) {
+            System.out.printf("Files held open: at most %,d (a file an interface: %s).%n%n", openFiles,
+                    openFiles >= devices * INTERFACES ? "every file stays open" : "each update opens a file and closes another");
             long t0 = Instant.now().getEpochSecond() / 3600 * 3600 - 3600L * 24;
             System.out.println("| devices | series | interval | values | values/s | CPU (cores) |");
             System.out.println("|---:|---:|---|---:|---:|---:|");
@@ -91,7 +114,7 @@ public final class ConsumersBenchmark {
                     values += vs.size();
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
-                String which = interval == 0 ? "first (gauges' files made)" : interval == 1 ? "second (counters' files made)" : "then";
+                String which = interval == 0 ? "first (files made)" : interval == 1 ? "second (counters' first rates)" : "then";
                 System.out.printf("| %,d | %,d | %s | %,d | %,.0f | %.2f |%n", devices, devices * INTERFACES * (COUNTERS.length + GAUGES.length), which,
                         values, values / seconds, (cpuNanos() - cpu) / 1e9 / seconds);
             }
@@ -107,7 +130,7 @@ public final class ConsumersBenchmark {
             }
             bytes = sum;
         }
-        System.out.printf("%nDisk: %,d RRD files, %,d bytes (%,d bytes a series, the default archives: 1m for 2d, 5m for 14d, 1h for 396d, each"
+        System.out.printf("%nDisk: %,d RRD files (one an interface), %,d bytes (%,d bytes a file, the default archives: 1m for 2d, 5m for 14d, 1h for 396d, each"
                 + " AVERAGE, MIN and MAX).%n%n", files, bytes, files == 0 ? 0 : bytes / files);
     }
 

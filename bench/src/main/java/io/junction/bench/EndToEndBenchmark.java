@@ -52,33 +52,36 @@ public final class EndToEndBenchmark {
     public static void main(String[] args) throws Exception {
         int flips = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int interval = args.length > 1 ? Integer.parseInt(args[1]) : 60;
-        List<Integer> cases = new ArrayList<>();
+        // DEVICES or DEVICESxPOLLERS: that many poller processes at the site, sharing its devices
+        List<int[]> cases = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
-            cases.add(Integer.parseInt(args[i]));
+            String[] parts = args[i].split("x");
+            cases.add(new int[] {Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 1});
         }
         if (cases.isEmpty()) {
-            cases = List.of(1_000, 10_000);
+            cases = List.of(new int[] {1_000, 1}, new int[] {10_000, 2});
         }
         Path home = Path.of(System.getProperty("junction.home", ".")).toAbsolutePath();
         Path work = Files.createDirectories(home.resolve("bench/target/e2e-" + System.currentTimeMillis()));
         System.out.println("### bench/e2e (" + Instant.now() + ")");
         System.out.println();
         System.out.println(MachineFacts.describe(work) + " Command: `bench/e2e " + String.join(" ", args) + "`. One node, `junction simulate`"
-                + " (20 interfaces a device) and `junction poller start` (profiles `system` and `interfaces`, every " + interval + " s) each in"
-                + " its own process, the consumers (event manager on H2, notifications on) in the benchmark's; all on the same two cores. "
+                + " (20 interfaces a device) and `junction poller start` (profiles `system` and `interfaces`, every " + interval + " s; one or more"
+                + " processes sharing the site) each in its own process, the consumers (event manager on H2, notifications on) in the benchmark's,"
+                + " and a reader draining the metrics; all on the same two cores. "
                 + flips + " devices taken down, then brought back up. Times from the poller's publication of the event (its JMS timestamp, when"
                 + " the poll that saw the change had ended), on the one clock of this machine; the last but two columns from the start of that"
                 + " poll (the event's `time`): a device that stops answering is declared so after its request and one retry time out (3 s each).");
         System.out.println();
-        System.out.println("| devices | changes | alert on `alerts` after the event's publication: p50 / p99 / max | problem opened, stored: p50 / p99 / max"
-                + " | problem closed, stored: p50 / p99 / max | alert after the poll's start: p50 / p99 | alerts received | consumers CPU (cores) |");
-        System.out.println("|---:|---:|---|---|---|---|---:|---:|");
-        for (int devices : cases) {
-            System.out.println(runCase(home, work.resolve("n" + devices), devices, flips, interval));
+        System.out.println("| devices | pollers | changes | alert on `alerts` after the event's publication: p50 / p99 / max | problem opened, stored: p50 / p99 / max"
+                + " | problem closed, stored: p50 / p99 / max | alert after the poll's start: p50 / p99 | alerts received | benchmark process CPU: consumers and metrics drain (cores) |");
+        System.out.println("|---:|---:|---:|---|---|---|---|---:|---:|");
+        for (int[] c : cases) {
+            System.out.println(runCase(home, work.resolve("n" + c[0] + "x" + c[1]), c[0], c[1], flips, interval));
         }
     }
 
-    private static String runCase(Path home, Path dir, int devices, int flips, int interval) throws Exception {
+    private static String runCase(Path home, Path dir, int devices, int pollers, int flips, int interval) throws Exception {
         Path launcher = home.resolve("bin/junction");
         try (NodeProcess node = NodeProcess.start(launcher, dir.resolve("node"), Map.of())) {
             String url = "tcp://127.0.0.1:" + node.mainPort;
@@ -96,18 +99,22 @@ public final class EndToEndBenchmark {
             simulate.environment().put("JUNCTION_USER", admin.user());
             simulate.environment().put("JUNCTION_PASSWORD", admin.password());
             Process sim = simulate.start();
-            Process poller = null;
+            List<Process> started = new ArrayList<>();
             try {
                 await(sim, dir.resolve("simulator.log"), "Simulating", 300);
-                Path pollerConfig = dir.resolve("poller.properties");
-                Files.writeString(pollerConfig, "bus.url=" + url + "\nbus.user=bench-poller\nbus.password=" + PASSWORD + "\npoller.profiles="
-                        + home.resolve("etc/profiles") + "\nspool.dir=" + dir.resolve("spool") + "\n");
-                poller = new ProcessBuilder(List.of(launcher.toString(), "poller", "start", "--tenant", "bench", "--site", "lab", "--config",
-                        pollerConfig.toString())).redirectErrorStream(true).redirectOutput(dir.resolve("poller.log").toFile()).start();
-                await(poller, dir.resolve("poller.log"), "Polling site", 120);
-                return measure(dir, url, sim, devices, flips, interval);
+                for (int i = 1; i <= pollers; i++) {
+                    Path pollerConfig = dir.resolve("poller-" + i + ".properties");
+                    Files.writeString(pollerConfig, "bus.url=" + url + "\nbus.user=bench-poller\nbus.password=" + PASSWORD + "\npoller.profiles="
+                            + home.resolve("etc/profiles") + "\nspool.dir=" + dir.resolve("spool-" + i) + "\n");
+                    Path log = dir.resolve("poller-" + i + ".log");
+                    Process poller = new ProcessBuilder(List.of(launcher.toString(), "poller", "start", "--tenant", "bench", "--site", "lab", "--config",
+                            pollerConfig.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    started.add(poller);
+                    await(poller, log, "Polling site", 120);
+                }
+                return measure(dir, url, sim, devices, pollers, flips, interval);
             } finally {
-                if (poller != null) {
+                for (Process poller : started) {
                     poller.destroy();
                     poller.waitFor(30, TimeUnit.SECONDS);
                 }
@@ -117,7 +124,7 @@ public final class EndToEndBenchmark {
         }
     }
 
-    private static String measure(Path dir, String url, Process sim, int devices, int flips, int interval) throws Exception {
+    private static String measure(Path dir, String url, Process sim, int devices, int pollers, int flips, int interval) throws Exception {
         Database.Settings store = Database.Settings.h2(dir.resolve("store"));
         Path rules = Files.createDirectories(dir.resolve("rules"));
         ConsumersProcess.Settings settings = new ConsumersProcess.Settings(Set.of("events"), "main", store, Duration.ofHours(1),
@@ -128,6 +135,7 @@ public final class EndToEndBenchmark {
         Map<String, Boolean> alerted = new ConcurrentHashMap<>();
         // when the poller published each device's down and up event (its JMS timestamp)
         Map<String, Long> published = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicLong metrics = new java.util.concurrent.atomic.AtomicLong();
         long cpuStart;
         long wallStart;
         double cores;
@@ -165,6 +173,9 @@ public final class EndToEndBenchmark {
                     System.err.println("an event not understood: " + e);
                 }
             });
+            // the metrics drained, as a metric store would (none is measured here): left unread, they would fill the tenant's quota
+            Session ms = c.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
+            ms.createConsumer(ms.createTopic("tenant.bench.metrics")).setMessageListener(message -> metrics.incrementAndGet());
             c.start();
             // every device polled once (their polls spread over the interval), and the first polls' events judged
             Thread.sleep(TimeUnit.SECONDS.toMillis(interval + 20L));
@@ -200,7 +211,8 @@ public final class EndToEndBenchmark {
                 return null;
             });
         }
-        return String.format("| %,d | %d down, %d up | %s | %s | %s | %,d / %,d ms | %d of %d | %.2f |", devices, opened.getTotalCount(),
+        System.err.printf("%,d devices: %,d metrics messages drained%n", devices, metrics.get());
+        return String.format("| %,d | %d | %d down, %d up | %s | %s | %s | %,d / %,d ms | %d of %d | %.2f |", devices, pollers, opened.getTotalCount(),
                 closed.getTotalCount(), ms(alerts), ms(opened), ms(closed), fromPoll.getValueAtPercentile(50), fromPoll.getValueAtPercentile(99),
                 alerted.size(), flips, cores);
     }

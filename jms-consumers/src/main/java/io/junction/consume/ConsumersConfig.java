@@ -44,7 +44,8 @@ public final class ConsumersConfig {
                     + "keeps a full copy through a subscription of its own, named after it; keep it across restarts.")
             .require(v -> v.matches("[A-Za-z0-9_-]{1,64}"), "expected 1 to 64 letters, digits, - or _");
     public static final ConfigKey<String> METRICS_DIR = ConfigKey.of("metrics.dir", ConfigType.STRING, "data/metrics",
-            "Where the metric store keeps its RRD files (DIR/TENANT/DEVICE/NAME~INSTANCE.rrd).");
+            "Where the metric store keeps its RRD files: one an instance (an interface) with each of its values as a data source,\n"
+                    + "DIR/TENANT/DEVICE/INSTANCE.rrd (~.rrd: the values without an instance), and the counters as last read (counters.json).");
     public static final ConfigKey<java.time.Duration> METRICS_STEP = ConfigKey.of("metrics.step", ConfigType.DURATION, "1m",
             "The finest resolution of the metric store; each archive's step is a multiple of it. Changing it affects new series only.")
             .require(d -> d.toSeconds() >= 1 && d.toNanos() % 1_000_000_000L == 0, "must be whole seconds, at least 1s");
@@ -57,8 +58,8 @@ public final class ConsumersConfig {
 
     public static final ConfigKey<Integer> METRICS_OPEN_FILES = ConfigKey.of("metrics.open-files", ConfigType.INT,
             String.valueOf(MetricStore.Settings.OPEN_FILES),
-            "RRD files (one a series) the metric store holds open, the least recently updated closed first. An update of a file held\n"
-                    + "open costs about a third of one that opens it; with more series than this, each poll's values open their files anew.\n"
+            "RRD files (one an interface) the metric store holds open, the least recently updated closed first. An update of a file\n"
+                    + "held open costs about a third of one that opens it; with more interfaces than this, each poll opens its files anew.\n"
                     + "Each holds a file descriptor: keep it well under the process's limit (ulimit -n).")
             .require(n -> n >= 16 && n <= 1_000_000, "must be between 16 and 1000000");
     public static final ConfigKey<java.time.Duration> ESCALATE_AFTER = ConfigKey.of("events.escalate-after", ConfigType.DURATION, "1h",

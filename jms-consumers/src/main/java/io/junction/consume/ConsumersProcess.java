@@ -155,6 +155,15 @@ public final class ConsumersProcess implements AutoCloseable {
                 }
             }, 15, 15, TimeUnit.SECONDS);
             Notifier notifying = notifier;
+            // rule files edited while running are in force within seconds; a bad edit leaves the rules as they were
+            io.junction.consume.notify.RulesWatch ruleFiles = new io.junction.consume.notify.RulesWatch(s.notificationRules(), all ? null : tenant);
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    ruleFiles.check().ifPresent(notifying::rules);
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot look at the notification rules: {}", e.toString());
+                }
+            }, 5, 5, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
                     notifying.expand(Instant.now());
@@ -177,6 +186,20 @@ public final class ConsumersProcess implements AutoCloseable {
                     }
                 }, 1, 1, TimeUnit.MINUTES);
             }
+            // a flapping that went quiet ends without waiting for the device's next event
+            housekeeping.scheduleWithFixedDelay(() -> {
+                try {
+                    for (String t : tenants.call()) {
+                        int ended = kept.endQuietFlapping(t, Instant.now());
+                        if (ended > 0) {
+                            LOG.info("{}: {} flapping problems quiet for {} ended", t, ended,
+                                    io.junction.config.Durations.format(io.junction.consume.event.Correlator.FLAP_WINDOW));
+                        }
+                    }
+                } catch (Exception e) {
+                    LOG.warn("cannot end quiet flapping problems: {}", e.toString());
+                }
+            }, 1, 1, TimeUnit.MINUTES);
             if (!s.escalateAfter().isZero()) {
                 housekeeping.scheduleWithFixedDelay(() -> {
                     try {

@@ -141,16 +141,8 @@ public final class Correlator {
         String flapKey = key(e.tenant(), e.device(), "flapping", opens + ":" + e.instance());
         Problem flap = open.get(flapKey);
         if (flap != null && flap.lastSeen().plus(FLAP_WINDOW).isBefore(e.time())) {
-            // quiet for the window: the flapping is over; if the thing was left down its own problem opens again, and
-            // this event is judged on its own
-            open.remove(flapKey);
-            ended.add(flap.closed(e.time()));
-            changes.remove(thing);
-            String severity = downUnderFlap.remove(thing);
-            if (severity != null) {
-                open.put(thing, new Problem(ids.getAsLong(), e.tenant(), e.site(), e.device(), opens, e.instance(), severity, 1, 0, flap.lastSeen(),
-                        flap.lastSeen(), null));
-            }
+            // quiet for the window: the flapping is over, and this event is judged on its own
+            endFlapping(flapKey, flap, e.time());
             flap = null;
         }
         if (!change) {
@@ -185,6 +177,34 @@ public final class Correlator {
                 seen.peekFirst(), e.time(), null);
         open.put(flapKey, p);
         return Optional.of(new Change(Outcome.FLAPPING, p));
+    }
+
+    /**
+     * Ends the flapping problems quiet for the window at {@code now} (no event of their thing since), as the thing's next
+     * event would: a periodic sweep, so that a flapping that stopped does not stay open until the device says more.
+     */
+    public void endQuiet(Instant now) {
+        for (Problem flap : List.copyOf(open.values())) {
+            if (flap.type().equals("flapping") && flap.lastSeen().plus(FLAP_WINDOW).isBefore(now)) {
+                endFlapping(flap.key(), flap, now);
+            }
+        }
+    }
+
+    /** The flapping is over; if its thing was left down, the thing's own problem opens again. */
+    private void endFlapping(String flapKey, Problem flap, Instant at) {
+        int colon = flap.instance().indexOf(':');
+        String opens = flap.instance().substring(0, colon);
+        String instance = flap.instance().substring(colon + 1);
+        String thing = key(flap.tenant(), flap.device(), opens, instance);
+        open.remove(flapKey);
+        ended.add(flap.closed(at));
+        changes.remove(thing);
+        String severity = downUnderFlap.remove(thing);
+        if (severity != null) {
+            open.put(thing, new Problem(ids.getAsLong(), flap.tenant(), flap.site(), flap.device(), opens, instance, severity, 1, 0, flap.lastSeen(),
+                    flap.lastSeen(), null));
+        }
     }
 
     /** Keeps, under a flapping problem, whether the thing was last down (and how seriously) or up. */

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,14 +20,15 @@ import org.rrd4j.DsType;
 import org.rrd4j.core.FetchData;
 import org.rrd4j.core.RrdBackendFactory;
 import org.rrd4j.core.RrdDb;
-import org.rrd4j.core.RrdRandomAccessFileBackendFactory;
 import org.rrd4j.core.RrdDef;
 import org.rrd4j.graph.RrdGraph;
 import org.rrd4j.graph.RrdGraphDef;
 
 /**
- * Each device's values as time series, one RRD file per series ({@code DIR/TENANT/DEVICE/NAME[~INSTANCE].rrd}, every
- * part percent-encoded, dots included, so that no name leaves its tenant's directory). Gauges are stored as read;
+ * Each device's values as time series, one RRD file per instance ({@code DIR/TENANT/DEVICE/INSTANCE.rrd}, {@code ~.rrd}
+ * for the values without one; every part percent-encoded, dots included, so that no name leaves its tenant's
+ * directory) holding each of its values as a data source: one update stores all of an interface's values. Gauges are
+ * stored as read;
  * counters as rates per second ({@link CounterRate}); an octet counter's rate above its interface's {@code ifHighSpeed}
  * is discarded and counted. Every archive keeps AVERAGE, MIN and MAX for the same time, so that peaks survive
  * consolidation. Thread-safe: one device's polls are stored one at a time, in order.
@@ -43,7 +43,7 @@ public final class MetricStore implements AutoCloseable {
      * two polls that still gives a value (beyond it: a gap).
      */
     public record Settings(Path dir, Duration step, List<Retention> archives, Duration heartbeat, int openFiles) {
-        /** Files held open by default: a file opened costs about three updates of one held open. */
+        /** Files held open by default (one an interface): an update that opens its file costs about three of one held open. */
         public static final int OPEN_FILES = 4_000;
 
         public Settings(Path dir, Duration step, List<Retention> archives, Duration heartbeat) {
@@ -70,23 +70,35 @@ public final class MetricStore implements AutoCloseable {
     public record Stored(int values, int withoutRate, int overSpeed, int stale) {
     }
 
-    private static final String DS = "value";
+    /** The file of a device's values that have no instance (percent-encoding makes no instance a lone tilde). */
+    private static final String SCALARS = "~";
+    /** The longest data source name RRD4J holds. */
+    private static final int DS_LENGTH = 20;
+    /** Between the parts of a key in memory: no name holds it. */
+    private static final char SEP = '\u0000';
     private static final List<ConsolFun> FUNCTIONS = List.of(ConsolFun.AVERAGE, ConsolFun.MIN, ConsolFun.MAX);
 
     private final Settings settings;
-    private final Map<String, CounterRate.Sample> previous = new HashMap<>();
+    /**
+     * Each device's counters as last read, by {@code TENANT/DEVICE} then {@code NAME/INSTANCE}: what the next poll's
+     * rates are computed from. Saved with the last polls ({@code counters.json} in the device's directory), so that a
+     * restarted process computes the rate of its first poll from them (a poll missed by a killed process is then
+     * covered by the rate over both intervals) rather than leave a gap.
+     */
+    private final Map<String, Map<String, CounterRate.Sample>> counters = new HashMap<>();
+    private final java.util.Set<String> countersDirty = new java.util.HashSet<>();
     private final Map<String, Map<String, LastPoll>> lastPolls = new HashMap<>();
     private final java.util.Set<String> dirty = new java.util.HashSet<>();
     /** Open files, the least recently used closed first. */
     private final LinkedHashMap<Path, RrdDb> open = new LinkedHashMap<>(256, 0.75f, true);
     /**
-     * Plain file reads and writes. RRD4J's default backend maps each file into memory and forces it to disk whenever
-     * it is closed: with more series than files held open, every update closed another file and waited for a disk
-     * sync (about 4,000 values a second on a disk that does 3,000 to 4,000 syncs a second). Written through the page
-     * cache instead, a value survives the consumers process being killed (the kernel holds it); a machine that loses
-     * power loses the last seconds of the series, which the memory-mapped backend's five-minute syncs did too.
+     * File reads and writes in few system calls ({@link BufferedRrdFiles}), through the page cache. RRD4J's default
+     * backend maps each file into memory and forces it to disk whenever it is closed: with more files than held open,
+     * every update closed another file and waited for a disk sync. Written through the page cache instead, a value
+     * survives the consumers process being killed (the kernel holds it); a machine that loses power loses the last
+     * seconds of the series, which the memory-mapped backend's five-minute syncs did too.
      */
-    private static final RrdBackendFactory FILES = new RrdRandomAccessFileBackendFactory();
+    private static final RrdBackendFactory FILES = new BufferedRrdFiles();
     private final int maxOpen;
     private final AtomicLong overSpeed = new AtomicLong();
     private final AtomicLong stale = new AtomicLong();
@@ -118,47 +130,63 @@ public final class MetricStore implements AutoCloseable {
                 speeds.put(v.instance(), v.raw());
             }
         }
-        int stored = 0;
         int withoutRate = 0;
         int tooFast = 0;
         int late = 0;
+        // per instance, its values by name (NaN: unknown at this poll, a counter without a rate or over its speed)
+        Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
+        Map<String, CounterRate.Sample> previous = counters(poll.tenant(), poll.device());
         for (MetricsMessages.Value v : poll.values()) {
             if (v.name().equals("sysUpTime")) {
                 continue;
             }
-            String key = poll.tenant() + "/" + poll.device() + "/" + v.name() + "/" + v.instance();
-            double value;
-            if (v.counter()) {
-                CounterRate.Sample now = new CounterRate.Sample(poll.time().toEpochMilli(), v.raw(), v.wide(), poll.sysUpTime());
-                CounterRate.Sample before = previous.get(key);
-                if (before != null && before.timeMs() >= now.timeMs()) {
-                    late++;
-                    continue;
-                }
-                previous.put(key, now);
-                CounterRate.Result r = CounterRate.between(before, now, settings.heartbeat().toMillis());
-                if (r.perSecond().isEmpty()) {
-                    withoutRate++;
-                    if (r.reason() != CounterRate.NoRate.FIRST) {
-                        // unknown up to this poll: the next rate must not fill the time of a restart or a reset
-                        update(poll.tenant(), poll.device(), v.name(), v.instance(), time, Double.NaN);
-                    }
-                    continue;
-                }
-                value = r.perSecond().getAsDouble();
-                Long speed = speeds.get(v.instance());
-                if (v.name().endsWith("Octets") && speed != null && speed > 0 && value * 8 > speed * 1_000_000.0) {
-                    tooFast++;
-                    overSpeed.incrementAndGet();
-                    continue;
-                }
-            } else {
-                value = v.raw();
+            Map<String, Double> row = rows.computeIfAbsent(v.instance(), i -> new LinkedHashMap<>());
+            if (!v.counter()) {
+                row.put(v.name(), (double) v.raw());
+                continue;
             }
-            if (update(poll.tenant(), poll.device(), v.name(), v.instance(), time, value)) {
-                stored++;
-            } else {
+            String key = v.name() + SEP + v.instance();
+            CounterRate.Sample now = new CounterRate.Sample(poll.time().toEpochMilli(), v.raw(), v.wide(), poll.sysUpTime());
+            CounterRate.Sample before = previous.get(key);
+            if (before != null && before.timeMs() >= now.timeMs()) {
                 late++;
+                continue;
+            }
+            previous.put(key, now);
+            countersDirty.add(poll.tenant() + SEP + poll.device());
+            CounterRate.Result r = CounterRate.between(before, now, settings.heartbeat().toMillis());
+            if (r.perSecond().isEmpty()) {
+                // unknown up to this poll: the next rate must not fill the time of a restart or a reset
+                withoutRate++;
+                row.put(v.name(), Double.NaN);
+                continue;
+            }
+            double value = r.perSecond().getAsDouble();
+            Long speed = speeds.get(v.instance());
+            if (v.name().endsWith("Octets") && speed != null && speed > 0 && value * 8 > speed * 1_000_000.0) {
+                tooFast++;
+                overSpeed.incrementAndGet();
+                row.put(v.name(), Double.NaN);
+                continue;
+            }
+            row.put(v.name(), value);
+        }
+        int stored = 0;
+        List<RrdDb> written = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Map<String, Double>> row : rows.entrySet()) {
+                int known = (int) row.getValue().values().stream().filter(x -> !Double.isNaN(x)).count();
+                if (update(poll.tenant(), poll.device(), row.getKey(), time, row.getValue(), written)) {
+                    stored += known;
+                } else {
+                    late += known;
+                    stale.addAndGet(known);
+                }
+            }
+        } finally {
+            // in the page cache before the poll is acknowledged
+            for (RrdDb db : written) {
+                BufferedRrdFiles.flush(db);
             }
         }
         return new Stored(stored, withoutRate, tooFast, late);
@@ -167,13 +195,18 @@ public final class MetricStore implements AutoCloseable {
     /** The consolidated values of a series between two times, at the finest resolution that covers them. */
     public synchronized List<Point> fetch(String tenant, String device, String name, String instance, Instant from, Instant to, ConsolFun f)
             throws IOException {
-        Path file = file(tenant, device, name, instance);
+        Path file = file(tenant, device, instance);
+        String ds = dsName(name);
         if (!Files.exists(file)) {
             return List.of();
         }
-        FetchData data = db(file, null).createFetchRequest(f, from.getEpochSecond(), to.getEpochSecond()).fetchData();
+        RrdDb db = db(file, null);
+        if (!db.containsDs(ds)) {
+            return List.of();
+        }
+        FetchData data = db.createFetchRequest(f, from.getEpochSecond(), to.getEpochSecond()).fetchData();
         long[] times = data.getTimestamps();
-        double[] values = data.getValues(DS);
+        double[] values = data.getValues(ds);
         List<Point> out = new ArrayList<>(times.length);
         for (int i = 0; i < times.length; i++) {
             out.add(new Point(Instant.ofEpochSecond(times[i]), values[i]));
@@ -182,15 +215,28 @@ public final class MetricStore implements AutoCloseable {
     }
 
     /** The series of a device, as {@code NAME} or {@code NAME~INSTANCE} (decoded). */
-    public List<String> series(String tenant, String device) throws IOException {
+    public synchronized List<String> series(String tenant, String device) throws IOException {
         Path dir = settings.dir().resolve(encode(tenant)).resolve(encode(device));
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".rrd")).map(n -> n.substring(0, n.length() - 4))
-                    .map(n -> Arrays.stream(n.split("~", -1)).map(MetricStore::decode).reduce((a, b) -> a + "~" + b).orElse(n)).sorted().toList();
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.getFileName().toString().endsWith(".rrd")).toList();
         }
+        Map<String, String> names = names(dir);
+        List<String> out = new ArrayList<>();
+        for (Path file : files) {
+            String stem = file.getFileName().toString();
+            stem = stem.substring(0, stem.length() - 4);
+            String instance = stem.equals(SCALARS) ? "" : decode(stem);
+            for (String ds : db(file, null).getDsNames()) {
+                String name = names.getOrDefault(ds, ds);
+                out.add(instance.isEmpty() ? name : name + "~" + instance);
+            }
+        }
+        out.sort(null);
+        return out;
     }
 
     /**
@@ -199,8 +245,9 @@ public final class MetricStore implements AutoCloseable {
      */
     public synchronized byte[] chart(String tenant, String device, String name, String instance, Instant from, Instant to, double factor,
                                      String unit) throws IOException {
-        Path file = file(tenant, device, name, instance);
-        if (!Files.exists(file)) {
+        Path file = file(tenant, device, instance);
+        String ds = dsName(name);
+        if (!Files.exists(file) || !db(file, null).containsDs(ds)) {
             throw new IllegalArgumentException("no series " + name + (instance.isEmpty() ? "" : " " + instance) + " of device " + device);
         }
         RrdGraphDef g = new RrdGraphDef(from.getEpochSecond(), to.getEpochSecond());
@@ -211,9 +258,9 @@ public final class MetricStore implements AutoCloseable {
         g.setTitle(device + " " + name + (instance.isEmpty() ? "" : " " + instance));
         g.setVerticalLabel(unit);
         String path = file.toString();
-        g.datasource("avg0", path, DS, ConsolFun.AVERAGE, FILES);
-        g.datasource("min0", path, DS, ConsolFun.MIN, FILES);
-        g.datasource("max0", path, DS, ConsolFun.MAX, FILES);
+        g.datasource("avg0", path, ds, ConsolFun.AVERAGE, FILES);
+        g.datasource("min0", path, ds, ConsolFun.MIN, FILES);
+        g.datasource("max0", path, ds, ConsolFun.MAX, FILES);
         g.datasource("avg", "avg0," + factor + ",*");
         g.datasource("min", "min0," + factor + ",*");
         g.datasource("max", "max0," + factor + ",*");
@@ -260,7 +307,14 @@ public final class MetricStore implements AutoCloseable {
     public synchronized void saveLastPolls() throws IOException {
         // a counter's sample older than the heartbeat gives no rate: series gone (an interface renumbered) are forgotten
         long oldest = System.currentTimeMillis() - 2 * settings.heartbeat().toMillis();
-        previous.values().removeIf(sample -> sample.timeMs() < oldest);
+        for (String device : List.copyOf(countersDirty)) {
+            saveCounters(device);
+            countersDirty.remove(device);
+        }
+        counters.values().removeIf(device -> {
+            device.values().removeIf(sample -> sample.timeMs() < oldest);
+            return device.isEmpty();
+        });
         for (String tenant : List.copyOf(dirty)) {
             List<Object> out = new ArrayList<>();
             lastPolls.get(tenant).forEach((device, p) -> {
@@ -272,33 +326,78 @@ public final class MetricStore implements AutoCloseable {
                 m.put("status", p.status());
                 out.add(m);
             });
-            Path file = settings.dir().resolve(encode(tenant)).resolve("devices.json");
-            Files.createDirectories(file.getParent());
-            Path next = file.resolveSibling("devices.json.next");
-            Files.writeString(next, io.junction.client.Json.write(out));
-            Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            writeJson(settings.dir().resolve(encode(tenant)).resolve("devices.json"), out);
             dirty.remove(tenant);
         }
     }
 
-    private Map<String, LastPoll> loadLastPolls(String tenant) {
-        Map<String, LastPoll> out = new HashMap<>();
-        Path file = settings.dir().resolve(encode(tenant)).resolve("devices.json");
-        if (!Files.exists(file)) {
+    /** The counters of a device as last read, read from its directory the first time. */
+    private Map<String, CounterRate.Sample> counters(String tenant, String device) {
+        return counters.computeIfAbsent(tenant + SEP + device, k -> {
+            Map<String, CounterRate.Sample> out = new HashMap<>();
+            // a damaged file costs a gap at the device's next poll, nothing else
+            readObjects(tenant, deviceDir(tenant, device).resolve("counters.json"), o -> out.put(o.getString("name") + SEP + o.getString("instance"),
+                    new CounterRate.Sample(o.getJsonNumber("time").longValue(), Long.parseUnsignedLong(o.getString("value")), o.getBoolean("wide"),
+                            o.getJsonNumber("sysUpTime").longValue())));
             return out;
+        });
+    }
+
+    private void saveCounters(String key) throws IOException {
+        Map<String, CounterRate.Sample> samples = counters.get(key);
+        if (samples == null) {
+            return;
+        }
+        int slash = key.indexOf(SEP);
+        Path dir = deviceDir(key.substring(0, slash), key.substring(slash + 1));
+        List<Object> out = new ArrayList<>();
+        samples.forEach((series, sample) -> {
+            int at = series.indexOf(SEP);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", series.substring(0, at));
+            m.put("instance", series.substring(at + 1));
+            m.put("time", sample.timeMs());
+            m.put("value", Long.toUnsignedString(sample.value()));
+            m.put("wide", sample.wide());
+            m.put("sysUpTime", sample.sysUpTime());
+            out.add(m);
+        });
+        writeJson(dir.resolve("counters.json"), out);
+    }
+
+    /** Each object of the JSON array in {@code file} (none when there is none); a file that does not read is logged. */
+    private static void readObjects(String tenant, Path file, java.util.function.Consumer<org.apache.activemq.artemis.json.JsonObject> each) {
+        if (!Files.exists(file)) {
+            return;
         }
         try {
             org.apache.activemq.artemis.json.JsonArray a = org.apache.activemq.artemis.utils.JsonLoader.readArray(
                     new java.io.StringReader(Files.readString(file)));
             for (int i = 0; i < a.size(); i++) {
-                org.apache.activemq.artemis.json.JsonObject o = a.getJsonObject(i);
-                out.put(o.getString("device"), new LastPoll(o.getString("site", ""), Instant.parse(o.getString("time")), o.getBoolean("reachable", false),
-                        o.getString("status", "")));
+                each.accept(a.getJsonObject(i));
             }
         } catch (IOException | RuntimeException e) {
-            // what the polls to come will say again: a damaged file costs the status until then, nothing else
             org.slf4j.LoggerFactory.getLogger(MetricStore.class).warn("{}: cannot read {}: {}", tenant, file, e.toString());
         }
+    }
+
+    /** Writes {@code json} to {@code file}, replacing it whole at once (a process killed meanwhile leaves the old one). */
+    private static void writeJson(Path file, Object json) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.writeString(next, io.junction.client.Json.write(json));
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Path deviceDir(String tenant, String device) {
+        return settings.dir().resolve(encode(tenant)).resolve(encode(device));
+    }
+
+    private Map<String, LastPoll> loadLastPolls(String tenant) {
+        Map<String, LastPoll> out = new HashMap<>();
+        // what the polls to come will say again: a damaged file costs the status until then, nothing else
+        readObjects(tenant, settings.dir().resolve(encode(tenant)).resolve("devices.json"), o -> out.put(o.getString("device"),
+                new LastPoll(o.getString("site", ""), Instant.parse(o.getString("time")), o.getBoolean("reachable", false), o.getString("status", ""))));
         return out;
     }
 
@@ -324,19 +423,68 @@ public final class MetricStore implements AutoCloseable {
         }
     }
 
-    private boolean update(String tenant, String device, String name, String instance, long time, double value) throws IOException {
-        Path file = file(tenant, device, name, instance);
-        RrdDb db = db(file, time);
+    /**
+     * Stores one row of an instance's values at {@code time} (false: the file holds a later one), adding the data
+     * sources it lacks; the file written is added to {@code written}.
+     */
+    private boolean update(String tenant, String device, String instance, long time, Map<String, Double> row, List<RrdDb> written)
+            throws IOException {
+        Path file = file(tenant, device, instance);
+        Map<String, String> ds = new LinkedHashMap<>();
+        for (String name : row.keySet()) {
+            ds.put(dsName(name), name);
+        }
+        if (!open.containsKey(file) && !Files.exists(file)) {
+            remember(file.getParent(), ds);
+        }
+        RrdDb db = withDatasources(file, db(file, time, ds.keySet()), ds);
         if (time <= db.getLastUpdateTime()) {
-            stale.incrementAndGet();
             return false;
         }
-        db.createSample(time).setValue(DS, value).update();
+        org.rrd4j.core.Sample sample = db.createSample(time);
+        row.forEach((name, value) -> {
+            try {
+                sample.setValue(dsName(name), value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(file + " lacks data source " + dsName(name), e);
+            }
+        });
+        written.add(db);
+        sample.update();
         return true;
     }
 
-    /** The open file, opened or made (starting just before {@code firstTime}) if it is not. */
-    private RrdDb db(Path file, Long firstTime) throws IOException {
+    /** {@code db}, or the file made anew with the data sources it lacked (the history of those it had kept). */
+    private RrdDb withDatasources(Path file, RrdDb db, Map<String, String> ds) throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (String d : ds.keySet()) {
+            if (!db.containsDs(d)) {
+                missing.add(d);
+            }
+        }
+        if (missing.isEmpty()) {
+            return db;
+        }
+        remember(file.getParent(), ds);
+        RrdDef def = db.getRrdDef();
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.deleteIfExists(next);
+        def.setPath(next.toString());
+        def.setVersion(2);
+        for (String d : missing) {
+            def.addDatasource(d, DsType.GAUGE, settings.heartbeat().toSeconds(), Double.NaN, Double.NaN);
+        }
+        try (RrdDb copy = RrdDb.getBuilder().setBackendFactory(FILES).setRrdDef(def).build()) {
+            db.copyStateTo(copy);
+        }
+        open.remove(file);
+        db.close();
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return db(file, null);
+    }
+
+    /** The open file, opened or made (starting just before {@code firstTime}, with data sources {@code ds}) if it is not. */
+    private RrdDb db(Path file, Long firstTime, java.util.Collection<String> ds) throws IOException {
         RrdDb db = open.get(file);
         if (db != null) {
             return db;
@@ -348,7 +496,8 @@ public final class MetricStore implements AutoCloseable {
         } else {
             Files.createDirectories(file.getParent());
             // starting a step before the first value, which then fills that step
-            db = RrdDb.getBuilder().setBackendFactory(FILES).setRrdDef(definition(file, firstTime - settings.step().toSeconds())).build();
+            db = RrdDb.getBuilder().setBackendFactory(FILES).setRrdDef(definition(file, firstTime - settings.step().toSeconds(), ds)).build();
+            BufferedRrdFiles.flush(db);
         }
         open.put(file, db);
         if (open.size() > maxOpen) {
@@ -359,11 +508,18 @@ public final class MetricStore implements AutoCloseable {
         return db;
     }
 
-    private RrdDef definition(Path file, long start) {
+    private RrdDb db(Path file, Long firstTime) throws IOException {
+        return db(file, firstTime, List.of());
+    }
+
+    private RrdDef definition(Path file, long start, java.util.Collection<String> ds) {
         long step = settings.step().toSeconds();
         RrdDef def = new RrdDef(file.toString(), start, step);
+        // version 2: each archive's row holds every data source side by side, one write for them all
         def.setVersion(2);
-        def.addDatasource(DS, DsType.GAUGE, settings.heartbeat().toSeconds(), Double.NaN, Double.NaN);
+        for (String d : ds) {
+            def.addDatasource(d, DsType.GAUGE, settings.heartbeat().toSeconds(), Double.NaN, Double.NaN);
+        }
         for (Retention r : settings.archives()) {
             int steps = (int) Math.max(1, r.step().toSeconds() / step);
             int rows = (int) Math.max(1, r.keep().toSeconds() / r.step().toSeconds());
@@ -374,9 +530,54 @@ public final class MetricStore implements AutoCloseable {
         return def;
     }
 
-    Path file(String tenant, String device, String name, String instance) {
-        String leaf = encode(name) + (instance.isEmpty() ? "" : "~" + encode(instance)) + ".rrd";
+    /** The file of one instance's values ({@value #SCALARS}.rrd: the device's values without an instance). */
+    Path file(String tenant, String device, String instance) {
+        String leaf = (instance.isEmpty() ? SCALARS : encode(instance)) + ".rrd";
         return settings.dir().resolve(encode(tenant)).resolve(encode(device)).resolve(leaf);
+    }
+
+    /**
+     * A value's data source: its name when RRD4J can hold it (at most 20 letters, digits or underscores, as SNMP
+     * object names are); else its first letters and a hash, the name kept in the device's {@code names.json}.
+     */
+    static String dsName(String name) {
+        if (name.length() <= DS_LENGTH && name.matches("[A-Za-z0-9_]+")) {
+            return name;
+        }
+        String hash;
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            hash = java.util.HexFormat.of().formatHex(d, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        String start = name.replaceAll("[^A-Za-z0-9_]", "_");
+        return start.substring(0, Math.min(start.length(), DS_LENGTH - 9)) + "~" + hash;
+    }
+
+    /** Data source names that are not the value's own, of the device in {@code dir}: data source to name. */
+    private Map<String, String> names(Path dir) throws IOException {
+        Path file = dir.resolve("names.json");
+        Map<String, String> out = new HashMap<>();
+        if (Files.exists(file)) {
+            org.apache.activemq.artemis.json.JsonObject o = org.apache.activemq.artemis.utils.JsonLoader.readObject(
+                    new java.io.StringReader(Files.readString(file)));
+            o.forEach((k, v) -> out.put(k, ((org.apache.activemq.artemis.json.JsonString) v).getString()));
+        }
+        return out;
+    }
+
+    private void remember(Path dir, Map<String, String> ds) throws IOException {
+        Map<String, String> names = names(dir);
+        boolean changed = false;
+        for (Map.Entry<String, String> e : ds.entrySet()) {
+            if (!e.getKey().equals(e.getValue()) && names.putIfAbsent(e.getKey(), e.getValue()) == null) {
+                changed = true;
+            }
+        }
+        if (changed) {
+            writeJson(dir.resolve("names.json"), new java.util.TreeMap<>(names));
+        }
     }
 
     /** Percent-encoding that leaves no dot, slash or tilde: no part can be {@code ..} or hold a separator. */

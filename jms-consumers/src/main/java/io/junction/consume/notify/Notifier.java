@@ -69,7 +69,8 @@ public final class Notifier {
     }
 
     private final Database db;
-    private final NotificationRules rules;
+    /** Replaced whole when the rule files are edited ({@link RulesWatch}). */
+    private volatile NotificationRules rules;
     private final Senders senders;
     private final Settings settings;
     private final String owner;
@@ -94,6 +95,11 @@ public final class Notifier {
 
     public NotificationRules rules() {
         return rules;
+    }
+
+    /** Puts {@code edited} in force: notices expanded from now on follow them. */
+    public void rules(NotificationRules edited) {
+        this.rules = edited;
     }
 
     /** Expands the notices not expanded yet into deliveries; returns how many notices this call expanded. */

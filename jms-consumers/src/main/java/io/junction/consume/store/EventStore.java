@@ -120,43 +120,7 @@ public final class EventStore {
             }
             Correlator correlator = Correlator.restore(before.values(), memory);
             Correlator.Change change = correlator.take(e);
-            Map<String, Problem> ended = new HashMap<>();
-            for (Problem p : correlator.drainEnded()) {
-                ended.put(p.key(), p);
-            }
-            Map<String, Problem> after = new HashMap<>();
-            for (Problem p : correlator.open()) {
-                after.put(p.key(), p);
-            }
-            Problem result = change.problem();
-            for (Problem was : before.values()) {
-                if (!after.containsKey(was.key())) {
-                    Problem closed = result != null && result.key().equals(was.key()) ? result
-                            : ended.getOrDefault(was.key(), null);
-                    String kind = closed == null ? "became flapping" : closed == result ? "closed" : "ended";
-                    Instant at = closed != null && closed.closedAt() != null ? closed.closedAt() : e.time();
-                    close(c, was.id(), at);
-                    history(c, was.id(), at, kind, e, detail);
-                    // closed by its recovery, ended quiet, or replaced by a flapping problem (which is notified as opened)
-                    notice(c, was.id(), "closed");
-                }
-            }
-            for (Problem now : after.values()) {
-                Problem was = before.get(now.key());
-                boolean isResult = result != null && result.key().equals(now.key());
-                if (was == null) {
-                    long id = insert(c, now, MaintenanceWindows.covering(c, tenant, now.site(), now.device(), now.firstSeen()).orElse(null));
-                    Problem numbered = numbered(now, id);
-                    history(c, id, e.time(), isResult ? kindOf(change.outcome()) : "reopened", e, detail);
-                    notice(c, id, "opened");
-                    if (isResult) {
-                        result = numbered;
-                    }
-                } else if (!was.equals(now)) {
-                    update(c, now);
-                    history(c, now.id(), e.time(), isResult ? kindOf(change.outcome()) : "changed", e, detail);
-                }
-            }
+            Problem result = apply(c, tenant, before, correlator, change, e, detail);
             saveMemory(c, tenant, e.device(), correlator.memory(e.time()));
             try (PreparedStatement s = c.prepareStatement("INSERT INTO processed_messages (tenant, message_id, processed_at) VALUES (?, ?, ?)")) {
                 s.setString(1, tenant);
@@ -166,6 +130,95 @@ public final class EventStore {
             }
             return new Recorded(change.outcome(), result, false);
         });
+    }
+
+    /**
+     * Writes what {@code correlator} made of {@code before} (a device's open problems) on event {@code e}: problems
+     * closed, ended or become flapping, opened, reopened or changed, each with its history and notices. Returns the
+     * change's problem as stored (numbered if it opened).
+     */
+    private static Problem apply(Connection c, String tenant, Map<String, Problem> before, Correlator correlator, Correlator.Change change,
+                                 Incoming e, String detail) throws SQLException {
+        Map<String, Problem> ended = new HashMap<>();
+        for (Problem p : correlator.drainEnded()) {
+            ended.put(p.key(), p);
+        }
+        Map<String, Problem> after = new HashMap<>();
+        for (Problem p : correlator.open()) {
+            after.put(p.key(), p);
+        }
+        Problem result = change.problem();
+        for (Problem was : before.values()) {
+            if (!after.containsKey(was.key())) {
+                Problem closed = result != null && result.key().equals(was.key()) ? result
+                        : ended.getOrDefault(was.key(), null);
+                String kind = closed == null ? "became flapping" : closed == result ? "closed" : "ended";
+                Instant at = closed != null && closed.closedAt() != null ? closed.closedAt() : e.time();
+                close(c, was.id(), at);
+                history(c, was.id(), at, kind, e, detail);
+                // closed by its recovery, ended quiet, or replaced by a flapping problem (which is notified as opened)
+                notice(c, was.id(), "closed");
+            }
+        }
+        for (Problem now : after.values()) {
+            Problem was = before.get(now.key());
+            boolean isResult = result != null && result.key().equals(now.key());
+            if (was == null) {
+                long id = insert(c, now, MaintenanceWindows.covering(c, tenant, now.site(), now.device(), now.firstSeen()).orElse(null));
+                Problem numbered = numbered(now, id);
+                history(c, id, e.time(), isResult ? kindOf(change.outcome()) : "reopened", e, detail);
+                notice(c, id, "opened");
+                if (isResult) {
+                    result = numbered;
+                }
+            } else if (!was.equals(now)) {
+                update(c, now);
+                history(c, now.id(), e.time(), isResult ? kindOf(change.outcome()) : "changed", e, detail);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Ends {@code tenant}'s flapping problems that have been quiet for the flapping window at {@code now}, as their
+     * thing's next event would (a thing left down has its own problem opened again); returns how many ended.
+     */
+    public int endQuietFlapping(String tenant, Instant now) throws SQLException {
+        List<String[]> devices = db.inTransaction(c -> {
+            List<String[]> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT site, device FROM problems WHERE tenant = ? AND closed_at IS NULL"
+                    + " AND problem_type = 'flapping' AND last_seen < ?")) {
+                s.setString(1, tenant);
+                s.setObject(2, time(now.minus(Correlator.FLAP_WINDOW)));
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        out.add(new String[] {r.getString(1), r.getString(2)});
+                    }
+                }
+            }
+            return out;
+        });
+        int ended = 0;
+        for (String[] d : devices) {
+            ended += db.inTransaction(c -> {
+                // under the device's lock, as an event of it is judged
+                Correlator.Memory memory = lockDevice(c, tenant, d[1]);
+                Map<String, Problem> before = new HashMap<>();
+                for (Problem p : openOf(c, tenant, d[1])) {
+                    before.put(p.key(), p);
+                }
+                Correlator correlator = Correlator.restore(before.values(), memory);
+                correlator.endQuiet(now);
+                Incoming quiet = new Incoming(tenant, d[0], d[1], "flapping-quiet", "", "normal", now);
+                int n = (int) before.values().stream().filter(p -> p.type().equals("flapping"))
+                        .filter(p -> correlator.open().stream().noneMatch(o -> o.key().equals(p.key()))).count();
+                apply(c, tenant, before, correlator, new Correlator.Change(Correlator.Outcome.RECORDED, null), quiet,
+                        "no change for " + io.junction.config.Durations.format(Correlator.FLAP_WINDOW) + ": the flapping is over");
+                saveMemory(c, tenant, d[1], correlator.memory(now));
+                return n;
+            });
+        }
+        return ended;
     }
 
     /** The problems {@code q} asks for, newest first. */

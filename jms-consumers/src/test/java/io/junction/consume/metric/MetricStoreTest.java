@@ -67,6 +67,48 @@ class MetricStoreTest {
     }
 
     @Test
+    void aStoreStartedAgainComputesItsFirstRateFromTheCountersTheLastOneRead() throws Exception {
+        try (MetricStore store = new MetricStore(MetricStore.Settings.defaults(dir.resolve("metrics")))) {
+            for (int i = 0; i <= 1; i++) {
+                store.store(poll("core-1", T0 + 60L * i, 100_000 + 6_000L * i, octets("Counter64", 60_000L * i), speed(1000)));
+            }
+        }
+        try (MetricStore again = new MetricStore(MetricStore.Settings.defaults(dir.resolve("metrics")))) {
+            // poll 2 is missed (a process killed, say): poll 3's rate covers both intervals
+            MetricStore.Stored stored = again.store(poll("core-1", T0 + 180, 118_000, octets("Counter64", 180_000), speed(1000)));
+            assertEquals(0, stored.withoutRate(), "the counter as last read came back with the store");
+            assertEquals(List.of(1_000.0, 1_000.0, 1_000.0), values(again, "ifHCInOctets", T0, T0 + 180, ConsolFun.AVERAGE));
+        }
+    }
+
+    @Test
+    void aValueNewToAnInterfaceIsAddedBesideTheOthersWhichKeepTheirHistory() throws Exception {
+        try (MetricStore store = new MetricStore(MetricStore.Settings.defaults(dir.resolve("metrics")))) {
+            for (int i = 0; i <= 2; i++) {
+                store.store(poll("core-1", T0 + 60L * i, 100_000 + 6_000L * i, octets("Counter64", 60_000L * i), speed(1000)));
+            }
+            // a profile now polls errors too, and a value whose name RRD4J cannot hold as it is (longer than 20 characters)
+            String longName = "ifHCInBroadcastPacketsOfTheVlan";
+            for (int i = 3; i <= 4; i++) {
+                store.store(poll("core-1", T0 + 60L * i, 100_000 + 6_000L * i, octets("Counter64", 60_000L * i), speed(1000),
+                        new MetricsMessages.Value("ifInErrors", "3", "", "Counter32", 600L * i),
+                        new MetricsMessages.Value(longName, "3", "", "Gauge32", 7)));
+            }
+            assertEquals(List.of(1_000.0, 1_000.0, 1_000.0, 1_000.0), values(store, "ifHCInOctets", T0, T0 + 240, ConsolFun.AVERAGE),
+                    "the history from before the new values");
+            List<Double> errors = values(store, "ifInErrors", T0, T0 + 240, ConsolFun.AVERAGE);
+            assertTrue(errors.subList(0, 3).stream().allMatch(v -> Double.isNaN(v)), "unknown before it was polled: " + errors);
+            assertEquals(10.0, errors.get(3), 1e-9);
+            assertEquals(List.of(7.0, 7.0), values(store, longName, T0 + 120, T0 + 240, ConsolFun.AVERAGE));
+            assertEquals(List.of(longName + "~3", "ifHCInOctets~3", "ifHighSpeed~3", "ifInErrors~3"), store.series("acme", "core-1"));
+        }
+        try (Stream<Path> files = Files.list(dir.resolve("metrics").resolve("acme").resolve("core-1"))) {
+            assertEquals(List.of("3.rrd", "counters.json", "names.json"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "one file for the interface's values");
+        }
+    }
+
+    @Test
     void countersBecomeRatesAcrossAWrapWithGapsAtARestartAndWherePollsStopped() throws Exception {
         try (MetricStore store = new MetricStore(MetricStore.Settings.defaults(dir.resolve("metrics")))) {
             long c = (1L << 32) - 90_000; // wraps between the second and third polls

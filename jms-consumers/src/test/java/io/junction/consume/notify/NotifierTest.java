@@ -183,6 +183,38 @@ class NotifierTest {
     }
 
     @Test
+    void editedRulesAreInForceAtTheNextLookAndABadEditLeavesThemAsTheyWere() throws Exception {
+        Notifier n = notifier(Duration.ofHours(24), "test");
+        Path file = dir.resolve("rules").resolve("acme.properties");
+        RulesWatch watch = new RulesWatch(dir.resolve("rules"), "acme");
+        assertTrue(watch.check().isEmpty(), "nothing edited");
+        record("core-1", "device-unreachable", "", "major");
+        run(n, Instant.now());
+        assertEquals(1, hooked.size(), "major: the on-call rule");
+
+        // the on-call team now wants critical problems only
+        Files.writeString(file, Files.readString(file).replace("rule.oncall.severity = major", "rule.oncall.severity = critical"));
+        n.rules(watch.check().orElseThrow());
+        record("core-2", "device-unreachable", "", "major");
+        record("core-3", "device-unreachable", "", "critical");
+        run(n, Instant.now());
+        assertEquals(2, hooked.size(), "core-3 only: " + hooked.stream().map(h -> h[0]).toList());
+        assertTrue(hooked.get(1)[0].contains("\"device\":\"core-3\""), hooked.get(1)[0]);
+
+        // a misspelt key: not reloaded, the rules in force stay so
+        String good = Files.readString(file);
+        Files.writeString(file, good.replace("rule.oncall.severity", "rule.oncall.sevrity"));
+        assertTrue(watch.check().isEmpty(), "a file that does not read is not loaded");
+        assertEquals("critical", n.rules().of("acme").rules().stream().filter(r -> r.name().equals("oncall")).findFirst().orElseThrow().severity());
+        record("core-4", "device-unreachable", "", "critical");
+        run(n, Instant.now());
+        assertEquals(3, hooked.size(), "still notified by the rules loaded before");
+        // mended: loaded again
+        Files.writeString(file, good + "\n");
+        assertTrue(watch.check().isPresent());
+    }
+
+    @Test
     void aReceiverThatIsDownGetsEverythingOnceItIsBack() throws Exception {
         Notifier n = notifier(Duration.ofHours(24), "test");
         answer = 503;

@@ -113,6 +113,34 @@ abstract class EventStoreContract {
     }
 
     @Test
+    void aFlappingThatWentQuietEndsWithoutAnotherEventAndWhatWasLeftDownOpensAgain() throws Exception {
+        try (Database db = Database.open(freshDatabase())) {
+            EventStore store = new EventStore(db);
+            // four changes in three minutes, the last leaving the interface down
+            record(store, event("acme", "edge-1", "interface-down", "3", "minor", 0));
+            record(store, event("acme", "edge-1", "interface-up", "3", "normal", 60));
+            record(store, event("acme", "edge-1", "interface-down", "3", "minor", 120));
+            EventStore.Recorded flap = record(store, event("acme", "edge-1", "interface-up", "3", "normal", 150));
+            assertEquals(Correlator.Outcome.FLAPPING, flap.outcome());
+            record(store, event("acme", "edge-1", "interface-down", "3", "minor", 180));
+            assertEquals(0, store.endQuietFlapping("acme", T0.plusSeconds(180 + 540)), "nine minutes quiet: still flapping");
+            assertEquals(List.of("flapping"), store.problems(new EventStore.Query("acme", true, "edge-1", null, null, 100)).stream()
+                    .map(s -> s.problem().type()).toList());
+            assertEquals(1, store.endQuietFlapping("acme", T0.plusSeconds(180 + 660)), "eleven minutes quiet: over");
+            List<EventStore.Stored> open = store.problems(new EventStore.Query("acme", true, "edge-1", null, null, 100));
+            assertEquals(List.of("interface-down"), open.stream().map(s -> s.problem().type()).toList(), "left down: its own problem again");
+            assertEquals("minor", open.get(0).problem().severity());
+            EventStore.Stored ended = store.problem("acme", flap.problem().id()).orElseThrow();
+            assertNotNull(ended.problem().closedAt(), "the flapping problem closed");
+            List<EventStore.Change> history = store.history("acme", flap.problem().id());
+            assertEquals("ended", history.get(history.size() - 1).kind());
+            assertEquals(0, store.endQuietFlapping("acme", T0.plusSeconds(180 + 720)), "nothing left to end");
+            // the interface comes back: its reopened problem closes
+            assertEquals(Correlator.Outcome.CLOSED, record(store, event("acme", "edge-1", "interface-up", "3", "normal", 900)).outcome());
+        }
+    }
+
+    @Test
     void aDownDevicesInterfaceEventsAreItsConsequences() throws Exception {
         try (Database db = Database.open(freshDatabase())) {
             EventStore store = new EventStore(db);
