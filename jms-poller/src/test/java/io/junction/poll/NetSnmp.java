@@ -20,11 +20,16 @@ final class NetSnmp {
         return Files.isExecutable(Path.of("/usr/sbin/snmpd")) && Files.isExecutable(Path.of("/usr/bin/snmpget"));
     }
 
-    /** Runs a net-snmp tool and returns its output; fails the test if it does not exit 0 within 20 s. */
+    /**
+     * Runs a net-snmp tool and returns its standard output; fails the test if it does not exit 0 within 20 s. Its
+     * standard error is not returned (on a machine where net-snmp never ran, the first tool says there "Created
+     * directory: /var/lib/snmp/cert_indexes"), only shown when it fails.
+     */
     static String run(List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile("net-snmp-", ".out");
+        Path err = Files.createTempFile("net-snmp-", ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             p.getOutputStream().close();
             if (!p.waitFor(20, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -32,11 +37,12 @@ final class NetSnmp {
             }
             String text = Files.readString(out, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ": " + text);
+                throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ": " + text + Files.readString(err, StandardCharsets.UTF_8));
             }
             return text;
         } finally {
             Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
         }
     }
 
