@@ -76,6 +76,8 @@ public final class ConsumersProcess implements AutoCloseable {
      */
     public static ConsumersProcess start(Credentials login, String tenant, Settings s) {
         boolean all = ListenerSettings.ALL.equals(tenant);
+        // the rule files as they are before they are read: an edit from now on is seen
+        io.junction.consume.notify.RulesWatch ruleFiles = new io.junction.consume.notify.RulesWatch(s.notificationRules(), all ? null : tenant);
         // the rules are checked before anything starts: a bad one is one line naming its file and key
         NotificationRules rules = !s.only().contains("events") ? NotificationRules.none()
                 : all ? NotificationRules.load(s.notificationRules()) : NotificationRules.load(s.notificationRules(), tenant);
@@ -156,7 +158,6 @@ public final class ConsumersProcess implements AutoCloseable {
             }, 15, 15, TimeUnit.SECONDS);
             Notifier notifying = notifier;
             // rule files edited while running are in force within seconds; a bad edit leaves the rules as they were
-            io.junction.consume.notify.RulesWatch ruleFiles = new io.junction.consume.notify.RulesWatch(s.notificationRules(), all ? null : tenant);
             housekeeping.scheduleWithFixedDelay(() -> {
                 try {
                     ruleFiles.check().ifPresent(notifying::rules);

@@ -87,6 +87,13 @@ public final class MetricStore implements AutoCloseable {
      */
     private final Map<String, Map<String, CounterRate.Sample>> counters = new HashMap<>();
     private final java.util.Set<String> countersDirty = new java.util.HashSet<>();
+    /**
+     * How often the counters are saved (and at close): every device's file rewritten, so not at each save of the last
+     * polls; after a kill -9 the counters saved are at most this old, within the default heartbeat of 10 minutes.
+     */
+    private static final Duration COUNTERS_EVERY = Duration.ofMinutes(5);
+    private long countersSavedAt = System.nanoTime();
+    private boolean closing;
     private final Map<String, Map<String, LastPoll>> lastPolls = new HashMap<>();
     private final java.util.Set<String> dirty = new java.util.HashSet<>();
     /** Open files, the least recently used closed first. */
@@ -175,6 +182,10 @@ public final class MetricStore implements AutoCloseable {
         List<RrdDb> written = new ArrayList<>();
         try {
             for (Map.Entry<String, Map<String, Double>> row : rows.entrySet()) {
+                if (row.getValue().isEmpty()) {
+                    // every value of the instance came late: nothing to store
+                    continue;
+                }
                 int known = (int) row.getValue().values().stream().filter(x -> !Double.isNaN(x)).count();
                 if (update(poll.tenant(), poll.device(), row.getKey(), time, row.getValue(), written)) {
                     stored += known;
@@ -205,6 +216,8 @@ public final class MetricStore implements AutoCloseable {
             return List.of();
         }
         FetchData data = db.createFetchRequest(f, from.getEpochSecond(), to.getEpochSecond()).fetchData();
+        // the rows read, a value at a time through the backend's blocks, are not kept
+        BufferedRrdFiles.flush(db);
         long[] times = data.getTimestamps();
         double[] values = data.getValues(ds);
         List<Point> out = new ArrayList<>(times.length);
@@ -307,9 +320,12 @@ public final class MetricStore implements AutoCloseable {
     public synchronized void saveLastPolls() throws IOException {
         // a counter's sample older than the heartbeat gives no rate: series gone (an interface renumbered) are forgotten
         long oldest = System.currentTimeMillis() - 2 * settings.heartbeat().toMillis();
-        for (String device : List.copyOf(countersDirty)) {
-            saveCounters(device);
-            countersDirty.remove(device);
+        if (System.nanoTime() - countersSavedAt >= COUNTERS_EVERY.toNanos() || closing) {
+            for (String device : List.copyOf(countersDirty)) {
+                saveCounters(device);
+                countersDirty.remove(device);
+            }
+            countersSavedAt = System.nanoTime();
         }
         counters.values().removeIf(device -> {
             device.values().removeIf(sample -> sample.timeMs() < oldest);
@@ -413,6 +429,7 @@ public final class MetricStore implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
+        closing = true;
         try {
             saveLastPolls();
         } finally {
@@ -437,10 +454,11 @@ public final class MetricStore implements AutoCloseable {
         if (!open.containsKey(file) && !Files.exists(file)) {
             remember(file.getParent(), ds);
         }
-        RrdDb db = withDatasources(file, db(file, time, ds.keySet()), ds);
+        RrdDb db = db(file, time, ds.keySet());
         if (time <= db.getLastUpdateTime()) {
             return false;
         }
+        db = withDatasources(file, db, ds);
         org.rrd4j.core.Sample sample = db.createSample(time);
         row.forEach((name, value) -> {
             try {

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The notification rule files, looked at again and again: rules edited while the consumers run are in force at the next
- * look, without a restart. A file that no longer reads (a key misspelt, a webhook URL cut short) is one line in the
+ * The notification rule files, looked at again and again: rules edited while the consumers run are in force two looks
+ * later (the files unchanged between them), without a restart. A file that no longer reads (a key misspelt, a webhook URL cut short) is one line in the
  * log naming its file and key, and the rules loaded before stay in force until it is mended: an edit never stops
  * notifications.
  */
@@ -23,22 +23,37 @@ public final class RulesWatch {
     private final Path dir;
     /** The one tenant whose file is read, or null for every file of the directory. */
     private final String tenant;
-    private String seen;
+    /** The files as last loaded. */
+    private String loaded;
+    /** The files as the last look found them, changed since they were loaded. */
+    private String changing;
 
-    /** Watches {@code dir} for {@code tenant}'s file (null: every tenant's), whose rules as they are now were loaded. */
+    /**
+     * Watches {@code dir} for {@code tenant}'s file (null: every tenant's). Made before the rules are first loaded, so
+     * that an edit between the two is seen.
+     */
     public RulesWatch(Path dir, String tenant) {
         this.dir = dir;
         this.tenant = tenant;
-        this.seen = fingerprint();
+        this.loaded = fingerprint();
     }
 
-    /** The rules as the files now say, when they changed since the last look and read well; else empty. */
+    /**
+     * The rules as the files now say, when they changed since they were loaded, read well, and were the same at the
+     * look before (a file being saved is not read half-written); else empty.
+     */
     public Optional<NotificationRules> check() {
         String now = fingerprint();
-        if (now.equals(seen)) {
+        if (now.equals(loaded)) {
+            changing = null;
             return Optional.empty();
         }
-        seen = now;
+        if (!now.equals(changing)) {
+            changing = now;
+            return Optional.empty();
+        }
+        loaded = now;
+        changing = null;
         try {
             NotificationRules rules = tenant == null ? NotificationRules.load(dir) : NotificationRules.load(dir, tenant);
             LOG.info("Notification rules in {} reloaded: {}", dir, rules.tenants().isEmpty() ? "none" : rules.tenants().stream()
